@@ -1,0 +1,54 @@
+/**
+ * Tether's error vocabulary. Expected failures are `TetherError` with a stable `code`;
+ * broken invariants are `BugError`. Codes are listed with one line each in docs/protocol.md.
+ */
+
+/** Every stable error code Tether emits, on the wire and in logs. */
+export const ERROR_CODES = [
+  'BAD_MESSAGE', // frame is not JSON, fails the schema, or has an unknown type
+  'MESSAGE_TOO_LARGE', // frame exceeds the protocol's maxPayload
+  'UNAUTHORIZED', // missing or invalid token
+  'PAIRING_REJECTED', // pairing code unknown, used or expired
+  'RATE_LIMITED', // too many failed attempts
+  'SESSION_NOT_FOUND', // no session with that id
+  'SESSION_EXITED', // the session's PTY has exited; it takes no input
+  'SPAWN_FAILED', // the command could not be started (unknown command, bad cwd)
+  'UNKNOWN_CLI', // the cli name is not one Tether knows and is not an executable
+  'STALE_PROMPT', // the answer names a prompt that is no longer live
+  'NO_PROMPT', // the session is not waiting for input
+  'OPTION_NOT_FOUND', // the answer names an option that is not on screen
+  'INVALID_TOKEN', // a push token has the wrong format
+  'CONFIG_INVALID', // the YAML config cannot be parsed or fails its schema
+  'DAEMON_NOT_RUNNING', // the CLI cannot reach the daemon through its data-dir file
+  'CAST_INVALID', // an asciicast file is malformed
+  'PUSH_FAILED', // a push provider rejected or could not deliver a notification
+  'INTERNAL', // anything unexpected; the daemon keeps running
+] as const;
+
+/** A stable error code string. */
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** An expected, classified failure with a stable code. */
+export class TetherError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TetherError';
+    this.code = code;
+  }
+}
+
+/** A broken invariant inside Tether (a bug, never bad outside input). */
+export class BugError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BugError';
+  }
+}
+
+/** Returns `err` as a TetherError, wrapping anything else as `INTERNAL`. */
+export function toTetherError(err: unknown): TetherError {
+  if (err instanceof TetherError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new TetherError('INTERNAL', message, { cause: err });
+}

@@ -1,0 +1,95 @@
+/**
+ * Session events: the one typed stream that transport forwards and push filters.
+ * Wire `type` tags are identical to these; every event carries a per-session monotonic `seq`.
+ */
+import type { CliType, WaitType } from './verdict.js';
+
+/** Status of a session's PTY. */
+export type SessionStatus = 'starting' | 'running' | 'exited';
+
+/** A session as clients see it. Timestamps are ISO 8601 strings. */
+export interface SessionInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly cli_type: CliType;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  readonly cols: number;
+  readonly rows: number;
+  readonly status: SessionStatus;
+  readonly exit_code: number | null;
+  readonly created_at: string;
+  readonly updated_at: string;
+  /** The live prompt, when the session is waiting. */
+  readonly waiting: { readonly prompt_id: string; readonly wait_type: WaitType } | null;
+}
+
+/** An option as sent on the wire. */
+export interface WireOption {
+  readonly id: string;
+  readonly label: string;
+}
+
+/** Why a waiting state ended. */
+export type ClearCause = 'answered' | 'input' | 'agent_resumed' | 'superseded' | 'session_exited';
+
+/** A session's agent started waiting for the user. */
+export interface WaitingForInputEvent {
+  readonly type: 'waiting_for_input';
+  readonly session_id: string;
+  readonly seq: number;
+  /** ISO 8601. */
+  readonly timestamp: string;
+  readonly prompt_id: string;
+  readonly wait_type: WaitType;
+  readonly prompt_content: string;
+  readonly options: readonly WireOption[];
+  readonly cli_type: CliType;
+  /** Tool name for tool approvals (e.g. "Bash"), when the parser could read it. */
+  readonly tool_name?: string;
+  /** Startup dialog / prompt subtype (e.g. "trust_folder"), when known. */
+  readonly kind?: string;
+  /** True for awaiting_response right after the agent finished a turn (not at session start). */
+  readonly after_turn?: boolean;
+}
+
+/** A waiting state ended. */
+export interface WaitingClearedEvent {
+  readonly type: 'waiting_cleared';
+  readonly session_id: string;
+  readonly seq: number;
+  readonly timestamp: string;
+  readonly prompt_id: string;
+  readonly cause: ClearCause;
+}
+
+/** Bytes the PTY produced (UTF-8 decoded). */
+export interface PtyOutputEvent {
+  readonly type: 'pty_output';
+  readonly session_id: string;
+  readonly seq: number;
+  readonly data: string;
+}
+
+/** A session was created. */
+export interface SessionCreatedEvent {
+  readonly type: 'session_created';
+  readonly session: SessionInfo;
+}
+
+/** A session's PTY exited (after its output was flushed). */
+export interface SessionClosedEvent {
+  readonly type: 'session_closed';
+  readonly session_id: string;
+  readonly seq: number;
+  readonly exit_code: number | null;
+}
+
+/** Every event on the session stream. */
+export type SessionEvent =
+  | WaitingForInputEvent
+  | WaitingClearedEvent
+  | PtyOutputEvent
+  | SessionCreatedEvent
+  | SessionClosedEvent;

@@ -1,0 +1,58 @@
+/**
+ * What a prompt parser concludes about one screen: busy, waiting (with a wait type and the
+ * options on screen), or unknown. Parsers are pure: snapshot + time in, Verdict out.
+ */
+import type { ScreenSnapshot } from './screen.js';
+
+/** The kinds of waiting Tether reports (wire names). */
+export const WAIT_TYPES = ['tool_approval', 'plan_approval', 'clarifying_question', 'awaiting_response'] as const;
+/** A kind of waiting. */
+export type WaitType = (typeof WAIT_TYPES)[number];
+
+/** The CLIs Tether has parsers for; `shell` is a plain shell, `generic` any other command. */
+export const CLI_TYPES = ['claude', 'codex', 'gemini', 'opencode', 'qwen', 'shell', 'generic'] as const;
+/** A CLI type. */
+export type CliType = (typeof CLI_TYPES)[number];
+
+/** One selectable option read off the screen. */
+export interface PromptOption {
+  /** Stable id within the prompt: the on-screen number ("1", "2", …) or a label slug. */
+  readonly id: string;
+  /** The option's label as drawn (wrapped lines joined, trimmed). */
+  readonly label: string;
+  /** The bytes that select this option right now (e.g. "1" for Claude's digit select). */
+  readonly keys: string;
+  /** True when picking this option opens a text field (e.g. "Type something.", "No, keep planning"). */
+  readonly acceptsText?: boolean;
+}
+
+/** A live prompt as read off the screen. */
+export interface PromptInfo {
+  readonly waitType: WaitType;
+  /** A subtype for startup dialogs and tools, e.g. "trust_folder", "api_key", "Bash". */
+  readonly kind?: string;
+  /** The tool name where the prompt is a tool dialog (e.g. "Bash", "Edit"). */
+  readonly toolName?: string;
+  /** The prompt's text: title, body and question, joined with newlines, no option rows. */
+  readonly content: string;
+  readonly options: readonly PromptOption[];
+  /** Keys that cancel/deny the prompt (e.g. ESC), when the CLI has such a key. */
+  readonly cancelKeys?: string;
+  /** True when free text may be typed as the answer (idle input box, "Type something"). */
+  readonly acceptsText: boolean;
+}
+
+/** A parser's conclusion about one screen. */
+export type Verdict =
+  | { readonly state: 'busy'; readonly activity?: string }
+  | { readonly state: 'waiting'; readonly prompt: PromptInfo }
+  | { readonly state: 'unknown' };
+
+/** A pure, per-CLI prompt parser. It never throws and never reads the clock itself. */
+export interface IPromptParser {
+  readonly cli: CliType;
+  /** Reads one snapshot; `nowMs` is the pipeline clock (virtual in replay). */
+  parse(screen: ScreenSnapshot, nowMs: number): Verdict;
+  /** True when the first screen shows this CLI's banner (used by `--cli auto`). */
+  matchesBanner?(screen: ScreenSnapshot): boolean;
+}

@@ -1,0 +1,68 @@
+/**
+ * The contract core offers to transport, push and the daemon: sessions, their event stream,
+ * input and answers. Implemented by SessionManager.
+ */
+import type { Event, SessionEvent, SessionInfo, WaitingForInputEvent } from '../common/index.js';
+
+/** Options for a new session. */
+export interface CreateSessionOptions {
+  /** A known CLI name (`claude`, `codex`, …) or any command on PATH / absolute path. */
+  readonly cli: string;
+  readonly args?: readonly string[];
+  /** Working directory; defaults to the daemon's home dir. */
+  readonly cwd?: string;
+  /** Size in cells/rows; defaults 120×40. */
+  readonly cols?: number;
+  readonly rows?: number;
+  readonly name?: string;
+  /** Extra environment for the CLI (merged over the sanitised daemon environment). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Forces the parser; otherwise detected from the command. */
+  readonly cliType?: string;
+}
+
+/** The answer to an approval prompt. */
+export type ApprovalResponse = 'yes' | 'yes_always' | 'no';
+
+/** Where input comes from: a client's keystrokes or a terminal's replies to queries. */
+export interface InputOptions {
+  /** Write the bytes as-is instead of typing text and submitting it. */
+  readonly raw?: boolean;
+}
+
+/** Sessions, their events and the ways to answer them. */
+export interface ISessionService {
+  /** Every event of every session, in order per session. */
+  readonly onEvent: Event<SessionEvent>;
+  list(): SessionInfo[];
+  /** @throws TetherError SESSION_NOT_FOUND */
+  get(sessionId: string): SessionInfo;
+  /** @throws TetherError UNKNOWN_CLI | SPAWN_FAILED */
+  create(options: CreateSessionOptions): Promise<SessionInfo>;
+  /** Kills the PTY (SIGTERM, then SIGKILL after 3 s). @throws TetherError SESSION_NOT_FOUND */
+  close(sessionId: string): void;
+  /**
+   * Sends user input. Raw bytes are written as-is (terminal query replies among them are
+   * forwarded but never clear a wait); text is typed, paused, then submitted with `\r`.
+   * @throws TetherError SESSION_NOT_FOUND | SESSION_EXITED
+   */
+  sendInput(sessionId: string, text: string, options?: InputOptions): Promise<void>;
+  /** @throws TetherError SESSION_NOT_FOUND | SESSION_EXITED */
+  resize(sessionId: string, cols: number, rows: number): void;
+  /**
+   * Answers a tool/plan approval with keys mapped from the options on screen now.
+   * @throws TetherError SESSION_NOT_FOUND | STALE_PROMPT | NO_PROMPT
+   */
+  answerApproval(sessionId: string, promptId: string, response: ApprovalResponse): Promise<void>;
+  /**
+   * Picks an on-screen option or types free text as the answer to the live prompt.
+   * @throws TetherError SESSION_NOT_FOUND | STALE_PROMPT | NO_PROMPT | OPTION_NOT_FOUND
+   */
+  answer(sessionId: string, promptId: string, answer: { optionId?: string; text?: string }): Promise<void>;
+  /** The live prompt's event, if the session is waiting. */
+  currentWaiting(sessionId: string): WaitingForInputEvent | undefined;
+  /** The serialised screen (VT sequences that redraw it) and the seq it reflects. */
+  serializeScreen(sessionId: string): { seq: number; data: string };
+  /** Buffered events with seq > `since` (bounded history), or undefined when `since` is too old. */
+  eventsSince(sessionId: string, since: number): SessionEvent[] | undefined;
+}

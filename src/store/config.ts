@@ -1,0 +1,95 @@
+/**
+ * The YAML configuration file: its schema, defaults and loader. Every field has a default,
+ * so the daemon runs with no file at all (loopback only, push off).
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { TetherError } from '../common/index.js';
+
+/** Default port: unassigned by IANA, easy to remember. */
+export const DEFAULT_PORT = 7878;
+
+const apnsSchema = z.object({
+  /** Path to the .p8 token-auth key from Apple Developer → Keys. */
+  key_file: z.string(),
+  key_id: z.string(),
+  team_id: z.string(),
+  bundle_id: z.string(),
+  environment: z.enum(['sandbox', 'production']).default('sandbox'),
+  /** Host override (tests point this at a local HTTP/2 mock). */
+  address: z.string().optional(),
+  port: z.number().int().positive().optional(),
+  /** Extra CA certificate (PEM) trusted for `address` (tests use a self-signed CA). */
+  ca_file: z.string().optional(),
+});
+
+const pushSchema = z.object({
+  enabled: z.boolean().default(true),
+  /** With a client connected, wait this long and push only if the prompt is still live (s). */
+  delay_seconds: z.number().min(0).max(600).default(3),
+  /** `minimal` leaves command text out of payloads. */
+  content: z.enum(['full', 'minimal']).default('minimal'),
+  apns: apnsSchema.optional(),
+});
+
+/** The whole configuration file. */
+export const configSchema = z.object({
+  server: z
+    .object({
+      host: z.string().default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(DEFAULT_PORT),
+    })
+    .prefault({}),
+  push: pushSchema.prefault({}),
+  sessions: z
+    .object({
+      /** Default size of new sessions (cells/rows). */
+      cols: z.number().int().min(10).max(1000).default(120),
+      rows: z.number().int().min(5).max(500).default(40),
+      /** Pause between typed text and the submitting `\r` (ms). */
+      submit_delay_ms: z.number().int().min(0).max(5000).default(150),
+    })
+    .prefault({}),
+});
+
+/** Parsed, defaulted configuration. */
+export type TetherConfig = z.infer<typeof configSchema>;
+/** The APNs section. */
+export type ApnsConfig = z.infer<typeof apnsSchema>;
+/** The push section. */
+export type PushConfig = z.infer<typeof pushSchema>;
+
+/**
+ * Parses YAML text into a config.
+ * @throws TetherError CONFIG_INVALID with the failing path(s) in the message
+ */
+export function parseConfig(yamlText: string, source = 'config'): TetherConfig {
+  let raw: unknown;
+  try {
+    raw = parseYaml(yamlText) ?? {};
+  } catch (err) {
+    throw new TetherError('CONFIG_INVALID', `${source}: not valid YAML: ${(err as Error).message}`, { cause: err });
+  }
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    const where = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new TetherError('CONFIG_INVALID', `${source}: ${where}`);
+  }
+  return result.data;
+}
+
+/**
+ * Loads a config file, or the defaults when `path` is undefined.
+ * @throws TetherError CONFIG_INVALID when the file is unreadable or invalid
+ */
+export function loadConfig(path?: string): TetherConfig {
+  if (path === undefined) return configSchema.parse({});
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new TetherError('CONFIG_INVALID', `cannot read ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  return parseConfig(text, path);
+}
