@@ -1,0 +1,330 @@
+/**
+ * The WebSocket protocol between the daemon and its clients (phone, desktop, `tether run`):
+ * zod schemas for every message in both directions, their TypeScript types, the bounds on
+ * every field, and `parseClientMessage`, the one entry point for untrusted frames.
+ * docs/schemas/*.json are generated from these schemas (test/genSchemas.ts).
+ */
+import { z } from 'zod';
+import { TetherError } from './errors.js';
+import { CLI_TYPES, WAIT_TYPES } from './verdict.js';
+import type {
+  SessionInfo,
+  WaitingClearedEvent,
+  WaitingForInputEvent,
+  PtyOutputEvent,
+  SessionClosedEvent,
+} from './events.js';
+
+/** Bumped on any incompatible change to a message shape. */
+export const PROTOCOL_VERSION = 1;
+
+/** Field bounds; each keeps one client from making the daemon hold or forward unbounded data. */
+export const LIMITS = {
+  /** Correlation ids are opaque to the daemon; 64 characters fits a UUID with a prefix. */
+  requestId: 64,
+  /** Session and prompt ids are daemon-made; anything longer cannot be one of ours. */
+  id: 128,
+  /** Input text: 64 Ki characters is far beyond a typed answer yet fits a pasted file. */
+  text: 65_536,
+  /** A command name or path. */
+  cli: 1024,
+  /** A working directory (PATH_MAX on Linux is 4096). */
+  cwd: 4096,
+  /** Arguments: count and length of each, like a generous shell command line. */
+  argCount: 256,
+  argLength: 4096,
+  /** A display name for a session. */
+  name: 256,
+  /** Terminal size: the config's bounds for sessions. */
+  colsMin: 10,
+  colsMax: 1000,
+  rowsMin: 5,
+  rowsMax: 500,
+  /** Push tokens: a Web Push subscription (JSON with endpoint and keys) is the longest. */
+  pushToken: 4096,
+  /** A platform label ("ios", "android", "web", ...). */
+  platform: 64,
+} as const;
+
+const requestId = z.string().min(1).max(LIMITS.requestId);
+const id = z.string().min(1).max(LIMITS.id);
+const cols = z.number().int().min(LIMITS.colsMin).max(LIMITS.colsMax);
+const rows = z.number().int().min(LIMITS.rowsMin).max(LIMITS.rowsMax);
+const seq = z.number().int().min(0);
+
+// ---------------------------------------------------------------- client → server
+
+/** `subscribe`: stream a session's output; `since` resumes after that seq. */
+export const subscribeSchema = z.object({
+  type: z.literal('subscribe'),
+  request_id: requestId.optional(),
+  session_id: id,
+  since: seq.optional(),
+});
+/** `unsubscribe`: stop a session's output. */
+export const unsubscribeSchema = z.object({
+  type: z.literal('unsubscribe'),
+  request_id: requestId.optional(),
+  session_id: id,
+});
+/** `create_session`: start a CLI in a new PTY. */
+export const createSessionSchema = z.object({
+  type: z.literal('create_session'),
+  request_id: requestId.optional(),
+  cli: z.string().min(1).max(LIMITS.cli),
+  cwd: z.string().min(1).max(LIMITS.cwd).optional(),
+  args: z.array(z.string().max(LIMITS.argLength)).max(LIMITS.argCount).optional(),
+  cols: cols.optional(),
+  rows: rows.optional(),
+  name: z.string().min(1).max(LIMITS.name).optional(),
+});
+/** `close_session`: kill a session's PTY. */
+export const closeSessionSchema = z.object({
+  type: z.literal('close_session'),
+  request_id: requestId.optional(),
+  session_id: id,
+});
+/** `send_input`: type text and submit it, or with `raw` write the bytes as they are. */
+export const sendInputSchema = z.object({
+  type: z.literal('send_input'),
+  request_id: requestId.optional(),
+  session_id: id,
+  text: z.string().max(LIMITS.text),
+  raw: z.boolean().optional(),
+});
+/** `resize`: change a session's terminal size. */
+export const resizeSchema = z.object({
+  type: z.literal('resize'),
+  request_id: requestId.optional(),
+  session_id: id,
+  cols,
+  rows,
+});
+/** `tool_approval`: answer a tool or plan approval prompt. */
+export const toolApprovalSchema = z.object({
+  type: z.literal('tool_approval'),
+  request_id: requestId.optional(),
+  session_id: id,
+  prompt_id: id,
+  response: z.enum(['yes', 'yes_always', 'no']),
+});
+/** `answer`: pick an on-screen option or type free text; at least one of the two. */
+export const answerSchema = z
+  .object({
+    type: z.literal('answer'),
+    request_id: requestId.optional(),
+    session_id: id,
+    prompt_id: id,
+    option_id: id.optional(),
+    text: z.string().max(LIMITS.text).optional(),
+  })
+  .refine((value) => value.option_id !== undefined || value.text !== undefined, {
+    message: 'option_id or text is required',
+  });
+/** `register_push_token`: register this device for push notifications. */
+export const registerPushTokenSchema = z.object({
+  type: z.literal('register_push_token'),
+  request_id: requestId.optional(),
+  token: z.string().min(1).max(LIMITS.pushToken),
+  token_type: z.enum(['apns', 'fcm', 'expo', 'webpush']),
+  platform: z.string().min(1).max(LIMITS.platform),
+  environment: z.enum(['sandbox', 'production']).optional(),
+});
+
+/** Every client message, keyed by its `type`. */
+export const clientMessageSchemas = {
+  subscribe: subscribeSchema,
+  unsubscribe: unsubscribeSchema,
+  create_session: createSessionSchema,
+  close_session: closeSessionSchema,
+  send_input: sendInputSchema,
+  resize: resizeSchema,
+  tool_approval: toolApprovalSchema,
+  answer: answerSchema,
+  register_push_token: registerPushTokenSchema,
+} as const;
+
+/** Any client → server message. */
+export const clientMessageSchema = z.discriminatedUnion('type', Object.values(clientMessageSchemas) as [
+  typeof subscribeSchema,
+  ...Array<(typeof clientMessageSchemas)[keyof typeof clientMessageSchemas]>,
+]);
+
+/** A client message type tag. */
+export type ClientMessageType = keyof typeof clientMessageSchemas;
+/** A client message of one type. */
+export type ClientMessageOf<T extends ClientMessageType> = z.infer<(typeof clientMessageSchemas)[T]>;
+/** Any client → server message. */
+export type ClientMessage = { [T in ClientMessageType]: ClientMessageOf<T> }[ClientMessageType];
+
+// ---------------------------------------------------------------- server → client
+
+const waitingSchema = z.object({ prompt_id: z.string(), wait_type: z.enum(WAIT_TYPES) }).nullable();
+/** A session as clients see it (mirrors `SessionInfo`). */
+export const sessionInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  cli_type: z.enum(CLI_TYPES),
+  command: z.string(),
+  args: z.array(z.string()),
+  cwd: z.string(),
+  cols: z.number().int(),
+  rows: z.number().int(),
+  status: z.enum(['starting', 'running', 'exited']),
+  exit_code: z.number().int().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  waiting: waitingSchema,
+});
+
+/** First message on every connection. */
+export const welcomeSchema = z.object({
+  type: z.literal('welcome'),
+  protocol_version: z.number().int(),
+  daemon_version: z.string(),
+  device_id: z.string(),
+});
+/** The session list, sent after `welcome`. */
+export const sessionsSchema = z.object({ type: z.literal('sessions'), sessions: z.array(sessionInfoSchema) });
+/** A session was created; `request_id` echoes the requester's `create_session`. */
+export const sessionCreatedSchema = z.object({
+  type: z.literal('session_created'),
+  session: sessionInfoSchema,
+  request_id: requestId.optional(),
+});
+/** A session's PTY exited. */
+export const sessionClosedSchema = z.object({
+  type: z.literal('session_closed'),
+  session_id: z.string(),
+  seq,
+  exit_code: z.number().int().nullable(),
+});
+/** A session's agent is waiting for the user. */
+export const waitingForInputSchema = z.object({
+  type: z.literal('waiting_for_input'),
+  session_id: z.string(),
+  seq,
+  timestamp: z.string(),
+  prompt_id: z.string(),
+  wait_type: z.enum(WAIT_TYPES),
+  prompt_content: z.string(),
+  options: z.array(z.object({ id: z.string(), label: z.string() })),
+  cli_type: z.enum(CLI_TYPES),
+  tool_name: z.string().optional(),
+  kind: z.string().optional(),
+  after_turn: z.boolean().optional(),
+});
+/** A waiting state ended. */
+export const waitingClearedSchema = z.object({
+  type: z.literal('waiting_cleared'),
+  session_id: z.string(),
+  seq,
+  timestamp: z.string(),
+  prompt_id: z.string(),
+  cause: z.enum(['answered', 'input', 'agent_resumed', 'superseded', 'session_exited']),
+});
+/** Output of a subscribed session. */
+export const ptyOutputSchema = z.object({ type: z.literal('pty_output'), session_id: z.string(), seq, data: z.string() });
+/** A serialised screen (VT sequences that redraw it) as of `seq`, sent on subscribe. */
+export const screenSchema = z.object({
+  type: z.literal('screen'),
+  session_id: z.string(),
+  seq,
+  data: z.string(),
+  request_id: requestId.optional(),
+});
+/** A request failed, or a frame was rejected. */
+export const errorSchema = z.object({
+  type: z.literal('error'),
+  code: z.string(),
+  message: z.string(),
+  request_id: requestId.optional(),
+});
+/** A request succeeded and has no other reply. */
+export const ackSchema = z.object({ type: z.literal('ack'), request_id: requestId.optional() });
+
+/** Any server → client message. */
+export const serverMessageSchema = z.discriminatedUnion('type', [
+  welcomeSchema,
+  sessionsSchema,
+  sessionCreatedSchema,
+  sessionClosedSchema,
+  waitingForInputSchema,
+  waitingClearedSchema,
+  ptyOutputSchema,
+  screenSchema,
+  errorSchema,
+  ackSchema,
+]);
+
+/** `welcome`. */
+export type WelcomeMessage = z.infer<typeof welcomeSchema>;
+/** `screen`. */
+export type ScreenMessage = z.infer<typeof screenSchema>;
+/** `error`. */
+export type ErrorMessage = z.infer<typeof errorSchema>;
+/** `ack`. */
+export type AckMessage = z.infer<typeof ackSchema>;
+/** Any server → client message; session events are sent exactly as core emits them. */
+export type ServerMessage =
+  | WelcomeMessage
+  | { readonly type: 'sessions'; readonly sessions: readonly SessionInfo[] }
+  | { readonly type: 'session_created'; readonly session: SessionInfo; readonly request_id?: string }
+  | SessionClosedEvent
+  | WaitingForInputEvent
+  | WaitingClearedEvent
+  | PtyOutputEvent
+  | ScreenMessage
+  | ErrorMessage
+  | AckMessage;
+
+// ---------------------------------------------------------------- parsing
+
+function describeIssues(type: string, issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .slice(0, 3)
+    .map((issue) => {
+      const where = issue.path.length > 0 ? `${type}.${issue.path.join('.')}` : type;
+      return `${where}: ${issue.message}`;
+    })
+    .join('; ');
+}
+
+/**
+ * Parses and validates one client frame.
+ * @throws TetherError BAD_MESSAGE when the frame is not JSON, not an object, has an unknown
+ *   `type`, or a field fails its schema (the message names the field)
+ */
+export function parseClientMessage(raw: string): ClientMessage {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw new TetherError('BAD_MESSAGE', 'malformed JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TetherError('BAD_MESSAGE', 'a message must be a JSON object');
+  }
+  const type = (value as { type?: unknown }).type;
+  if (typeof type !== 'string') throw new TetherError('BAD_MESSAGE', 'missing string field "type"');
+  if (!Object.hasOwn(clientMessageSchemas, type)) {
+    const known = Object.keys(clientMessageSchemas).join(', ');
+    throw new TetherError('BAD_MESSAGE', `unknown type "${type.slice(0, 64)}" (expected one of: ${known})`);
+  }
+  const schema = clientMessageSchemas[type as ClientMessageType];
+  const result = schema.safeParse(value);
+  if (!result.success) throw new TetherError('BAD_MESSAGE', describeIssues(type, result.error.issues));
+  return result.data as ClientMessage;
+}
+
+/** The `request_id` of a frame that failed to parse, when it has a valid one (for the error reply). */
+export function peekRequestId(raw: string): string | undefined {
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (typeof value !== 'object' || value === null) return undefined;
+    const candidate = (value as { request_id?: unknown }).request_id;
+    return requestId.safeParse(candidate).success ? (candidate as string) : undefined;
+  } catch {
+    return undefined;
+  }
+}
