@@ -1,0 +1,182 @@
+/**
+ * Paired devices and their push registrations, persisted in `<dataDir>/devices.json`
+ * (atomic, 0600). Device tokens are random 32-byte base64url strings handed out once at
+ * pairing; only their SHA-256 hashes are stored, and lookups compare hashes in constant time.
+ */
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { join } from 'node:path';
+import { TetherError } from '../common/index.js';
+import { readFileIfExists, writeFileAtomicSync } from './atomicFile.js';
+import type { DeviceRecord, IPushRegistry, PushRegistration } from './types.js';
+
+/** The file name inside the data directory. */
+export const DEVICES_FILE = 'devices.json';
+/** 32 random bytes: 256 bits, beyond any guessing. */
+const TOKEN_BYTES = 32;
+/** Bump when the file's shape changes incompatibly. */
+const FILE_VERSION = 1;
+/** `last_seen` is written at most this often per device, so reconnect storms do not thrash the disk. */
+const LAST_SEEN_WRITE_INTERVAL_MS = 60_000;
+
+interface DevicesFile {
+  version: number;
+  devices: DeviceRecord[];
+  push: PushRegistration[];
+}
+
+/** Returns the SHA-256 (hex) of a token. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** Paired devices and push registrations on disk. */
+export class DeviceStore implements IPushRegistry {
+  private readonly _path: string;
+  private readonly _now: () => number;
+  private _devices: DeviceRecord[] = [];
+  private _push: PushRegistration[] = [];
+
+  /**
+   * Loads `<dataDir>/devices.json` (an absent file means no devices yet).
+   * @throws TetherError CONFIG_INVALID when the file exists but cannot be read or parsed
+   */
+  constructor(dataDir: string, options: { now?: () => number } = {}) {
+    this._path = join(dataDir, DEVICES_FILE);
+    this._now = options.now ?? Date.now;
+    this._load();
+  }
+
+  /** The file this store persists to. */
+  get path(): string {
+    return this._path;
+  }
+
+  /**
+   * Adds a device and returns it with its token (the only time the token exists in clear).
+   * @throws the fs error when the file cannot be written; the device is then not added
+   */
+  pair(input: { device_name: string; platform?: string }): { device: DeviceRecord; token: string } {
+    const token = randomBytes(TOKEN_BYTES).toString('base64url');
+    const timestamp = new Date(this._now()).toISOString();
+    const device: DeviceRecord = {
+      device_id: randomUUID(),
+      device_name: input.device_name,
+      ...(input.platform !== undefined ? { platform: input.platform } : {}),
+      token_hash: hashToken(token),
+      paired_at: timestamp,
+      last_seen: timestamp,
+    };
+    this._commit([...this._devices, device], this._push);
+    return { device, token };
+  }
+
+  /**
+   * Returns the device whose token this is, or undefined. Every stored hash is compared in
+   * constant time, so timing reveals neither a match nor its position. Refreshes `last_seen`.
+   * @throws never; a failed `last_seen` write is ignored
+   */
+  authenticate(token: string): DeviceRecord | undefined {
+    const candidate = Buffer.from(hashToken(token), 'hex');
+    let match: DeviceRecord | undefined;
+    for (const device of this._devices) {
+      const stored = Buffer.from(device.token_hash, 'hex');
+      if (stored.length === candidate.length && timingSafeEqual(stored, candidate) && match === undefined) {
+        match = device;
+      }
+    }
+    if (match !== undefined) this._touch(match);
+    return match;
+  }
+
+  /** A device by id. */
+  get(deviceId: string): DeviceRecord | undefined {
+    return this._devices.find((device) => device.device_id === deviceId);
+  }
+
+  /** Every paired device. */
+  listDevices(): DeviceRecord[] {
+    return this._devices.slice();
+  }
+
+  /**
+   * Forgets a device and its push registrations; returns whether it existed.
+   * @throws the fs error when the file cannot be written
+   */
+  remove(deviceId: string): boolean {
+    if (this.get(deviceId) === undefined) return false;
+    this._commit(
+      this._devices.filter((device) => device.device_id !== deviceId),
+      this._push.filter((registration) => registration.device_id !== deviceId),
+    );
+    return true;
+  }
+
+  /** Every push registration. */
+  list(): PushRegistration[] {
+    return this._push.slice();
+  }
+
+  /**
+   * Adds or replaces (same token) a registration.
+   * @throws the fs error when the file cannot be written
+   */
+  add(registration: PushRegistration): void {
+    const others = this._push.filter((existing) => existing.token !== registration.token);
+    this._commit(this._devices, [...others, registration]);
+  }
+
+  /**
+   * Removes a push token (e.g. after APNs 410); unknown tokens are ignored.
+   * @throws the fs error when the file cannot be written
+   */
+  removeToken(token: string): void {
+    if (!this._push.some((registration) => registration.token === token)) return;
+    this._commit(
+      this._devices,
+      this._push.filter((registration) => registration.token !== token),
+    );
+  }
+
+  private _touch(device: DeviceRecord): void {
+    const now = this._now();
+    if (now - Date.parse(device.last_seen) < LAST_SEEN_WRITE_INTERVAL_MS) return;
+    const updated: DeviceRecord = { ...device, last_seen: new Date(now).toISOString() };
+    try {
+      this._commit(
+        this._devices.map((existing) => (existing === device ? updated : existing)),
+        this._push,
+      );
+    } catch {
+      // last_seen is informational; authentication must not fail on a full disk.
+    }
+  }
+
+  /** Writes first, then swaps memory, so memory never holds what the disk refused. */
+  private _commit(devices: DeviceRecord[], push: PushRegistration[]): void {
+    const file: DevicesFile = { version: FILE_VERSION, devices, push };
+    writeFileAtomicSync(this._path, `${JSON.stringify(file, null, 2)}\n`);
+    this._devices = devices;
+    this._push = push;
+  }
+
+  private _load(): void {
+    let text: string | undefined;
+    try {
+      text = readFileIfExists(this._path);
+    } catch (err) {
+      throw new TetherError('CONFIG_INVALID', `cannot read ${this._path}: ${(err as Error).message}`, { cause: err });
+    }
+    if (text === undefined) return;
+    let parsed: Partial<DevicesFile>;
+    try {
+      parsed = JSON.parse(text) as Partial<DevicesFile>;
+    } catch (err) {
+      throw new TetherError('CONFIG_INVALID', `${this._path} is not valid JSON`, { cause: err });
+    }
+    if (!Array.isArray(parsed.devices) || !Array.isArray(parsed.push ?? [])) {
+      throw new TetherError('CONFIG_INVALID', `${this._path}: expected {"devices": [...], "push": [...]}`);
+    }
+    this._devices = parsed.devices.filter((device) => typeof device?.token_hash === 'string');
+    this._push = parsed.push ?? [];
+  }
+}
