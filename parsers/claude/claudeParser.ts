@@ -1,0 +1,114 @@
+/**
+ * The Claude Code parser (verified against @anthropic-ai/claude-code 2.1.197). It reads the
+ * rendered screen's structure, bottom-up:
+ *
+ *   busy      the title starts with a braille spinner (⠂/⠐), or the footer under the input box
+ *             says "esc to interrupt" (2.1.x moved it out of the spinner line)
+ *   dialog    a numbered select list (`❯ 1. Yes` / `  2. …`) in the bottom block with no input
+ *             box below it, under a rule that opens the dialog; its rows above the list are the
+ *             prompt (title, body, question)
+ *   idle      the input box: a rule, a `❯ ` row, a rule (placeholder `Try "…"` when empty)
+ *
+ * Dialog kinds: options with a Yes… row and a No… row are approvals (plan approval when the
+ * dialog talks about a plan); the trust-folder, API-key and theme dialogs are startup kinds;
+ * any other select list is a clarifying question (AskUserQuestion).
+ */
+import type { IPromptParser, PromptInfo, PromptOption, ScreenLine, ScreenSnapshot, Verdict } from '../../src/common/index.js';
+import { findNumberedList, isRule, joinRows, lastNonEmpty } from '../shared/screenText.js';
+import { classifyClaudeDialog } from './claudeDialogs.js';
+
+/** Claude's selection pointer (U+276F; `>` in the Windows fallback figure set). */
+const POINTER = '❯>';
+/** Braille frames of Claude's busy title (`⠂ <title>` / `⠐ <title>`); idle and waiting use `✳`. */
+const BUSY_TITLE = /^[\u2800-\u28ff]/u;
+/** Busy footer hint under the input box (2.1.x) or inside the spinner parentheses (≤ 2.0). */
+const INTERRUPT_HINT = /\besc to interrupt\b/i;
+/** The spinner row: a glyph from Claude's spinner set, a verb, an ellipsis. */
+const SPINNER_ROW = /^\s*[·✢*✳✶✻✽]\s+\S[^…]*…/u;
+/** How far up from the bottom a dialog's select list may start (rows). */
+const DIALOG_SEARCH_ROWS = 40;
+
+/** Finds the idle input box (rule / `❯ …` / rule) and returns the row of the `❯` line. */
+export function findInputBox(lines: readonly ScreenLine[]): number | undefined {
+  for (let i = lines.length - 2; i >= 1; i--) {
+    if (/^\s*[❯>!]\s/u.test(lines[i].text) || /^\s*[❯>]$/u.test(lines[i].text)) {
+      let below = i + 1;
+      while (below < lines.length && !isRule(lines[below].text) && below - i <= 8) below++;
+      if (isRule(lines[i - 1].text) && below < lines.length && isRule(lines[below].text)) return i;
+    }
+  }
+  return undefined;
+}
+
+function isBusy(screen: ScreenSnapshot, inputRow: number | undefined): boolean {
+  if (BUSY_TITLE.test(screen.title)) return true;
+  const footerFrom = inputRow ?? Math.max(0, screen.lines.length - 4);
+  for (let i = footerFrom; i < screen.lines.length; i++) {
+    if (INTERRUPT_HINT.test(screen.lines[i].text)) return true;
+  }
+  if (inputRow !== undefined) {
+    // The spinner row sits just above the input box while a turn runs.
+    for (let i = Math.max(0, inputRow - 4); i < inputRow; i++) {
+      if (SPINNER_ROW.test(screen.lines[i].text) && /\(\s*\d/u.test(screen.lines[i].text)) return true;
+    }
+  }
+  return false;
+}
+
+/** Reads a dialog whose select list sits at the bottom of the screen. */
+function readDialog(screen: ScreenSnapshot, bottom: number): PromptInfo | undefined {
+  const lines = screen.lines;
+  const from = Math.max(0, bottom - DIALOG_SEARCH_ROWS);
+  const list = findNumberedList(lines, from, bottom + 1, POINTER);
+  if (!list) return undefined;
+  const lastOption = list[list.length - 1].row;
+  // Only hints and description rows may follow the list: no input box, no more content.
+  for (let i = lastOption + 1; i <= bottom; i++) {
+    if (/^\s*[❯>]\s/u.test(lines[i].text) && findInputBox(lines.slice(lastOption)) !== undefined) return undefined;
+  }
+  let top = list[0].row - 1;
+  while (top >= 0 && !isRule(lines[top].text)) top--;
+  const content = joinRows(lines, top + 1, list[0].row);
+  const options: PromptOption[] = list.map((row) => ({
+    id: String(row.number),
+    label: row.label,
+    keys: String(row.number),
+    ...(/^(type something|no, keep planning|other)\b/i.test(row.label) ? { acceptsText: true } : {}),
+  }));
+  const footer = joinRows(lines, lastOption + 1, bottom + 1);
+  return classifyClaudeDialog({ content, options, footer });
+}
+
+/** The Claude Code prompt parser. */
+export const claudeParser: IPromptParser = {
+  cli: 'claude',
+  parse(screen: ScreenSnapshot): Verdict {
+    const bottom = lastNonEmpty(screen.lines);
+    if (bottom < 0) return { state: 'unknown' };
+    const inputRow = findInputBox(screen.lines);
+    if (isBusy(screen, inputRow)) return { state: 'busy' };
+    const dialog = readDialog(screen, bottom);
+    if (dialog && (inputRow === undefined || inputRow < findDialogTop(screen, dialog))) {
+      return { state: 'waiting', prompt: dialog };
+    }
+    if (inputRow !== undefined) {
+      return {
+        state: 'waiting',
+        prompt: { waitType: 'awaiting_response', content: '', options: [], acceptsText: true },
+      };
+    }
+    return { state: 'unknown' };
+  },
+  matchesBanner(screen: ScreenSnapshot): boolean {
+    return screen.lines.some((line) => /Claude Code\b/.test(line.text)) || /Claude Code/.test(screen.title);
+  },
+};
+
+/** Row where the dialog's select list starts (for ordering against the input box). */
+function findDialogTop(screen: ScreenSnapshot, dialog: PromptInfo): number {
+  const first = dialog.options[0]?.label ?? '';
+  for (let i = screen.lines.length - 1; i >= 0; i--) {
+    if (screen.lines[i].text.includes(`1. ${first}`)) return i;
+  }
+  return 0;
+}

@@ -1,0 +1,51 @@
+/**
+ * The parser registry: one pure parser per CLI, CLI detection from a command name and from
+ * the first screen's banner.
+ */
+import type { CliType, IPromptParser, ScreenSnapshot } from '../src/common/index.js';
+import { claudeParser } from './claude/claudeParser.js';
+import { genericParser } from './generic/genericParser.js';
+
+const PARSERS: Partial<Record<CliType, IPromptParser>> = {
+  claude: claudeParser,
+  generic: genericParser,
+};
+
+/** Command basenames that identify a CLI (`claude` → claude). */
+const COMMAND_NAMES: Readonly<Record<string, CliType>> = {
+  claude: 'claude',
+  'claude.exe': 'claude',
+  codex: 'codex',
+  gemini: 'gemini',
+  opencode: 'opencode',
+  qwen: 'qwen',
+  bash: 'shell',
+  zsh: 'shell',
+  sh: 'shell',
+  fish: 'shell',
+  dash: 'shell',
+};
+
+/** The parser for a CLI type (the generic parser where none exists yet). */
+export function getParser(cli: CliType): IPromptParser {
+  return PARSERS[cli] ?? genericParser;
+}
+
+/** True when `name` is a CLI type Tether knows. */
+export function isCliType(name: string): name is CliType {
+  return ['claude', 'codex', 'gemini', 'opencode', 'qwen', 'shell', 'generic'].includes(name);
+}
+
+/** The CLI a command runs, from its basename (`/usr/bin/claude` → claude); undefined if unknown. */
+export function detectCliFromCommand(command: string): CliType | undefined {
+  const base = command.split(/[\\/]/).pop() ?? command;
+  return COMMAND_NAMES[base.toLowerCase()];
+}
+
+/** The CLI whose banner is on screen, if any parser recognises it. */
+export function detectCliFromScreen(screen: ScreenSnapshot): CliType | undefined {
+  for (const parser of Object.values(PARSERS)) {
+    if (parser?.matchesBanner?.(screen)) return parser.cli;
+  }
+  return undefined;
+}

@@ -1,0 +1,75 @@
+/**
+ * AnswerMapper: turns an answer (approve / always / deny, an option, free text) into the key
+ * steps for the prompt on screen now. Keys come from the options as parsed at answer time,
+ * never from a fixed table. Pure: the caller writes the steps with real pauses.
+ */
+import { TetherError } from '../common/index.js';
+import type { PromptInfo, PromptOption } from '../common/index.js';
+import type { ApprovalResponse } from './sessionService.js';
+
+/** One step of an answer: bytes to write, or a pause (ms). */
+export type KeyStep = { readonly write: string } | { readonly pauseMs: number };
+
+/** Pause after a lone ESC so it is not read as a Meta prefix of the next byte (ms). */
+export const ESCAPE_PAUSE_MS = 80;
+/** Pause between selecting a text option and typing into it (ms). */
+export const FOCUS_PAUSE_MS = 120;
+
+const YES = /^yes\b/i;
+const ALWAYS = /don.t ask again|\balways\b|allow all|during this session|for this session|auto-accept|for all future/i;
+const NO = /^no\b/i;
+
+/** Steps that type `text` and submit it with `\r` after a pause (never `\n`). */
+export function typeAndSubmit(text: string, submitDelayMs: number, bracketedPaste: boolean): KeyStep[] {
+  const body = text.includes('\n') && bracketedPaste ? `\x1b[200~${text}\x1b[201~` : text.replace(/\r?\n/g, ' ');
+  return [{ write: body }, { pauseMs: submitDelayMs }, { write: '\r' }];
+}
+
+function selectSteps(option: PromptOption): KeyStep[] {
+  return [{ write: option.keys }];
+}
+
+/**
+ * Maps an approval to key steps for `prompt`.
+ * `yes` picks the first Yes… option; `yes_always` the don't-ask-again/always option (else `yes`);
+ * `no` the No… option that takes no text, else the prompt's cancel keys.
+ * @throws TetherError OPTION_NOT_FOUND when the prompt has no such choice
+ */
+export function mapApproval(prompt: PromptInfo, response: ApprovalResponse): KeyStep[] {
+  const options = prompt.options;
+  const yes = options.find((o) => YES.test(o.label));
+  if (response === 'yes' || response === 'yes_always') {
+    const always = response === 'yes_always' ? options.find((o) => YES.test(o.label) && ALWAYS.test(o.label)) : undefined;
+    const pick = always ?? yes;
+    if (!pick) throw new TetherError('OPTION_NOT_FOUND', `no "Yes" option on screen for ${prompt.waitType}`);
+    return selectSteps(pick);
+  }
+  const no = options.find((o) => NO.test(o.label) && !o.acceptsText);
+  if (no) return selectSteps(no);
+  if (prompt.cancelKeys) return [{ write: prompt.cancelKeys }, { pauseMs: ESCAPE_PAUSE_MS }];
+  throw new TetherError('OPTION_NOT_FOUND', `no "No" option or cancel key for ${prompt.waitType}`);
+}
+
+/**
+ * Maps an option pick and/or free text to key steps for `prompt`.
+ * With only text, the prompt must accept text (idle box) or offer a text option ("Type something.").
+ * @throws TetherError OPTION_NOT_FOUND when the option is not on screen or text has nowhere to go
+ */
+export function mapAnswer(
+  prompt: PromptInfo,
+  answer: { optionId?: string; text?: string },
+  submitDelayMs: number,
+  bracketedPaste = false,
+): KeyStep[] {
+  if (answer.optionId !== undefined) {
+    const option = prompt.options.find((o) => o.id === answer.optionId);
+    if (!option) throw new TetherError('OPTION_NOT_FOUND', `option ${answer.optionId} is not on screen`);
+    if (answer.text === undefined || answer.text === '') return selectSteps(option);
+    return [...selectSteps(option), { pauseMs: FOCUS_PAUSE_MS }, ...typeAndSubmit(answer.text, submitDelayMs, bracketedPaste)];
+  }
+  if (answer.text === undefined) throw new TetherError('OPTION_NOT_FOUND', 'answer needs option_id or text');
+  if (prompt.options.length === 0 && prompt.acceptsText) return typeAndSubmit(answer.text, submitDelayMs, bracketedPaste);
+  const textOption = prompt.options.find((o) => o.acceptsText);
+  if (!textOption) throw new TetherError('OPTION_NOT_FOUND', `${prompt.waitType} prompt takes no free text`);
+  return [...selectSteps(textOption), { pauseMs: FOCUS_PAUSE_MS }, ...typeAndSubmit(answer.text, submitDelayMs, bracketedPaste)];
+}

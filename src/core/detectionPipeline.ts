@@ -1,0 +1,160 @@
+/**
+ * DetectionPipeline: PTY bytes → HeadlessScreen → parser → WaitDetector, on an IClock.
+ * Live sessions and replay share it, so a recording gives the events the live session gave.
+ * It evaluates the screen once output has been quiet for a moment (or a bounded time after
+ * the first unevaluated write), never inside an open synchronized-output frame.
+ */
+import { Disposable, Emitter } from '../common/index.js';
+import type { CliType, IClock, IDisposable, IPromptParser, Verdict, WaitingClearedEvent, WaitingForInputEvent } from '../common/index.js';
+import { detectCliFromScreen, getParser } from '../../parsers/index.js';
+import { HeadlessScreen } from './headlessScreen.js';
+import { isTerminalReply } from './terminalReplies.js';
+import { WaitDetector } from './waitDetector.js';
+
+/** Quiet time after the last write before the screen is read (ms): a prompt is drawn in one burst. */
+export const QUIET_MS = 40;
+/** Upper bound between the first unevaluated write and an evaluation (ms), so steady output cannot starve detection. */
+export const MAX_EVALUATION_DELAY_MS = 120;
+/** How long an open synchronized-output frame may postpone evaluation (ms). */
+export const MAX_FRAME_WAIT_MS = 500;
+/** How long `auto` waits for a banner before settling on the generic parser (ms). */
+export const AUTO_DETECT_TIMEOUT_MS = 15_000;
+
+/** Options for a pipeline. */
+export interface DetectionPipelineOptions {
+  readonly sessionId: string;
+  /** A CLI type, or 'auto' to pick the parser from the first screens' banner. */
+  readonly cli: CliType | 'auto';
+  readonly cols: number;
+  readonly rows: number;
+  readonly clock: IClock;
+  readonly nextSeq: () => number;
+}
+
+/** The screen, parser and detector of one session. */
+export class DetectionPipeline extends Disposable {
+  readonly screen: HeadlessScreen;
+  private readonly _detector: WaitDetector;
+  private _parser: IPromptParser | undefined;
+  private _cliType: CliType;
+  private _timer: IDisposable | undefined;
+  private _firstPendingAt: number | undefined;
+  private _lastVerdict: Verdict = { state: 'unknown' };
+  private readonly _startedAt: number;
+
+  private readonly _onEvent = this._register(new Emitter<WaitingForInputEvent | WaitingClearedEvent>());
+  /** Waiting edges. */
+  readonly onEvent = this._onEvent.event;
+  /** Terminal replies to forward to the PTY. */
+  readonly onReply;
+
+  constructor(private readonly _options: DetectionPipelineOptions) {
+    super();
+    this.screen = this._register(new HeadlessScreen(_options.cols, _options.rows));
+    this.onReply = this.screen.onReply;
+    this._cliType = _options.cli === 'auto' ? 'generic' : _options.cli;
+    this._parser = _options.cli === 'auto' ? undefined : getParser(_options.cli);
+    this._startedAt = _options.clock.now();
+    this._detector = this._register(
+      new WaitDetector({
+        sessionId: _options.sessionId,
+        cliType: () => this._cliType,
+        nextSeq: _options.nextSeq,
+        timestamp: () => new Date(_options.clock.now()).toISOString(),
+      }),
+    );
+    this._register(this._detector.onEvent((event) => this._onEvent.fire(event)));
+    this._register({ dispose: () => this._timer?.dispose() });
+  }
+
+  /** The CLI whose parser reads this screen ('generic' until `auto` has decided). */
+  get cliType(): CliType {
+    return this._cliType;
+  }
+
+  /** The live prompt, if any. */
+  get live() {
+    return this._detector.live;
+  }
+
+  /** The most recent verdict (for status lines such as the busy activity). */
+  get lastVerdict(): Verdict {
+    return this._lastVerdict;
+  }
+
+  /** Applies PTY output; `onApplied` runs once the screen reflects it (flow control hooks here). */
+  write(data: string | Uint8Array, onApplied?: () => void): void {
+    this.screen.write(data, () => {
+      this._schedule();
+      onApplied?.();
+    });
+  }
+
+  /**
+   * Observes bytes headed for the PTY: user input clears a live prompt, terminal replies do not.
+   * @returns true when `data` is user input, false when it is only terminal replies
+   */
+  input(data: string): boolean {
+    if (isTerminalReply(data)) return false;
+    this._detector.userInput();
+    return true;
+  }
+
+  /** Marks the live prompt answered (before its keys are written). */
+  answered(promptId: string): void {
+    this._detector.answered(promptId);
+  }
+
+  /** Resizes the screen (cells/rows) and re-reads it. */
+  resize(cols: number, rows: number): void {
+    this.screen.resize(cols, rows);
+    this._schedule();
+  }
+
+  /** The PTY exited: any live prompt is cleared. */
+  exited(): void {
+    this._timer?.dispose();
+    this._timer = undefined;
+    this._detector.exited();
+  }
+
+  /** Reads the screen now and returns the parser's verdict (used at answer time). */
+  readVerdict(): Verdict {
+    const parser = this._resolveParser();
+    if (!parser) return { state: 'unknown' };
+    return parser.parse(this.screen.snapshot(), this._options.clock.now());
+  }
+
+  private _schedule(): void {
+    const now = this._options.clock.now();
+    this._firstPendingAt ??= now;
+    const due = Math.min(now + QUIET_MS, this._firstPendingAt + MAX_EVALUATION_DELAY_MS);
+    this._timer?.dispose();
+    this._timer = this._options.clock.setTimeout(() => this._evaluate(), Math.max(0, due - now));
+  }
+
+  private _evaluate(): void {
+    this._timer = undefined;
+    const now = this._options.clock.now();
+    if (this.screen.isFrameOpen && now - (this._firstPendingAt ?? now) < MAX_FRAME_WAIT_MS) {
+      this._timer = this._options.clock.setTimeout(() => this._evaluate(), QUIET_MS);
+      return;
+    }
+    this._firstPendingAt = undefined;
+    this._lastVerdict = this.readVerdict();
+    this._detector.observe(this._lastVerdict);
+  }
+
+  private _resolveParser(): IPromptParser | undefined {
+    if (this._parser) return this._parser;
+    const snapshot = this.screen.snapshot();
+    const detected = detectCliFromScreen(snapshot);
+    if (detected) {
+      this._cliType = detected;
+    } else if (this._options.clock.now() - this._startedAt < AUTO_DETECT_TIMEOUT_MS) {
+      return undefined;
+    }
+    this._parser = getParser(this._cliType);
+    return this._parser;
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * HeadlessScreen: one session's VT state in @xterm/headless (5k lines of scrollback), the
+ * immutable snapshots parsers read, the serialised screen for late subscribers, and the
+ * terminal's replies to queries (DA, DSR, OSC colours) that must go back to the PTY.
+ */
+import xtermHeadless from '@xterm/headless';
+import serializeAddon from '@xterm/addon-serialize';
+import { Disposable, Emitter, toDisposable } from '../common/index.js';
+import type { ScreenLine, ScreenSnapshot } from '../common/index.js';
+
+// Under Node ESM the named export is undefined; the default export carries the classes.
+const { Terminal } = xtermHeadless as unknown as typeof import('@xterm/headless');
+const { SerializeAddon } = serializeAddon as unknown as typeof import('@xterm/addon-serialize');
+
+/** Scrollback kept per session (lines): enough for a long diff, bounded for memory. */
+export const SCROLLBACK_LINES = 5000;
+
+type XtermTerminal = InstanceType<typeof Terminal>;
+
+/** A headless terminal with snapshots and reply forwarding. */
+export class HeadlessScreen extends Disposable {
+  private readonly _terminal: XtermTerminal;
+  private readonly _serializer: InstanceType<typeof SerializeAddon>;
+  private _title = '';
+
+  private readonly _onReply = this._register(new Emitter<string>());
+  /** Bytes the terminal answers with (query replies); forward them to the PTY. */
+  readonly onReply = this._onReply.event;
+
+  /**
+   * @param cols width in cells
+   * @param rows height in rows
+   */
+  constructor(cols: number, rows: number) {
+    super();
+    this._terminal = new Terminal({ cols, rows, scrollback: SCROLLBACK_LINES, allowProposedApi: true });
+    this._serializer = new SerializeAddon();
+    this._terminal.loadAddon(this._serializer as never);
+    this._register(this._terminal.onData((data) => this._onReply.fire(data)));
+    this._register(this._terminal.onBinary((data) => this._onReply.fire(data)));
+    this._register(this._terminal.onTitleChange((title) => (this._title = title)));
+    this._register(toDisposable(() => this._terminal.dispose()));
+  }
+
+  get cols(): number {
+    return this._terminal.cols;
+  }
+
+  get rows(): number {
+    return this._terminal.rows;
+  }
+
+  /** True while the application holds a synchronized-output frame open (DEC mode 2026). */
+  get isFrameOpen(): boolean {
+    return this._terminal.modes.synchronizedOutputMode;
+  }
+
+  /** True when the application enabled bracketed paste (DECSET 2004). */
+  get bracketedPaste(): boolean {
+    return this._terminal.modes.bracketedPasteMode;
+  }
+
+  /** Parses `data`; `callback` runs once it has been applied to the screen. */
+  write(data: string | Uint8Array, callback?: () => void): void {
+    this._terminal.write(data, callback);
+  }
+
+  /** Resizes the screen (cells/rows). */
+  resize(cols: number, rows: number): void {
+    this._terminal.resize(cols, rows);
+  }
+
+  /** The VT sequences that redraw the current screen and scrollback, for late subscribers. */
+  serialize(): string {
+    return this._serializer.serialize({ scrollback: SCROLLBACK_LINES });
+  }
+
+  /** An immutable snapshot of the viewport (NBSP normalised to space, right-trimmed). */
+  snapshot(): ScreenSnapshot {
+    const buffer = this._terminal.buffer.active;
+    const lines: ScreenLine[] = [];
+    const cell = buffer.getNullCell();
+    for (let y = 0; y < this._terminal.rows; y++) {
+      const line = buffer.getLine(buffer.viewportY + y);
+      if (!line) {
+        lines.push({ text: '', isWrapped: false, dim: [] });
+        continue;
+      }
+      const text = line.translateToString(true).replace(/\u00a0/g, ' ');
+      const dim: Array<[number, number]> = [];
+      let start = -1;
+      const width = Math.min(line.length, this._terminal.cols);
+      for (let x = 0; x < width; x++) {
+        const isDim = line.getCell(x, cell)?.isDim() ?? 0;
+        if (isDim && start < 0) start = x;
+        else if (!isDim && start >= 0) {
+          dim.push([start, x]);
+          start = -1;
+        }
+      }
+      if (start >= 0) dim.push([start, width]);
+      lines.push({ text, isWrapped: line.isWrapped, dim });
+    }
+    return {
+      cols: this._terminal.cols,
+      rows: this._terminal.rows,
+      lines,
+      cursor: { x: buffer.cursorX, y: buffer.cursorY, visible: true },
+      title: this._title,
+      altScreen: buffer.type === 'alternate',
+    };
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * Replay: feeds an asciicast recording through the live detection pipeline on a virtual
+ * clock (cast time), so the same file gives the same events every time. `o` events are
+ * output, `i` events are keystrokes or terminal replies (classified the same way as live
+ * input), `r` events resize the screen.
+ */
+import type { CliType, WaitingClearedEvent, WaitingForInputEvent } from '../common/index.js';
+import { DetectionPipeline } from './detectionPipeline.js';
+import { VirtualClock } from './clocks.js';
+
+/** Time after the last cast event that pending evaluations may still fire (ms). */
+const TAIL_MS = 2000;
+
+/** The parts of an asciicast v2 recording replay needs. */
+export interface ReplayInput {
+  readonly header: { readonly width: number; readonly height: number };
+  readonly events: ReadonlyArray<readonly [number, string, string]>;
+}
+
+/** One detected edge, `at` in cast seconds. */
+export interface ReplayEvent {
+  readonly at: number;
+  readonly type: 'waiting_for_input' | 'waiting_cleared';
+  readonly wait_type?: string;
+  readonly prompt_id: string;
+  readonly options?: ReadonlyArray<{ readonly id: string; readonly label: string }>;
+  readonly prompt_content?: string;
+  readonly cause?: string;
+}
+
+/** Options for a replay. */
+export interface ReplayOptions {
+  readonly cli: CliType | 'auto';
+  /** Splits every output event into random pieces (same timestamps) using this seed. */
+  readonly rechunkSeed?: number;
+}
+
+/** A small deterministic PRNG (mulberry32) for re-chunking. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Splits `data` into 1–4 pieces at code point boundaries. */
+function rechunk(data: string, next: () => number): string[] {
+  const chars = Array.from(data);
+  const pieces: string[] = [];
+  let at = 0;
+  while (at < chars.length) {
+    const size = Math.max(1, Math.floor(next() * Math.max(1, chars.length / 2)));
+    pieces.push(chars.slice(at, at + size).join(''));
+    at += size;
+  }
+  return pieces;
+}
+
+function toReplayEvent(event: WaitingForInputEvent | WaitingClearedEvent, atMs: number): ReplayEvent {
+  const at = Math.round(atMs) / 1000;
+  if (event.type === 'waiting_cleared') return { at, type: event.type, prompt_id: event.prompt_id, cause: event.cause };
+  return {
+    at,
+    type: event.type,
+    wait_type: event.wait_type,
+    prompt_id: event.prompt_id,
+    options: event.options.map((o) => ({ id: o.id, label: o.label })),
+    prompt_content: event.prompt_content,
+  };
+}
+
+/** Replays a recording and returns the waiting edges it produces. */
+export async function replayCast(cast: ReplayInput, options: ReplayOptions): Promise<ReplayEvent[]> {
+  const clock = new VirtualClock(0);
+  let seq = 0;
+  const pipeline = new DetectionPipeline({
+    sessionId: 'replay',
+    cli: options.cli,
+    cols: cast.header.width,
+    rows: cast.header.height,
+    clock,
+    nextSeq: () => ++seq,
+  });
+  const out: ReplayEvent[] = [];
+  pipeline.onEvent((event) => out.push(toReplayEvent(event, clock.now())));
+  const next = options.rechunkSeed !== undefined ? random(options.rechunkSeed) : undefined;
+  const write = (data: string) => new Promise<void>((resolve) => pipeline.write(data, resolve));
+  let lastMs = 0;
+  try {
+    for (const [seconds, code, data] of cast.events) {
+      lastMs = Math.max(lastMs, seconds * 1000);
+      clock.advanceTo(lastMs);
+      if (code === 'o') {
+        for (const piece of next ? rechunk(data, next) : [data]) await write(piece);
+      } else if (code === 'i') {
+        pipeline.input(data);
+      } else if (code === 'r') {
+        const match = /^(\d+)x(\d+)$/.exec(data);
+        if (match) pipeline.resize(Number(match[1]), Number(match[2]));
+      }
+    }
+    clock.advanceTo(lastMs + TAIL_MS);
+  } finally {
+    pipeline.dispose();
+  }
+  return out;
+}

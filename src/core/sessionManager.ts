@@ -1,0 +1,158 @@
+/**
+ * SessionManager: the ISessionService behind transport and push. It owns every Session,
+ * multiplexes their events into one stream, and maps answers to keys from the screen as it
+ * is at answer time, refusing answers to prompts that are no longer live.
+ */
+import { randomUUID } from 'node:crypto';
+import { homedir } from 'node:os';
+import { basename } from 'node:path';
+import { Disposable, Emitter, TetherError } from '../common/index.js';
+import type { IClock, SessionEvent, SessionInfo, WaitingForInputEvent } from '../common/index.js';
+import { mapAnswer, mapApproval, typeAndSubmit } from './answerMapper.js';
+import { checkCwd, resolveCliType, resolveExecutable, sanitizedEnv } from './commandResolver.js';
+import { Session } from './session.js';
+import type { ApprovalResponse, CreateSessionOptions, InputOptions, ISessionService } from './sessionService.js';
+import { systemClock } from './clocks.js';
+
+/** Settings for new sessions. */
+export interface SessionManagerOptions {
+  readonly defaultCols?: number;
+  readonly defaultRows?: number;
+  /** Pause between typed text and the submitting `\r` (ms). */
+  readonly submitDelayMs?: number;
+  readonly clock?: IClock;
+  /** Base environment (defaults to process.env). */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** Default pause before `\r` after typed text (ms): Codex and Claude treat a fast Enter as a newline. */
+const DEFAULT_SUBMIT_DELAY_MS = 150;
+
+/** All sessions of a daemon. */
+export class SessionManager extends Disposable implements ISessionService {
+  private readonly _sessions = new Map<string, Session>();
+  private readonly _onEvent = this._register(new Emitter<SessionEvent>());
+  readonly onEvent = this._onEvent.event;
+  private readonly _clock: IClock;
+
+  constructor(private readonly _options: SessionManagerOptions = {}) {
+    super();
+    this._clock = _options.clock ?? systemClock;
+    this._register({ dispose: () => this._sessions.forEach((s) => s.dispose()) });
+  }
+
+  list(): SessionInfo[] {
+    return [...this._sessions.values()].map((s) => s.info());
+  }
+
+  get(sessionId: string): SessionInfo {
+    return this._session(sessionId).info();
+  }
+
+  async create(options: CreateSessionOptions): Promise<SessionInfo> {
+    const baseEnv = this._options.env ?? process.env;
+    const cwd = options.cwd ?? homedir();
+    checkCwd(cwd);
+    const cli = resolveCliType(options.cli, options.cliType);
+    const env = sanitizedEnv(baseEnv, options.env);
+    const file = resolveExecutable(options.cli, env, cwd);
+    const id = randomUUID();
+    const session = new Session({
+      id,
+      name: options.name ?? `${basename(options.cli)} · ${basename(cwd)}`,
+      file,
+      command: options.cli,
+      args: options.args ?? [],
+      cwd,
+      cols: options.cols ?? this._options.defaultCols ?? 120,
+      rows: options.rows ?? this._options.defaultRows ?? 40,
+      env,
+      cli,
+      clock: this._clock,
+    });
+    this._sessions.set(id, session);
+    session.onEvent((event) => this._onEvent.fire(event));
+    const info = session.info();
+    this._onEvent.fire({ type: 'session_created', session: info });
+    return info;
+  }
+
+  close(sessionId: string): void {
+    this._session(sessionId).kill();
+  }
+
+  /** Forgets an exited session (its events stay with clients that saw them). */
+  remove(sessionId: string): void {
+    const session = this._session(sessionId);
+    session.dispose();
+    this._sessions.delete(sessionId);
+  }
+
+  async sendInput(sessionId: string, text: string, options: InputOptions = {}): Promise<void> {
+    const session = this._session(sessionId);
+    if (options.raw) {
+      session.writeInput(text);
+      return;
+    }
+    session.pipeline.input(text);
+    const live = session.pipeline.live;
+    const steps = typeAndSubmit(text, this._submitDelay, session.pipeline.screen.bracketedPaste);
+    await session.writeSteps(live?.event.prompt_id ?? '', steps);
+  }
+
+  resize(sessionId: string, cols: number, rows: number): void {
+    this._session(sessionId).resize(cols, rows);
+  }
+
+  async answerApproval(sessionId: string, promptId: string, response: ApprovalResponse): Promise<void> {
+    const { session, prompt } = this._livePrompt(sessionId, promptId);
+    await session.writeSteps(promptId, mapApproval(prompt, response));
+  }
+
+  async answer(sessionId: string, promptId: string, answer: { optionId?: string; text?: string }): Promise<void> {
+    const { session, prompt } = this._livePrompt(sessionId, promptId);
+    const steps = mapAnswer(prompt, answer, this._submitDelay, session.pipeline.screen.bracketedPaste);
+    await session.writeSteps(promptId, steps);
+  }
+
+  currentWaiting(sessionId: string): WaitingForInputEvent | undefined {
+    return this._sessions.get(sessionId)?.pipeline.live?.event;
+  }
+
+  serializeScreen(sessionId: string): { seq: number; data: string } {
+    const session = this._session(sessionId);
+    return { seq: session.seq, data: session.pipeline.screen.serialize() };
+  }
+
+  eventsSince(sessionId: string, since: number): SessionEvent[] | undefined {
+    return this._session(sessionId).eventsSince(since);
+  }
+
+  private get _submitDelay(): number {
+    return this._options.submitDelayMs ?? DEFAULT_SUBMIT_DELAY_MS;
+  }
+
+  /**
+   * The live prompt named by `promptId`, re-read from the screen now.
+   * @throws TetherError SESSION_NOT_FOUND | SESSION_EXITED | STALE_PROMPT
+   */
+  private _livePrompt(sessionId: string, promptId: string) {
+    const session = this._session(sessionId);
+    if (session.status === 'exited') throw new TetherError('SESSION_EXITED', `session ${sessionId} has exited`);
+    const live = session.pipeline.live;
+    if (!live || live.event.prompt_id !== promptId) {
+      throw new TetherError('STALE_PROMPT', `prompt ${promptId} is no longer live${live ? ` (live: ${live.event.prompt_id})` : ''}`);
+    }
+    const verdict = session.pipeline.readVerdict();
+    if (verdict.state !== 'waiting' || verdict.prompt.waitType !== live.prompt.waitType) {
+      throw new TetherError('STALE_PROMPT', `prompt ${promptId} is no longer on screen`);
+    }
+    return { session, prompt: verdict.prompt };
+  }
+
+  private _session(sessionId: string): Session {
+    const session = this._sessions.get(sessionId);
+    if (!session) throw new TetherError('SESSION_NOT_FOUND', `no session ${sessionId}`);
+    return session;
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * WaitDetector: the one place that turns a session's stream of parser verdicts into edges,
+ * `waiting_for_input` and `waiting_cleared`, with a fresh prompt_id per prompt. It also
+ * decides when a prompt counts as new (its signature changed) and when a cleared prompt
+ * may fire again (only after the screen changed or the agent went busy).
+ */
+import { Disposable, Emitter } from '../common/index.js';
+import type {
+  ClearCause,
+  CliType,
+  PromptInfo,
+  Verdict,
+  WaitingClearedEvent,
+  WaitingForInputEvent,
+} from '../common/index.js';
+
+/** What the detector needs from its session. */
+export interface WaitDetectorOptions {
+  readonly sessionId: string;
+  readonly cliType: () => CliType;
+  /** The next per-session seq (shared with pty_output). */
+  readonly nextSeq: () => number;
+  /** ISO timestamp for the pipeline clock's now. */
+  readonly timestamp: () => string;
+}
+
+type WaitEvent = WaitingForInputEvent | WaitingClearedEvent;
+
+/** Identity of a prompt for edge purposes: same signature, same prompt. */
+export function promptSignature(prompt: PromptInfo): string {
+  // The idle box's content is whatever the user is typing: it never makes a new prompt.
+  if (prompt.waitType === 'awaiting_response') return `${prompt.waitType}|${prompt.kind ?? ''}`;
+  const labels = prompt.options.map((o) => o.label).join('\u0001');
+  return `${prompt.waitType}|${prompt.kind ?? ''}|${prompt.content}|${labels}`;
+}
+
+/** Turns verdicts into waiting edges. */
+export class WaitDetector extends Disposable {
+  private readonly _onEvent = this._register(new Emitter<WaitEvent>());
+  /** waiting_for_input / waiting_cleared edges. */
+  readonly onEvent = this._onEvent.event;
+
+  private _live: { event: WaitingForInputEvent; prompt: PromptInfo; signature: string } | undefined;
+  /** Signature of a prompt cleared by input/answer; it may not fire again until the screen moves on. */
+  private _suppressed: string | undefined;
+  /** True once the agent has been busy since the last awaiting_response. */
+  private _turnSinceIdle = false;
+  private _promptCount = 0;
+
+  constructor(private readonly _options: WaitDetectorOptions) {
+    super();
+  }
+
+  /** The live prompt, if any. */
+  get live(): { readonly event: WaitingForInputEvent; readonly prompt: PromptInfo } | undefined {
+    return this._live;
+  }
+
+  /** Feeds one verdict (after the screen settled). */
+  observe(verdict: Verdict): void {
+    if (verdict.state === 'unknown') return;
+    if (verdict.state === 'busy') {
+      this._suppressed = undefined;
+      this._turnSinceIdle = true;
+      this._clear('agent_resumed');
+      return;
+    }
+    const signature = promptSignature(verdict.prompt);
+    if (this._live?.signature === signature) {
+      this._live = { ...this._live, prompt: verdict.prompt };
+      return;
+    }
+    if (this._suppressed === signature) return;
+    this._suppressed = undefined;
+    this._clear('superseded');
+    this._fire(verdict.prompt, signature);
+  }
+
+  /** User input (not a terminal reply) reached the PTY: the user is acting on the prompt. */
+  userInput(): void {
+    this._clearAndSuppress('input');
+  }
+
+  /** An answer to `promptId` is being sent. */
+  answered(promptId: string): void {
+    if (this._live?.event.prompt_id === promptId) this._clearAndSuppress('answered');
+  }
+
+  /** The PTY exited. */
+  exited(): void {
+    this._clear('session_exited');
+  }
+
+  private _clearAndSuppress(cause: ClearCause): void {
+    if (!this._live) return;
+    this._suppressed = this._live.signature;
+    this._clear(cause);
+  }
+
+  private _fire(prompt: PromptInfo, signature: string): void {
+    const afterTurn = prompt.waitType === 'awaiting_response' ? this._turnSinceIdle : undefined;
+    if (prompt.waitType === 'awaiting_response') this._turnSinceIdle = false;
+    this._promptCount += 1;
+    const event: WaitingForInputEvent = {
+      type: 'waiting_for_input',
+      session_id: this._options.sessionId,
+      seq: this._options.nextSeq(),
+      timestamp: this._options.timestamp(),
+      prompt_id: `${this._options.sessionId}-p${this._promptCount}`,
+      wait_type: prompt.waitType,
+      prompt_content: prompt.content,
+      options: prompt.options.map((o) => ({ id: o.id, label: o.label })),
+      cli_type: this._options.cliType(),
+      ...(prompt.toolName ? { tool_name: prompt.toolName } : {}),
+      ...(prompt.kind ? { kind: prompt.kind } : {}),
+      ...(afterTurn !== undefined ? { after_turn: afterTurn } : {}),
+    };
+    this._live = { event, prompt, signature };
+    this._onEvent.fire(event);
+  }
+
+  private _clear(cause: ClearCause): void {
+    const live = this._live;
+    if (!live) return;
+    this._live = undefined;
+    this._onEvent.fire({
+      type: 'waiting_cleared',
+      session_id: this._options.sessionId,
+      seq: this._options.nextSeq(),
+      timestamp: this._options.timestamp(),
+      prompt_id: live.event.prompt_id,
+      cause,
+    });
+  }
+}
