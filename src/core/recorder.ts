@@ -1,0 +1,123 @@
+/**
+ * `tether record`: runs a command in a PTY, passes its output through to the terminal and the
+ * terminal's keystrokes (raw mode) to the PTY, and writes everything to an asciicast v2 file:
+ * `o` for output, `i` for input (keystrokes and terminal replies alike), `r` for resizes.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import pty from 'node-pty';
+import { TetherError } from '../common/index.js';
+import { CastWriter } from './asciicast.js';
+
+/** Options for {@link runRecorder}. */
+export interface RecorderOptions {
+  /** The `.cast` file to write. */
+  readonly out: string;
+  /** Size; defaults to the terminal's size, else 80×24. */
+  readonly cols?: number;
+  readonly rows?: number;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+  /** Keystrokes come from here (process.stdin by default). */
+  readonly stdin?: NodeJS.ReadStream;
+  /** Output goes here (process.stdout by default); its 'resize' events resize the PTY. */
+  readonly stdout?: NodeJS.WriteStream;
+}
+
+/** Size used when neither the options nor the terminal give one. */
+const DEFAULT_SIZE = { cols: 80, rows: 24 };
+/** Time to let the last output drain after exit (VS Code waits 250 ms too). */
+const EXIT_FLUSH_MS = 250;
+
+/** Resolves `command` like a shell would: a path as-is, else the first executable on PATH. */
+function resolveCommand(command: string, env: NodeJS.ProcessEnv, cwd: string): string | undefined {
+  const executable = (file: string): boolean => {
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      return fs.statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (command.includes('/')) {
+    const file = path.resolve(cwd, command);
+    return executable(file) ? file : undefined;
+  }
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    if (dir && executable(path.join(dir, command))) return path.join(dir, command);
+  }
+  return undefined;
+}
+
+function envStrings(env: NodeJS.ProcessEnv): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (value !== undefined) result[name] = value;
+  return result;
+}
+
+/**
+ * Records `command` into `options.out` until it exits.
+ * @returns the command's exit code.
+ * @throws TetherError SPAWN_FAILED when the command or cwd does not exist or cannot start.
+ */
+export async function runRecorder(options: RecorderOptions): Promise<number> {
+  const stdin = options.stdin ?? process.stdin;
+  const stdout = options.stdout ?? process.stdout;
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const cols = options.cols ?? (stdout.isTTY ? stdout.columns : undefined) ?? DEFAULT_SIZE.cols;
+  const rows = options.rows ?? (stdout.isTTY ? stdout.rows : undefined) ?? DEFAULT_SIZE.rows;
+
+  if (!fs.existsSync(cwd) || !fs.statSync(cwd).isDirectory()) {
+    throw new TetherError('SPAWN_FAILED', `working directory ${cwd} does not exist`);
+  }
+  const file = resolveCommand(options.command, env, cwd);
+  if (!file) throw new TetherError('SPAWN_FAILED', `command not found: ${options.command}`);
+
+  let child: pty.IPty;
+  try {
+    child = pty.spawn(file, [...options.args], { name: env.TERM ?? 'xterm-256color', cols, rows, cwd, env: envStrings(env) });
+  } catch (err) {
+    throw new TetherError('SPAWN_FAILED', `could not start ${options.command}: ${(err as Error).message}`, { cause: err });
+  }
+
+  const writer = new CastWriter(options.out, { width: cols, height: rows, env: { TERM: env.TERM ?? 'xterm-256color', SHELL: env.SHELL ?? '' } });
+  let exited = false;
+  const wasRaw = stdin.isTTY ? stdin.isRaw : false;
+
+  const onInput = (chunk: Buffer | string): void => {
+    if (exited) return;
+    const data = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    writer.input(data);
+    child.write(data);
+  };
+  const onResize = (): void => {
+    if (exited || !stdout.columns || !stdout.rows) return;
+    child.resize(stdout.columns, stdout.rows);
+    writer.resize(stdout.columns, stdout.rows);
+  };
+
+  const outputSubscription = child.onData((data) => {
+    writer.output(data);
+    stdout.write(data);
+  });
+  if (stdin.isTTY) stdin.setRawMode(true);
+  stdin.on('data', onInput);
+  stdin.resume();
+  stdout.on('resize', onResize);
+
+  const exitCode = await new Promise<number>((resolve) => {
+    child.onExit(({ exitCode: code }) => resolve(code));
+  });
+  exited = true;
+  await new Promise((resolve) => setTimeout(resolve, EXIT_FLUSH_MS));
+  outputSubscription.dispose();
+  stdin.off('data', onInput);
+  stdout.off('resize', onResize);
+  if (stdin.isTTY) stdin.setRawMode(wasRaw);
+  stdin.pause();
+  await writer.close();
+  return exitCode;
+}
