@@ -14,7 +14,7 @@
  * any other select list is a clarifying question (AskUserQuestion).
  */
 import type { IPromptParser, PromptInfo, PromptOption, ScreenLine, ScreenSnapshot, Verdict } from '../../src/common/index.js';
-import { findNumberedList, isRule, joinRows, lastNonEmpty } from '../shared/screenText.js';
+import { findNumberedList, isRule, isSolidRule, joinRows, lastNonEmpty } from '../shared/screenText.js';
 import { classifyClaudeDialog } from './claudeDialogs.js';
 
 /** Claude's selection pointer (U+276F; `>` in the Windows fallback figure set). */
@@ -66,8 +66,12 @@ function readDialog(screen: ScreenSnapshot, bottom: number): PromptInfo | undefi
   for (let i = lastOption + 1; i <= bottom; i++) {
     if (/^\s*[❯>]\s/u.test(lines[i].text) && findInputBox(lines.slice(lastOption)) !== undefined) return undefined;
   }
+  // The dialog opens with a full-width solid rule; dashed rules (╌) frame diffs inside it.
   let top = list[0].row - 1;
-  while (top >= 0 && !isRule(lines[top].text)) top--;
+  while (top >= 0 && !isSolidRule(lines[top].text, screen.cols)) top--;
+  const footer = joinRows(lines, lastOption + 1, bottom + 1);
+  // A dialog is opened by its rule; when it is taller than the screen, its key hints vouch for it.
+  if (top < 0 && !/\b(esc|enter) to\b/i.test(footer)) return undefined;
   const content = joinRows(lines, top + 1, list[0].row);
   const options: PromptOption[] = list.map((row) => ({
     id: String(row.number),
@@ -75,7 +79,6 @@ function readDialog(screen: ScreenSnapshot, bottom: number): PromptInfo | undefi
     keys: String(row.number),
     ...(/^(type something|no, keep planning|other)\b/i.test(row.label) ? { acceptsText: true } : {}),
   }));
-  const footer = joinRows(lines, lastOption + 1, bottom + 1);
   return classifyClaudeDialog({ content, options, footer });
 }
 

@@ -15,6 +15,15 @@ export function isRule(text: string): boolean {
   return trimmed.length >= MIN_RULE_LENGTH && RULE_CHARS.test(trimmed) && /[─━═╌┄]{4,}/u.test(trimmed);
 }
 
+/**
+ * True when the row is a solid horizontal rule spanning at least `fraction` of the width:
+ * the kind that opens a dialog or frames an input box, not a dashed rule inside a diff.
+ */
+export function isSolidRule(text: string, cols: number, fraction = 0.6): boolean {
+  const trimmed = text.trim();
+  return /^[╭╰]?[─━]+[╮╯]?$/u.test(trimmed) && trimmed.length >= Math.min(cols * fraction, cols - 2);
+}
+
 /** Index of the last row with visible text, or -1. */
 export function lastNonEmpty(lines: readonly ScreenLine[]): number {
   for (let i = lines.length - 1; i >= 0; i--) if (lines[i].text.trim() !== '') return i;

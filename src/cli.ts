@@ -1,0 +1,79 @@
+/**
+ * The `tether` command: daemon, pair, run, record, replay. Each subcommand is a thin wrapper
+ * over a module that tests call directly.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { VERSION } from './version.js';
+import { pairCommand } from './cli/pairCommand.js';
+import { runCommand } from './cli/runCommand.js';
+import { replayCommand } from './cli/replayCommand.js';
+import { daemonCommand } from './cli/daemonCommand.js';
+import { runRecorder } from './core/recorder.js';
+
+function positiveInt(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0) throw new InvalidArgumentError('expected a positive integer');
+  return parsed;
+}
+
+/** Parses `argv` and runs the subcommand; resolves with the process exit code. */
+export async function main(argv: string[]): Promise<number | undefined> {
+  let exitCode: number | undefined;
+  const program = new Command('tether').version(VERSION).description('Tether: see and answer your AI coding agents from your phone');
+
+  program
+    .command('daemon')
+    .description('run the headless daemon in the foreground')
+    .option('--host <host>', 'address to listen on (0.0.0.0 opts into the LAN)')
+    .option('--port <port>', 'port to listen on', positiveInt)
+    .option('--data-dir <dir>', 'data directory (default $TETHER_HOME or ~/.tether)')
+    .option('--config <file>', 'YAML config file')
+    .option('--no-qr', 'do not print a pairing QR code')
+    .action(async (options) => {
+      exitCode = await daemonCommand(options);
+    });
+
+  program
+    .command('pair')
+    .description('print a one-time pairing QR code from the running daemon')
+    .option('--data-dir <dir>', 'data directory of the running daemon')
+    .option('--json', 'print {"url","code","expires_at"} only')
+    .action(async (options) => {
+      exitCode = await pairCommand(options);
+    });
+
+  program
+    .command('run')
+    .description('start a session in the running daemon and attach this terminal (Ctrl-] detaches)')
+    .argument('<cli>', 'claude, codex, gemini, opencode, or any command')
+    .argument('[args...]', 'arguments for the command (after --)')
+    .option('--data-dir <dir>', 'data directory of the running daemon')
+    .option('--name <name>', 'session name')
+    .action(async (cli: string, args: string[], options) => {
+      exitCode = await runCommand(cli, args, options);
+    });
+
+  program
+    .command('record')
+    .description('run a command in a PTY and write an asciicast v2 recording')
+    .requiredOption('--out <file>', 'the .cast file to write')
+    .option('--cols <n>', 'width in cells (default: this terminal)', positiveInt)
+    .option('--rows <n>', 'height in rows (default: this terminal)', positiveInt)
+    .argument('<command...>', 'the command to record (after --)')
+    .action(async (command: string[], options) => {
+      exitCode = await runRecorder({ out: options.out, cols: options.cols, rows: options.rows, command: command[0], args: command.slice(1) });
+    });
+
+  program
+    .command('replay')
+    .description('replay a recording through the detection pipeline and print its events')
+    .argument('<file>', 'an asciicast v2 .cast file')
+    .option('--cli <cli>', 'claude|codex|gemini|opencode|auto', 'auto')
+    .option('--json', 'one JSON object per line')
+    .action(async (file: string, options) => {
+      exitCode = await replayCommand(file, options);
+    });
+
+  await program.parseAsync(argv);
+  return exitCode;
+}

@@ -1,0 +1,128 @@
+/**
+ * The composition root: `startDaemon(options) → Daemon` wires sessions, transport, devices,
+ * pairing and push together. The `tether daemon` command and the Electron app both call it.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { setListenerErrorHandler, TetherError } from './common/index.js';
+import type { IPushRegistry } from './store/types.js';
+import { SessionManager } from './core/index.js';
+import { systemClock } from './core/clocks.js';
+import { DeviceStore } from './store/deviceStore.js';
+import { PairingService } from './store/pairing.js';
+import { writeFileAtomicSync, PRIVATE_DIR_MODE } from './store/atomicFile.js';
+import type { TetherConfig } from './store/config.js';
+import { startTransport } from './transport/index.js';
+import type { Transport } from './transport/index.js';
+import { createPushProviders, PushDispatcher, validatePushToken } from './push/index.js';
+import { DAEMON_FILE } from './daemonFile.js';
+import type { DaemonFile } from './daemonFile.js';
+import { VERSION } from './version.js';
+import { createLogger } from './log.js';
+import type { Logger } from './log.js';
+
+/** What the daemon is started with. */
+export interface StartDaemonOptions {
+  readonly config: TetherConfig;
+  /** Where devices, push registrations and daemon.json live (created 0700). */
+  readonly dataDir: string;
+  /** Overrides `config.server.host` / `config.server.port` (port 0 picks a free port). */
+  readonly host?: string;
+  readonly port?: number;
+  /** Environment handed to sessions (defaults to process.env). */
+  readonly sessionEnv?: NodeJS.ProcessEnv;
+  readonly log?: Logger;
+}
+
+/** A running daemon. */
+export interface Daemon {
+  readonly url: string;
+  readonly port: number;
+  readonly host: string;
+  readonly sessions: SessionManager;
+  readonly pairing: PairingService;
+  readonly devices: DeviceStore;
+  readonly transport: Transport;
+  readonly push: PushDispatcher;
+  /** Kills every session, closes sockets and providers, removes daemon.json. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the daemon.
+ * @throws TetherError CONFIG_INVALID (push key unreadable) | INTERNAL (port in use)
+ */
+export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> {
+  const { config, dataDir } = options;
+  const log = options.log ?? createLogger();
+  setListenerErrorHandler((err) => log('error', 'listener failed', { error: String(err) }));
+  mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  const host = options.host ?? config.server.host;
+  const port = options.port ?? config.server.port;
+  const adminSecret = randomBytes(32).toString('base64url');
+  const sessions = new SessionManager({
+    defaultCols: config.sessions.cols,
+    defaultRows: config.sessions.rows,
+    submitDelayMs: config.sessions.submit_delay_ms,
+    env: options.sessionEnv,
+  });
+  const devices = new DeviceStore(dataDir);
+  const pairing = new PairingService();
+  const providers = config.push.enabled ? createPushProviders(config.push) : [];
+  const registry: IPushRegistry = devices;
+  let transport: Transport | undefined;
+  const push = new PushDispatcher({
+    sessions,
+    registry,
+    config: config.push,
+    providers,
+    hasConnectedClient: () => (transport?.connectedClientCount() ?? 0) > 0,
+    clock: systemClock,
+    log,
+  });
+  try {
+    transport = await startTransport({
+      host,
+      port,
+      sessions,
+      devices,
+      pairing,
+      adminSecret,
+      daemonVersion: VERSION,
+      onPushToken: (deviceId, registration) => {
+        validatePushToken(registration.token_type, registration.token);
+        registry.add({ ...registration, device_id: deviceId, registered_at: new Date().toISOString() });
+      },
+      log,
+    });
+  } catch (err) {
+    push.dispose();
+    sessions.dispose();
+    throw err instanceof TetherError ? err : new TetherError('INTERNAL', `cannot listen on ${host}:${port}: ${(err as Error).message}`, { cause: err });
+  }
+  const localUrl = `http://127.0.0.1:${transport.port}`;
+  const daemonFile: DaemonFile = { pid: process.pid, host, port: transport.port, url: localUrl, admin_secret: adminSecret, version: VERSION };
+  writeFileAtomicSync(join(dataDir, DAEMON_FILE), `${JSON.stringify(daemonFile, null, 2)}\n`);
+  log('info', 'daemon started', { url: transport.url, data_dir: dataDir, push_providers: providers.map((p) => p.tokenType) });
+
+  const started = transport;
+  return {
+    url: started.url,
+    port: started.port,
+    host,
+    sessions,
+    pairing,
+    devices,
+    transport: started,
+    push,
+    async stop() {
+      push.dispose();
+      sessions.dispose();
+      await started.close();
+      await Promise.all(providers.map((p) => p.close().catch(() => undefined)));
+      rmSync(join(dataDir, DAEMON_FILE), { force: true });
+      log('info', 'daemon stopped');
+    },
+  };
+}

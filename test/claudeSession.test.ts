@@ -1,0 +1,65 @@
+/**
+ * Core against the real Claude Code CLI (2.1.197) and the mock Anthropic server: a session
+ * reaches the idle box, a Bash approval is detected on screen with its options, answered
+ * with keys mapped from the screen, cleared, and the tool's effect is on disk.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SessionManager } from '../src/core/index.js';
+import type { SessionEvent, WaitingForInputEvent } from '../src/common/index.js';
+import { startMockAnthropic } from './mock/anthropicServer.js';
+import { bashScenario } from './mock/scenarios.js';
+import { CLAUDE_BIN, makeClaudeEnv } from './support/claudeEnv.js';
+import { nextEvent } from './support/waitFor.js';
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) {
+    try {
+      await cleanup();
+    } catch {
+      // a still-exiting CLI may hold files open; the temp dirs are best-effort
+    }
+  }
+});
+
+async function startClaude(cols: number, rows: number) {
+  const mock = await startMockAnthropic({ script: bashScenario('touch created-by-tool.txt', 'Create the marker file') });
+  cleanups.push(() => mock.close());
+  const claudeEnv = makeClaudeEnv({ baseUrl: mock.url });
+  cleanups.push(() => claudeEnv.cleanup());
+  const sessions = new SessionManager({ env: {} });
+  cleanups.push(() => sessions.dispose());
+  const events: SessionEvent[] = [];
+  sessions.onEvent((event) => events.push(event));
+  const isWaiting = (type: string) => (e: SessionEvent) => e.type === 'waiting_for_input' && e.wait_type === type;
+  const ready = nextEvent(sessions.onEvent, isWaiting('awaiting_response'), 30_000, 'idle box');
+  const info = await sessions.create({ cli: CLAUDE_BIN, cliType: 'claude', cwd: claudeEnv.projectDir, env: claudeEnv.env, cols, rows });
+  const idle = (await ready) as WaitingForInputEvent;
+  return { sessions, info, idle, events, claudeEnv, mock, isWaiting };
+}
+
+describe('a real Claude Code session', () => {
+  it('detects a Bash approval, approves it from the screen options, and the tool runs', async () => {
+    const { sessions, info, idle, events, claudeEnv, isWaiting } = await startClaude(120, 40);
+    expect(idle.after_turn).toBe(false);
+    const approval = nextEvent(sessions.onEvent, isWaiting('tool_approval'), 30_000, 'Bash approval');
+    await sessions.sendInput(info.id, 'create the marker file');
+    const prompt = (await approval) as WaitingForInputEvent;
+    expect(prompt.tool_name).toBe('Bash');
+    expect(prompt.prompt_content).toContain('touch created-by-tool.txt');
+    expect(prompt.options[0]).toEqual({ id: '1', label: 'Yes' });
+    expect(prompt.options.at(-1)?.label).toBe('No');
+
+    const cleared = nextEvent(sessions.onEvent, (e) => e.type === 'waiting_cleared' && e.prompt_id === prompt.prompt_id, 5_000, 'clear');
+    const afterTurn = nextEvent(sessions.onEvent, isWaiting('awaiting_response'), 30_000, 'idle after the turn');
+    await sessions.answerApproval(info.id, prompt.prompt_id, 'yes');
+    expect(await cleared).toMatchObject({ cause: 'answered' });
+    expect(((await afterTurn) as WaitingForInputEvent).after_turn).toBe(true);
+    expect(existsSync(join(claudeEnv.projectDir, 'created-by-tool.txt'))).toBe(true);
+    await expect(sessions.answerApproval(info.id, prompt.prompt_id, 'yes')).rejects.toMatchObject({ code: 'STALE_PROMPT' });
+    const seqs = events.filter((e) => 'seq' in e).map((e) => (e as { seq: number }).seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+  });
+});
