@@ -1,0 +1,97 @@
+/**
+ * An in-memory ISessionService for transport tests: canned sessions, an Emitter the test
+ * fires events through, recorded calls, and scripted failures. No PTYs.
+ */
+import { Emitter, TetherError } from '../common/index.js';
+import type { SessionEvent, SessionInfo, WaitingForInputEvent } from '../common/index.js';
+import type { ApprovalResponse, CreateSessionOptions, ISessionService } from '../core/sessionService.js';
+
+/** Builds a SessionInfo with defaults. */
+export function fakeSession(id: string, overrides: Partial<SessionInfo> = {}): SessionInfo {
+  return {
+    id,
+    name: id,
+    cli_type: 'claude',
+    command: 'claude',
+    args: [],
+    cwd: '/tmp',
+    cols: 80,
+    rows: 24,
+    status: 'running',
+    exit_code: null,
+    created_at: '2026-01-01T00:00:00.000Z',
+    updated_at: '2026-01-01T00:00:00.000Z',
+    waiting: null,
+    ...overrides,
+  };
+}
+
+/** A scriptable fake of the session service. */
+export class FakeSessionService implements ISessionService {
+  readonly emitter = new Emitter<SessionEvent>();
+  readonly onEvent = this.emitter.event;
+  readonly sessions = new Map<string, SessionInfo>();
+  readonly waiting = new Map<string, WaitingForInputEvent>();
+  /** Events returned by eventsSince; undefined entries mean "too old". */
+  readonly history = new Map<string, SessionEvent[]>();
+  readonly calls: Array<{ method: string; args: unknown[] }> = [];
+  /** When set, the next call to a method throws this. */
+  failNext: Partial<Record<keyof ISessionService, Error>> = {};
+  private _created = 0;
+
+  list(): SessionInfo[] {
+    return [...this.sessions.values()];
+  }
+  get(sessionId: string): SessionInfo {
+    const session = this.sessions.get(sessionId);
+    if (session === undefined) throw new TetherError('SESSION_NOT_FOUND', `no session ${sessionId}`);
+    return session;
+  }
+  async create(options: CreateSessionOptions): Promise<SessionInfo> {
+    this._record('create', [options]);
+    const session = fakeSession(`created-${++this._created}`, { command: options.cli, name: options.name ?? options.cli });
+    this.sessions.set(session.id, session);
+    this.emitter.fire({ type: 'session_created', session });
+    return session;
+  }
+  close(sessionId: string): void {
+    this._record('close', [sessionId]);
+    this.get(sessionId);
+  }
+  async sendInput(sessionId: string, text: string, options?: { raw?: boolean }): Promise<void> {
+    this._record('sendInput', [sessionId, text, options]);
+    this.get(sessionId);
+  }
+  resize(sessionId: string, cols: number, rows: number): void {
+    this._record('resize', [sessionId, cols, rows]);
+    this.get(sessionId);
+  }
+  async answerApproval(sessionId: string, promptId: string, response: ApprovalResponse): Promise<void> {
+    this._record('answerApproval', [sessionId, promptId, response]);
+    this.get(sessionId);
+  }
+  async answer(sessionId: string, promptId: string, answer: { optionId?: string; text?: string }): Promise<void> {
+    this._record('answer', [sessionId, promptId, answer]);
+    this.get(sessionId);
+  }
+  currentWaiting(sessionId: string): WaitingForInputEvent | undefined {
+    return this.waiting.get(sessionId);
+  }
+  serializeScreen(sessionId: string): { seq: number; data: string } {
+    this.get(sessionId);
+    return { seq: 10, data: `\u001b[H[screen of ${sessionId}]` };
+  }
+  eventsSince(sessionId: string, since: number): SessionEvent[] | undefined {
+    const events = this.history.get(sessionId);
+    return events?.filter((event) => !('seq' in event) || event.seq > since);
+  }
+
+  private _record(method: keyof ISessionService, args: unknown[]): void {
+    this.calls.push({ method, args });
+    const failure = this.failNext[method];
+    if (failure !== undefined) {
+      delete this.failNext[method];
+      throw failure;
+    }
+  }
+}

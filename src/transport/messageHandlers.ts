@@ -1,0 +1,97 @@
+/**
+ * Turns one client frame into calls on the session service and replies. Every failure
+ * becomes an `error` reply that echoes `request_id`: TetherErrors keep their code, anything
+ * else is logged and sent as INTERNAL. Nothing here may throw or reject.
+ */
+import { toTetherError, TetherError } from '../common/index.js';
+import { parseClientMessage, peekRequestId, type ClientMessage } from '../common/protocol.js';
+import type { ISessionService } from '../core/sessionService.js';
+import type { PushTokenRegistration } from './transport.js';
+import type { ClientConnection, TransportLog } from './clientConnection.js';
+
+/** What the handlers need besides the connection. */
+export interface HandlerContext {
+  readonly sessions: ISessionService;
+  readonly onPushToken: (deviceId: string, registration: PushTokenRegistration) => void | Promise<void>;
+  readonly log: TransportLog;
+}
+
+/** Handles one text frame from `connection`; never rejects. @throws never */
+export async function handleFrame(context: HandlerContext, connection: ClientConnection, raw: string): Promise<void> {
+  let message: ClientMessage;
+  try {
+    message = parseClientMessage(raw);
+  } catch (err) {
+    const error = toTetherError(err);
+    const requestId = peekRequestId(raw);
+    connection.send({ type: 'error', code: error.code, message: error.message, ...optionalRequestId(requestId) });
+    return;
+  }
+  try {
+    const replied = await dispatch(context, connection, message);
+    if (!replied) connection.send({ type: 'ack', ...optionalRequestId(message.request_id) });
+  } catch (err) {
+    const error = toTetherError(err);
+    if (!(err instanceof TetherError)) {
+      context.log('error', 'handler failed', { type: message.type, error: String((err as Error)?.stack ?? err) });
+    }
+    connection.send({ type: 'error', code: error.code, message: error.message, ...optionalRequestId(message.request_id) });
+  }
+}
+
+/** Runs one message; returns true when it already sent its reply (else an ack follows). */
+async function dispatch(context: HandlerContext, connection: ClientConnection, message: ClientMessage): Promise<boolean> {
+  const { sessions } = context;
+  switch (message.type) {
+    case 'subscribe':
+      connection.subscribe(message.session_id, message.since, message.request_id);
+      return true;
+    case 'unsubscribe':
+      connection.unsubscribe(message.session_id);
+      return false;
+    case 'create_session': {
+      connection.beginCreate();
+      let session;
+      try {
+        session = await sessions.create({
+          cli: message.cli,
+          cwd: message.cwd,
+          args: message.args,
+          cols: message.cols,
+          rows: message.rows,
+          name: message.name,
+        });
+      } finally {
+        connection.endCreate(session, message.request_id);
+      }
+      return true;
+    }
+    case 'close_session':
+      sessions.close(message.session_id);
+      return false;
+    case 'send_input':
+      await sessions.sendInput(message.session_id, message.text, { raw: message.raw ?? false });
+      return false;
+    case 'resize':
+      sessions.resize(message.session_id, message.cols, message.rows);
+      return false;
+    case 'tool_approval':
+      await sessions.answerApproval(message.session_id, message.prompt_id, message.response);
+      return false;
+    case 'answer':
+      await sessions.answer(message.session_id, message.prompt_id, { optionId: message.option_id, text: message.text });
+      return false;
+    case 'register_push_token':
+      await context.onPushToken(connection.identity.deviceId, {
+        token: message.token,
+        token_type: message.token_type,
+        platform: message.platform,
+        ...(message.environment !== undefined ? { environment: message.environment } : {}),
+      });
+      return false;
+  }
+}
+
+function optionalRequestId(requestId: string | undefined): { request_id?: string } {
+  return requestId === undefined ? {} : { request_id: requestId };
+}

@@ -1,0 +1,229 @@
+/**
+ * The daemon's one port: HTTP routes and the `/ws` WebSocket. Upgrades are authenticated
+ * before the handshake (401 otherwise); each socket gets welcome → sessions → live prompts,
+ * then the session event stream, and a 30 s ping/pong heartbeat that terminates dead peers.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { SessionEvent } from '../common/index.js';
+import { PROTOCOL_VERSION } from '../common/protocol.js';
+import type { ISessionService } from '../core/sessionService.js';
+import type { DeviceStore } from '../store/deviceStore.js';
+import type { PairingService } from '../store/pairing.js';
+import type { PushTokenType } from '../store/types.js';
+import { identify, requestToken, type Identity } from './auth.js';
+import { advertisedHost, httpOrigin } from './advertisedHost.js';
+import { ClientConnection, type TransportLog } from './clientConnection.js';
+import { handleHttpRequest } from './httpRoutes.js';
+import { handleFrame } from './messageHandlers.js';
+import { FailureRateLimiter } from './rateLimiter.js';
+
+/**
+ * Largest frame accepted. `text` may be 64 Ki characters, and JSON-escaping control
+ * characters (\u001b) takes 6 bytes each, so 512 KiB fits the worst legal frame. Larger
+ * frames make ws close the socket with 1009 (Message Too Big).
+ */
+export const MAX_PAYLOAD_BYTES = 512 * 1024;
+/** Heartbeat period: a peer that misses one full period without a pong is terminated. */
+export const HEARTBEAT_INTERVAL_MS = 30_000;
+/** Pairing failures allowed per address per minute before 429. */
+const PAIRING_FAILURE_LIMIT = 5;
+const PAIRING_FAILURE_WINDOW_MS = 60_000;
+
+/** A push registration as the phone sends it. */
+export interface PushTokenRegistration {
+  readonly token: string;
+  readonly token_type: PushTokenType;
+  readonly platform: string;
+  readonly environment?: 'sandbox' | 'production';
+}
+
+/** Options for `startTransport`. */
+export interface TransportOptions {
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly sessions: ISessionService;
+  readonly devices: DeviceStore;
+  readonly pairing: PairingService;
+  /** Authenticates the local CLI (`tether run`, `tether pair`); connections as device "local". */
+  readonly adminSecret: string;
+  readonly daemonVersion: string;
+  /** Called for register_push_token; may throw TetherError INVALID_TOKEN. */
+  onPushToken(deviceId: string, registration: PushTokenRegistration): void | Promise<void>;
+  readonly log?: TransportLog;
+  /** Serves any request the routes do not (the web UI); returns true when it answered. */
+  readonly fallback?: (request: IncomingMessage, response: ServerResponse) => boolean;
+  /** Heartbeat period override (tests). */
+  readonly heartbeatIntervalMs?: number;
+  /** Clock for rate limiting (tests). */
+  readonly now?: () => number;
+}
+
+/** A running transport. */
+export interface Transport {
+  /** `http://host:port` as clients should reach it. */
+  readonly url: string;
+  readonly port: number;
+  /** Paired phone/desktop sockets, not counting admin (`tether run`) sockets. */
+  connectedClientCount(): number;
+  /** Closes every socket and the server. @throws never */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the HTTP + WebSocket server.
+ * @throws the listen error (EADDRINUSE, EACCES, EADDRNOTAVAIL) when the port cannot be bound
+ */
+export async function startTransport(options: TransportOptions): Promise<Transport> {
+  const log: TransportLog = options.log ?? (() => {});
+  const { sessions, devices, adminSecret } = options;
+  const connections = new Set<ClientConnection>();
+  const limiter = new FailureRateLimiter({
+    limit: PAIRING_FAILURE_LIMIT,
+    windowMs: PAIRING_FAILURE_WINDOW_MS,
+    now: options.now,
+  });
+  let boundPort = options.port;
+  const origin = (): string => httpOrigin(advertisedHost(options.host), boundPort);
+
+  const routeContext = { ...options, limiter, origin, log };
+  const server = createServer((request, response) => void handleHttpRequest(routeContext, request, response));
+  const webSockets = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES });
+  const handlerContext = { sessions, onPushToken: options.onPushToken.bind(options), log };
+
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (path !== '/ws') return rejectUpgrade(socket, 404, 'BAD_MESSAGE', 'WebSocket endpoint is /ws');
+    const identity = identify(requestToken(request), devices, adminSecret);
+    if (identity === undefined) return rejectUpgrade(socket, 401, 'UNAUTHORIZED', 'a valid token is required');
+    webSockets.handleUpgrade(request, socket, head, (webSocket) => accept(webSocket, identity));
+  });
+
+  function accept(webSocket: WebSocket, identity: Identity): void {
+    const connection = new ClientConnection(webSocket, identity, sessions, log);
+    connections.add(connection);
+    log('info', 'client connected', { device_id: identity.deviceId, admin: identity.isAdmin });
+    webSocket.on('pong', () => (connection.alive = true));
+    webSocket.on('error', (err) => log('warn', 'socket error', { device_id: identity.deviceId, error: err.message }));
+    webSocket.on('close', () => {
+      connections.delete(connection);
+      connection.dispose();
+      log('info', 'client disconnected', { device_id: identity.deviceId });
+    });
+    webSocket.on('message', (data: RawData, isBinary: boolean) => {
+      connection.alive = true;
+      if (isBinary) {
+        connection.send({ type: 'error', code: 'BAD_MESSAGE', message: 'binary frames are not supported; send JSON text' });
+        return;
+      }
+      void handleFrame(handlerContext, connection, rawText(data));
+    });
+    greet(connection);
+  }
+
+  function greet(connection: ClientConnection): void {
+    try {
+      connection.send({
+        type: 'welcome',
+        protocol_version: PROTOCOL_VERSION,
+        daemon_version: options.daemonVersion,
+        device_id: connection.identity.deviceId,
+      });
+      const list = sessions.list();
+      connection.send({ type: 'sessions', sessions: list });
+      for (const session of list) {
+        if (session.waiting === null) continue;
+        const waiting = sessions.currentWaiting(session.id);
+        if (waiting !== undefined) connection.send(waiting);
+      }
+    } catch (err) {
+      log('error', 'greeting failed', { error: String(err) });
+      connection.send({ type: 'error', code: 'INTERNAL', message: 'could not list sessions' });
+    }
+  }
+
+  const subscription = sessions.onEvent((event: SessionEvent) => forward(event));
+  function forward(event: SessionEvent): void {
+    if (event.type === 'pty_output') {
+      const text = JSON.stringify(event);
+      for (const connection of connections) connection.deliverOutput(event, text);
+    } else if (event.type === 'session_created') {
+      for (const connection of connections) connection.deliverSessionCreated(event);
+    } else {
+      const text = JSON.stringify(event);
+      for (const connection of connections) {
+        connection.sendText(text);
+        if (event.type === 'session_closed') connection.forgetSession(event.session_id);
+      }
+    }
+  }
+
+  const heartbeat = setInterval(() => {
+    for (const connection of connections) {
+      if (!connection.alive) {
+        log('info', 'terminating unresponsive client', { device_id: connection.identity.deviceId });
+        connection.socket.terminate();
+        continue;
+      }
+      connection.alive = false;
+      connection.socket.ping();
+    }
+  }, options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS);
+  heartbeat.unref();
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    clearInterval(heartbeat);
+    subscription.dispose();
+    webSockets.close();
+    throw err;
+  }
+  server.on('error', (err) => log('error', 'server error', { error: err.message }));
+  const address = server.address();
+  boundPort = typeof address === 'object' && address !== null ? address.port : options.port;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: origin(),
+    port: boundPort,
+    connectedClientCount: () => [...connections].filter((connection) => !connection.identity.isAdmin).length,
+    close: () =>
+      (closing ??= (async () => {
+        clearInterval(heartbeat);
+        subscription.dispose();
+        for (const connection of connections) {
+          connection.dispose();
+          connection.socket.terminate();
+        }
+        connections.clear();
+        await new Promise<void>((resolve) => webSockets.close(() => resolve()));
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      })()),
+  };
+}
+
+/** Answers a refused upgrade with a plain HTTP response and closes the socket. */
+function rejectUpgrade(socket: Duplex, status: number, code: string, message: string): void {
+  const body = JSON.stringify({ error: { code, message } });
+  const reason = status === 401 ? 'Unauthorized' : 'Not Found';
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+function rawText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
