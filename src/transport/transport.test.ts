@@ -314,3 +314,44 @@ describe('WebSocket messages', () => {
     expect(await client.next()).toMatchObject({ type: 'error', code: 'INVALID_TOKEN', request_id: 'q' });
   });
 });
+
+describe('lifecycle', () => {
+  it('terminates a socket that stops answering pings', async () => {
+    const sessions = new FakeSessionService();
+    const transport = await startTransport({
+      host: '127.0.0.1',
+      port: 0,
+      sessions,
+      devices: harness.devices,
+      pairing: harness.pairing,
+      adminSecret: ADMIN_SECRET,
+      daemonVersion: '1',
+      onPushToken() {},
+      heartbeatIntervalMs: 40,
+    });
+    try {
+      const { token } = harness.devices.pair({ device_name: 'sleepy' });
+      const client = await TestClient.connect(`ws://127.0.0.1:${transport.port}/ws?token=${token}`);
+      clients.push(client);
+      await client.nextOfType('sessions');
+      expect(transport.connectedClientCount()).toBe(1);
+      client.socket.pause();
+      await expect.poll(() => transport.connectedClientCount(), { timeout: 2000 }).toBe(0);
+      client.socket.resume();
+    } finally {
+      await transport.close();
+    }
+    expect(sessions.emitter.listenerCount).toBe(0);
+  });
+
+  it('leaves no servers or sockets open after close', async () => {
+    const client = await connectDevice();
+    await fetch(`${harness.transport.url}/healthz`);
+    await harness.transport.close();
+    await expect(client.next()).rejects.toThrow(/closed/);
+    const open = (): string[] =>
+      process.getActiveResourcesInfo().filter((name) => name === 'TCPServerWrap' || name === 'TCPSocketWrap');
+    await expect.poll(open, { timeout: 2000 }).toEqual([]);
+    expect(harness.sessions.emitter.listenerCount).toBe(0);
+  });
+});
