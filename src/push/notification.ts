@@ -1,0 +1,122 @@
+/**
+ * Builds the provider-neutral notification for a `waiting_for_input` event: title, subtitle
+ * (CLI and project), body, category, urgency and the app's `data`. Pure. `minimal` content
+ * keeps prompt text (commands, questions) out of the notification; `full` adds a summary.
+ */
+import type { CliType, SessionInfo, WaitingForInputEvent } from '../common/index.js';
+import { summarize, truncateText } from './text.js';
+import type { PushCategory, PushData, PushNotification } from './types.js';
+
+/** Lock screens show about four lines; the expanded view shows more, so full bodies get room. */
+const MAX_BODY_CHARACTERS = 1000;
+/** Keeps a runaway tool name or directory name from crowding out the rest of the payload. */
+const MAX_NAME_CHARACTERS = 80;
+/** A prompt older than this is stale; APNs stops retrying an offline device after it. */
+export const PUSH_EXPIRATION_MS = 60 * 60 * 1000;
+
+/** What a notification may contain: `minimal` never includes prompt text. */
+export type PushContent = 'full' | 'minimal';
+
+/** Display names of known CLIs. */
+const CLI_NAMES: Readonly<Record<CliType, string>> = {
+  claude: 'Claude Code',
+  codex: 'Codex',
+  gemini: 'Gemini CLI',
+  opencode: 'OpenCode',
+  qwen: 'Qwen Code',
+  shell: 'Shell',
+  generic: 'Agent',
+};
+
+/** Category of each wait type. */
+const CATEGORIES: Readonly<Record<WaitingForInputEvent['wait_type'], PushCategory>> = {
+  tool_approval: 'PERMISSION_REQUEST',
+  plan_approval: 'PLAN_APPROVAL',
+  clarifying_question: 'QUESTION_ASKED',
+  awaiting_response: 'TASK_COMPLETE',
+};
+
+/** Inputs besides the event. */
+export interface NotificationContext {
+  readonly content: PushContent;
+  /** The session, for its cwd and command; absent when the session is already gone. */
+  readonly session?: SessionInfo;
+  /** Clock time of the push (epoch ms); expiry is counted from it. */
+  readonly nowMs: number;
+}
+
+/** Returns the last path segment of a POSIX or Windows path ('' for a root). */
+export function baseName(path: string): string {
+  const parts = path.split(/[\\/]+/).filter((part) => part !== '');
+  return parts.length === 0 ? '' : parts[parts.length - 1];
+}
+
+/** The human name of the CLI ("Claude Code"); a generic session uses its command's name. */
+export function cliDisplayName(cliType: CliType, session?: SessionInfo): string {
+  if (cliType === 'generic' && session !== undefined) {
+    const command = baseName(session.command);
+    if (command !== '') return truncateText(command, MAX_NAME_CHARACTERS);
+  }
+  return CLI_NAMES[cliType];
+}
+
+/**
+ * Builds the notification for one `waiting_for_input` event.
+ * Field lengths are bounded here; the 4 KB wire bound is enforced by each provider's payload builder.
+ */
+export function buildPushNotification(event: WaitingForInputEvent, context: NotificationContext): PushNotification {
+  const cli = cliDisplayName(event.cli_type, context.session);
+  const project = context.session === undefined ? '' : truncateText(baseName(context.session.cwd), MAX_NAME_CHARACTERS);
+  const toolName = event.tool_name === undefined ? undefined : truncateText(event.tool_name, MAX_NAME_CHARACTERS);
+  const isApproval = event.wait_type === 'tool_approval' || event.wait_type === 'plan_approval';
+
+  const data: PushData = {
+    type: 'waiting_for_input',
+    session_id: event.session_id,
+    prompt_id: event.prompt_id,
+    wait_type: event.wait_type,
+    ...(toolName === undefined ? {} : { tool_name: toolName }),
+    timestamp: event.timestamp,
+  };
+  return {
+    title: titleFor(event.wait_type, cli),
+    subtitle: project === '' ? cli : `${cli} · ${project}`,
+    body: bodyFor(event, cli, toolName, context.content),
+    category: CATEGORIES[event.wait_type],
+    threadId: event.session_id,
+    urgency: isApproval ? 'time-sensitive' : 'active',
+    priority: event.wait_type === 'awaiting_response' ? 'normal' : 'high',
+    expiresAt: context.nowMs + PUSH_EXPIRATION_MS,
+    data,
+  };
+}
+
+function titleFor(waitType: WaitingForInputEvent['wait_type'], cli: string): string {
+  switch (waitType) {
+    case 'tool_approval':
+      return 'Permission Required';
+    case 'plan_approval':
+      return 'Plan Ready for Review';
+    case 'clarifying_question':
+      return `Question from ${cli}`;
+    case 'awaiting_response':
+      return `${cli} is waiting`;
+  }
+}
+
+function bodyFor(event: WaitingForInputEvent, cli: string, toolName: string | undefined, content: PushContent): string {
+  const summary = content === 'full' ? summarize(event.prompt_content, MAX_BODY_CHARACTERS) : '';
+  switch (event.wait_type) {
+    case 'tool_approval': {
+      const minimal = toolName === undefined ? `${cli} needs your approval` : `${cli} wants to use ${toolName}`;
+      return summary === '' ? minimal : truncateText(`${minimal}: ${summary}`, MAX_BODY_CHARACTERS);
+    }
+    case 'plan_approval':
+      return summary === '' ? `${cli} has a plan ready for your approval` : summary;
+    case 'clarifying_question':
+      return summary === '' ? `${cli} has a question for you` : summary;
+    case 'awaiting_response':
+      // The idle input box carries no useful text; the turn's end is the news.
+      return `${cli} finished and is waiting for your reply`;
+  }
+}
