@@ -52,10 +52,53 @@ describe('claudeParser on real Claude Code 2.1.197 screens', () => {
 
   it('never throws and never reports a dialog on an empty or junk screen', () => {
     expect(claudeParser.parse(snapshotFromText(''), 0).state).toBe('unknown');
-    expect(claudeParser.parse(snapshotFromText('❯ 1. Yes\n  2. No\nrandom text'), 0).state).not.toBe('busy');
+    // A numbered list without Claude's focus pointer is plain text, not a select.
+    expect(claudeParser.parse(snapshotFromText('Steps:\n  1. Yes\n  2. No\nrandom text'), 0).state).toBe('unknown');
   });
 
   it('classifies every dump without throwing', () => {
     for (const name of screenNames()) expect(() => claudeParser.parse(loadScreen(name), 0)).not.toThrow();
+  });
+});
+
+describe('claudeParser on dialogs', () => {
+  it('reads AskUserQuestion as a clarifying question with a free-text option', () => {
+    for (const name of ['ask-one.120x40', 'ask-several.120x40']) {
+      const verdict = verdictOf(name);
+      expect(verdict.state, name).toBe('waiting');
+      if (verdict.state !== 'waiting') continue;
+      expect(verdict.prompt.waitType).toBe('clarifying_question');
+      expect(verdict.prompt.content).toContain('Which auth method should we use?');
+      expect(verdict.prompt.options.map((o) => o.label)).toEqual(['OAuth', 'API key', 'Type something.', 'Chat about this']);
+      expect(verdict.prompt.options.find((o) => o.acceptsText)?.id).toBe('3');
+    }
+  });
+
+  it('reads the startup dialogs with their options', () => {
+    const trust = verdictOf('trust-dialog.120x40');
+    expect(trust.state === 'waiting' && trust.prompt.kind).toBe('trust_folder');
+    const apiKey = verdictOf('api-key-dialog.120x40');
+    expect(apiKey.state === 'waiting' && apiKey.prompt.kind).toBe('api_key');
+    expect(apiKey.state === 'waiting' && apiKey.prompt.options.map((o) => o.label)).toEqual(['Yes', 'No (recommended)']);
+    const theme = verdictOf('onboarding-theme.120x40');
+    expect(theme.state === 'waiting' && theme.prompt.kind).toBe('onboarding');
+    expect(theme.state === 'waiting' && theme.prompt.options).toHaveLength(7);
+  });
+
+  it('does not mistake a dialog drawn inside the agent answer for a prompt', () => {
+    const verdict = verdictOf('lookalike-answer.120x40');
+    expect(verdict.state === 'waiting' && verdict.prompt.waitType).toBe('awaiting_response');
+  });
+
+  it('reads the 80x24 screens like the 120x40 ones', () => {
+    for (const name of screenNames().filter((n) => n.endsWith('80x24'))) {
+      const wide = verdictOf(name.replace('80x24', '120x40'));
+      const narrow = verdictOf(name);
+      expect(narrow.state, name).toBe(wide.state);
+      if (narrow.state === 'waiting' && wide.state === 'waiting') {
+        expect(narrow.prompt.waitType, name).toBe(wide.prompt.waitType);
+        expect(narrow.prompt.options.map((o) => o.label), name).toEqual(wide.prompt.options.map((o) => o.label));
+      }
+    }
   });
 });

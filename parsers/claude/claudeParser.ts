@@ -25,6 +25,8 @@ const BUSY_TITLE = /^[\u2800-\u28ff]/u;
 const INTERRUPT_HINT = /\besc to interrupt\b/i;
 /** The spinner row: a glyph from Claude's spinner set, a verb, an ellipsis. */
 const SPINNER_ROW = /^\s*[·✢*✳✶✻✽]\s+\S[^…]*…/u;
+/** Rows above an unframed select list that still belong to its prompt. */
+const UNFRAMED_CONTENT_ROWS = 3;
 /** How far up from the bottom a dialog's select list may start (rows). */
 const DIALOG_SEARCH_ROWS = 40;
 
@@ -69,9 +71,12 @@ function readDialog(screen: ScreenSnapshot, bottom: number): PromptInfo | undefi
   // The dialog opens with a full-width solid rule; dashed rules (╌) frame diffs inside it.
   let top = list[0].row - 1;
   while (top >= 0 && !isSolidRule(lines[top].text, screen.cols)) top--;
+  // Claude's select always draws its pointer on one row; a list without one is just text.
+  if (!list.some((row) => row.focused)) return undefined;
   const footer = joinRows(lines, lastOption + 1, bottom + 1);
-  // A dialog is opened by its rule; when it is taller than the screen, its key hints vouch for it.
-  if (top < 0 && !/\b(esc|enter) to\b/i.test(footer)) return undefined;
+  // Without the opening rule on screen (a dialog taller than the screen, or the onboarding
+  // screen), the prompt is the few rows right above the list.
+  if (top < 0) top = Math.max(-1, list[0].row - 1 - UNFRAMED_CONTENT_ROWS);
   const content = joinRows(lines, top + 1, list[0].row);
   const options: PromptOption[] = list.map((row) => ({
     id: String(row.number),

@@ -1,0 +1,108 @@
+/**
+ * `npm run bench`: prints Tether's measured figures (not a test).
+ *  1. ingest throughput of the full pipeline (bytes → screen → parser → detector) against bare
+ *     @xterm/headless on the same bytes, as a ratio;
+ *  2. detection latency in wall-clock time from writing a prompt's last chunk into a live
+ *     pipeline to its waiting_for_input (p50/p99 over the fixtures);
+ *  3. RSS per idle session with 10 sessions open.
+ */
+import xtermHeadless from '@xterm/headless';
+import type { CliType, IDisposable } from '../../src/common/index.js';
+import { DetectionPipeline } from '../../src/core/detectionPipeline.js';
+import { systemClock } from '../../src/core/clocks.js';
+import { loadFixtures } from './fixtureSet.js';
+import type { Fixture } from './fixtureSet.js';
+import { measureIdleRss } from './rssBench.js';
+
+const { Terminal } = xtermHeadless as unknown as typeof import('@xterm/headless');
+
+/** Bytes of output the throughput run pushes through each side (repeats the fixtures). */
+const THROUGHPUT_BYTES = 16 * 1024 * 1024;
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+function outputChunks(fixtures: Fixture[]): string[] {
+  const base = fixtures.flatMap((f) => f.cast.events.filter((e) => e[1] === 'o').map((e) => e[2]));
+  const chunks: string[] = [];
+  let bytes = 0;
+  while (bytes < THROUGHPUT_BYTES && base.length > 0) {
+    for (const chunk of base) {
+      chunks.push(chunk);
+      bytes += chunk.length;
+    }
+  }
+  return chunks;
+}
+
+async function timeBare(chunks: string[]): Promise<number> {
+  const terminal = new Terminal({ cols: 120, rows: 40, scrollback: 5000, allowProposedApi: true });
+  const start = performance.now();
+  for (const chunk of chunks) terminal.write(chunk);
+  await new Promise<void>((resolve) => terminal.write('', resolve));
+  const elapsed = performance.now() - start;
+  terminal.dispose();
+  return elapsed;
+}
+
+async function timePipeline(chunks: string[]): Promise<number> {
+  const pipeline = new DetectionPipeline({ sessionId: 'bench', cli: 'claude', cols: 120, rows: 40, clock: systemClock, nextSeq: (() => { let s = 0; return () => ++s; })() });
+  const start = performance.now();
+  for (const chunk of chunks) pipeline.write(chunk);
+  await new Promise<void>((resolve) => pipeline.write('', resolve));
+  const elapsed = performance.now() - start;
+  pipeline.dispose();
+  return elapsed;
+}
+
+async function measureLatency(fixtures: Fixture[]): Promise<number[]> {
+  const latencies: number[] = [];
+  for (const fixture of fixtures) {
+    for (const expected of fixture.expect.events.filter((e) => e.type === 'waiting_for_input')) {
+      const output = fixture.cast.events.filter((e) => e[1] === 'o' && e[0] <= expected.at + fixture.expect.tolerance_ms / 1000);
+      if (output.length === 0) continue;
+      const pipeline = new DetectionPipeline({ sessionId: 'bench', cli: fixture.expect.cli as CliType, cols: fixture.cast.header.width, rows: fixture.cast.header.height, clock: systemClock, nextSeq: (() => { let s = 0; return () => ++s; })() });
+      let firedAt: number | undefined;
+      let armed = false;
+      const subscription: IDisposable = pipeline.onEvent((event) => {
+        if (armed && event.type === 'waiting_for_input' && event.wait_type === expected.wait_type) firedAt ??= performance.now();
+      });
+      for (const event of output.slice(0, -1)) await new Promise<void>((resolve) => pipeline.write(event[2], resolve));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      armed = true;
+      const start = performance.now();
+      pipeline.write(output[output.length - 1][2]);
+      const deadline = start + 1000;
+      while (firedAt === undefined && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 1));
+      if (firedAt !== undefined) latencies.push(firedAt - start);
+      subscription.dispose();
+      pipeline.dispose();
+    }
+  }
+  return latencies;
+}
+
+async function main(): Promise<void> {
+  const fixtures = loadFixtures();
+  console.log(`fixtures: ${fixtures.length}`);
+  const chunks = outputChunks(fixtures);
+  const megabytes = chunks.reduce((n, c) => n + Buffer.byteLength(c), 0) / 1e6;
+  await timeBare(chunks.slice(0, 2000));
+  const bare = await timeBare(chunks);
+  const full = await timePipeline(chunks);
+  console.log(`throughput  bare @xterm/headless: ${(megabytes / (bare / 1000)).toFixed(1)} MB/s   full pipeline: ${(megabytes / (full / 1000)).toFixed(1)} MB/s   ratio ${(bare / full).toFixed(2)} (target ≥ 0.70)`);
+  const latencies = await measureLatency(fixtures);
+  console.log(`latency     n=${latencies.length}  p50 ${percentile(latencies, 50).toFixed(1)} ms  p99 ${percentile(latencies, 99).toFixed(1)} ms  max ${Math.max(...latencies).toFixed(1)} ms (target p99 ≤ 150 ms)`);
+  const rss = await measureIdleRss(fixtures, 10);
+  console.log(`rss         ${rss.sessions} idle sessions: +${rss.totalMb.toFixed(1)} MB, ${rss.perSessionMb.toFixed(2)} MB per session (target ≤ 15 MB)`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
