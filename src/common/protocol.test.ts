@@ -77,7 +77,8 @@ describe('server messages', () => {
       serverMessageSchema.safeParse({ type: 'welcome', protocol_version: 1, daemon_version: '0.1.0', device_id: 'd' })
         .success,
     ).toBe(true);
-    expect(serverMessageSchema.safeParse({ type: 'ack' }).success).toBe(true);
+    expect(serverMessageSchema.safeParse({ type: 'ack', request_id: 'r' }).success).toBe(true);
+    expect(serverMessageSchema.safeParse({ type: 'ack' }).success).toBe(false);
   });
 
   it('mirrors the event interfaces', () => {

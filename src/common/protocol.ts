@@ -240,8 +240,8 @@ export const errorSchema = z.object({
   message: z.string(),
   request_id: requestId.optional(),
 });
-/** A request succeeded and has no other reply. */
-export const ackSchema = z.object({ type: z.literal('ack'), request_id: requestId.optional() });
+/** A request that carried `request_id` succeeded and has no other reply. */
+export const ackSchema = z.object({ type: z.literal('ack'), request_id: requestId });
 
 /** Any server → client message. */
 export const serverMessageSchema = z.discriminatedUnion('type', [

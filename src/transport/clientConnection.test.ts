@@ -66,9 +66,9 @@ describe('ClientConnection backpressure', () => {
   it('terminates a socket that stops reading entirely', () => {
     const { socket, connection } = setup();
     socket.bufferedAmount = HARD_LIMIT_BYTES + 1;
-    connection.send({ type: 'ack' });
+    connection.send({ type: 'ack', request_id: 'a' });
     expect(socket.terminated).toBe(true);
-    connection.send({ type: 'ack' });
+    connection.send({ type: 'ack', request_id: 'b' });
     expect(socket.sent).toHaveLength(1);
   });
 

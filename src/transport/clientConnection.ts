@@ -86,7 +86,7 @@ export class ClientConnection {
       this._subscriptions.add(sessionId);
       this._stale.delete(sessionId);
       for (const event of history) this.send(event);
-      this.send({ type: 'ack', ...(requestId !== undefined ? { request_id: requestId } : {}) });
+      if (requestId !== undefined) this.send({ type: 'ack', request_id: requestId });
       return;
     }
     this._sendScreen(sessionId, requestId);

@@ -29,7 +29,8 @@ export async function handleFrame(context: HandlerContext, connection: ClientCon
   }
   try {
     const replied = await dispatch(context, connection, message);
-    if (!replied) connection.send({ type: 'ack', ...optionalRequestId(message.request_id) });
+    // Acks exist only to close a request_id; without one there is nothing to correlate.
+    if (!replied && message.request_id !== undefined) connection.send({ type: 'ack', request_id: message.request_id });
   } catch (err) {
     const error = toTetherError(err);
     if (!(err instanceof TetherError)) {

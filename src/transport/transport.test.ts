@@ -212,9 +212,13 @@ describe('WebSocket messages', () => {
     expect(errors[1].message).toMatch(/unknown type/);
     expect(errors[2].message).toMatch(/resize\.cols/);
     expect(errors[3].message).toMatch(/send_input\.text/);
+    client.send({ type: 'resize', session_id: 's1', cols: 90, rows: 30 });
     client.send({ type: 'resize', session_id: 's1', cols: 100, rows: 30, request_id: 'ok' });
     expect(await client.next()).toEqual({ type: 'ack', request_id: 'ok' });
-    expect(harness.sessions.calls).toEqual([{ method: 'resize', args: ['s1', 100, 30] }]);
+    expect(harness.sessions.calls).toEqual([
+      { method: 'resize', args: ['s1', 90, 30] },
+      { method: 'resize', args: ['s1', 100, 30] },
+    ]);
   });
 
   it('closes an over-large frame with 1009 and keeps serving others', async () => {

@@ -63,8 +63,10 @@ export interface TransportOptions {
 
 /** A running transport. */
 export interface Transport {
-  /** `http://host:port` as clients should reach it. */
+  /** `http://host:port` as clients should reach it (a wildcard host becomes the LAN address). */
   readonly url: string;
+  /** Same as `url`: the origin to put in links handed to phones. */
+  readonly advertisedOrigin: string;
   readonly port: number;
   /** Paired phone/desktop sockets, not counting admin (`tether run`) sockets. */
   connectedClientCount(): number;
@@ -195,6 +197,7 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
   let closing: Promise<void> | undefined;
   return {
     url: origin(),
+    advertisedOrigin: origin(),
     port: boundPort,
     connectedClientCount: () => [...connections].filter((connection) => !connection.identity.isAdmin).length,
     close: () =>

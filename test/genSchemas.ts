@@ -1,0 +1,59 @@
+/**
+ * Writes docs/schemas/{client,server}-message.schema.json (JSON Schema 2020-12) from the zod
+ * schemas in src/common/protocol.ts. Run after changing the protocol:
+ *   npm run build && node dist/test/genSchemas.js
+ * genSchemas.test.ts fails when the committed files are out of date.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import { answerSchema, clientMessageSchema, PROTOCOL_VERSION, serverMessageSchema } from '../src/common/protocol.js';
+
+/** Where the schemas live, relative to the repository root. */
+export const SCHEMA_DIRECTORY = join('docs', 'schemas');
+
+/** The `answer` refinement (option_id or text) is code; state it in the schema too. */
+function override(context: { zodSchema: unknown; jsonSchema: Record<string, unknown> }): void {
+  if (context.zodSchema === answerSchema) {
+    context.jsonSchema.anyOf = [{ required: ['option_id'] }, { required: ['text'] }];
+  }
+}
+
+function render(schema: z.ZodType, title: string, description: string): string {
+  // 'input' leaves additionalProperties open: receivers must ignore fields they do not know.
+  const json = z.toJSONSchema(schema, { io: 'input', override });
+  const { $schema, ...rest } = json;
+  return `${JSON.stringify({ $schema, title, description, ...rest }, null, 2)}\n`;
+}
+
+/** The schema files as file name → content. @throws never */
+export function renderSchemas(): Record<string, string> {
+  return {
+    'client-message.schema.json': render(
+      clientMessageSchema,
+      'Tether client message',
+      `A message a client sends to the Tether daemon over /ws (protocol version ${PROTOCOL_VERSION}).`,
+    ),
+    'server-message.schema.json': render(
+      serverMessageSchema,
+      'Tether server message',
+      `A message the Tether daemon sends to a client over /ws (protocol version ${PROTOCOL_VERSION}).`,
+    ),
+  };
+}
+
+/** Writes the schema files under `root`. @throws the fs error when a file cannot be written */
+export function writeSchemas(root: string): string[] {
+  const directory = join(root, SCHEMA_DIRECTORY);
+  mkdirSync(directory, { recursive: true });
+  return Object.entries(renderSchemas()).map(([name, content]) => {
+    const path = join(directory, name);
+    writeFileSync(path, content);
+    return path;
+  });
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  for (const path of writeSchemas(process.cwd())) console.log(`wrote ${path}`);
+}
