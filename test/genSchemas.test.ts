@@ -21,3 +21,21 @@ describe('docs/schemas', () => {
     expect((server.oneOf ?? server.anyOf)?.length).toBe(10);
   });
 });
+
+describe('docs/protocol.md', () => {
+  const text = readFileSync(join(root, 'docs', 'protocol.md'), 'utf8');
+
+  it('has one error-table line per error code', async () => {
+    const { ERROR_CODES } = await import('../src/common/errors.js');
+    const documented = [...text.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((match) => match[1]);
+    expect(documented).toEqual([...ERROR_CODES]);
+  });
+
+  it('mentions every message type', async () => {
+    const { clientMessageSchemas } = await import('../src/common/protocol.js');
+    const serverTypes = ['welcome', 'sessions', 'session_created', 'session_closed', 'waiting_for_input', 'waiting_cleared', 'pty_output', 'screen', 'error', 'ack'];
+    for (const type of [...Object.keys(clientMessageSchemas), ...serverTypes]) {
+      expect(text, type).toContain(`{"type": "${type}"`);
+    }
+  });
+});

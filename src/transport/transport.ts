@@ -137,7 +137,6 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
       const list = sessions.list();
       connection.send({ type: 'sessions', sessions: list });
       for (const session of list) {
-        if (session.waiting === null) continue;
         const waiting = sessions.currentWaiting(session.id);
         if (waiting !== undefined) connection.send(waiting);
       }
