@@ -52,25 +52,19 @@ const cols = z.number().int().min(LIMITS.colsMin).max(LIMITS.colsMax);
 const rows = z.number().int().min(LIMITS.rowsMin).max(LIMITS.rowsMax);
 const seq = z.number().int().min(0);
 
+/** A client message: its `type` tag, the optional `request_id` every request may carry, and `shape`. */
+function request<Type extends string, Shape extends z.ZodRawShape>(type: Type, shape: Shape) {
+  return z.object({ type: z.literal(type), request_id: requestId.optional(), ...shape });
+}
+
 // ---------------------------------------------------------------- client → server
 
 /** `subscribe`: stream a session's output; `since` resumes after that seq. */
-export const subscribeSchema = z.object({
-  type: z.literal('subscribe'),
-  request_id: requestId.optional(),
-  session_id: id,
-  since: seq.optional(),
-});
+export const subscribeSchema = request('subscribe', { session_id: id, since: seq.optional() });
 /** `unsubscribe`: stop a session's output. */
-export const unsubscribeSchema = z.object({
-  type: z.literal('unsubscribe'),
-  request_id: requestId.optional(),
-  session_id: id,
-});
+export const unsubscribeSchema = request('unsubscribe', { session_id: id });
 /** `create_session`: start a CLI in a new PTY. */
-export const createSessionSchema = z.object({
-  type: z.literal('create_session'),
-  request_id: requestId.optional(),
+export const createSessionSchema = request('create_session', {
   cli: z.string().min(1).max(LIMITS.cli),
   cwd: z.string().min(1).max(LIMITS.cwd).optional(),
   args: z.array(z.string().max(LIMITS.argLength)).max(LIMITS.argCount).optional(),
@@ -79,52 +73,32 @@ export const createSessionSchema = z.object({
   name: z.string().min(1).max(LIMITS.name).optional(),
 });
 /** `close_session`: kill a session's PTY. */
-export const closeSessionSchema = z.object({
-  type: z.literal('close_session'),
-  request_id: requestId.optional(),
-  session_id: id,
-});
+export const closeSessionSchema = request('close_session', { session_id: id });
 /** `send_input`: type text and submit it, or with `raw` write the bytes as they are. */
-export const sendInputSchema = z.object({
-  type: z.literal('send_input'),
-  request_id: requestId.optional(),
+export const sendInputSchema = request('send_input', {
   session_id: id,
   text: z.string().max(LIMITS.text),
   raw: z.boolean().optional(),
 });
 /** `resize`: change a session's terminal size. */
-export const resizeSchema = z.object({
-  type: z.literal('resize'),
-  request_id: requestId.optional(),
-  session_id: id,
-  cols,
-  rows,
-});
+export const resizeSchema = request('resize', { session_id: id, cols, rows });
 /** `tool_approval`: answer a tool or plan approval prompt. */
-export const toolApprovalSchema = z.object({
-  type: z.literal('tool_approval'),
-  request_id: requestId.optional(),
+export const toolApprovalSchema = request('tool_approval', {
   session_id: id,
   prompt_id: id,
   response: z.enum(['yes', 'yes_always', 'no']),
 });
 /** `answer`: pick an on-screen option or type free text; at least one of the two. */
-export const answerSchema = z
-  .object({
-    type: z.literal('answer'),
-    request_id: requestId.optional(),
-    session_id: id,
-    prompt_id: id,
-    option_id: id.optional(),
-    text: z.string().max(LIMITS.text).optional(),
-  })
-  .refine((value) => value.option_id !== undefined || value.text !== undefined, {
-    message: 'option_id or text is required',
-  });
+export const answerSchema = request('answer', {
+  session_id: id,
+  prompt_id: id,
+  option_id: id.optional(),
+  text: z.string().max(LIMITS.text).optional(),
+}).refine((value) => value.option_id !== undefined || value.text !== undefined, {
+  message: 'option_id or text is required',
+});
 /** `register_push_token`: register this device for push notifications. */
-export const registerPushTokenSchema = z.object({
-  type: z.literal('register_push_token'),
-  request_id: requestId.optional(),
+export const registerPushTokenSchema = request('register_push_token', {
   token: z.string().min(1).max(LIMITS.pushToken),
   token_type: z.enum(['apns', 'fcm', 'expo', 'webpush']),
   platform: z.string().min(1).max(LIMITS.platform),

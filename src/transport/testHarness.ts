@@ -1,0 +1,120 @@
+/**
+ * Test fixture for transport tests: a transport on 127.0.0.1:0 over a FakeSessionService, a
+ * temp data dir, a movable clock, recorded push registrations and logs, and helpers to
+ * connect clients. `stop()` closes every client, the server and the dir.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TetherError, type WaitingForInputEvent } from '../common/index.js';
+import { DeviceStore } from '../store/deviceStore.js';
+import { PairingService } from '../store/pairing.js';
+import { FakeSessionService, fakeSession } from './fakeSessionService.js';
+import { TestClient } from './testClient.js';
+import { startTransport, type PushTokenRegistration, type Transport } from './transport.js';
+
+/** The admin secret every harness uses. */
+export const ADMIN_SECRET = 'admin-secret-for-tests';
+
+/** A running transport with fakes around it. */
+export class Harness {
+  readonly pushTokens: Array<{ deviceId: string; registration: PushTokenRegistration }> = [];
+  readonly logs: Array<{ level: string; message: string }> = [];
+  private readonly _clients: TestClient[] = [];
+
+  private constructor(
+    readonly transport: Transport,
+    readonly sessions: FakeSessionService,
+    readonly devices: DeviceStore,
+    readonly pairing: PairingService,
+    readonly now: { value: number },
+    private readonly _dataDir: string,
+  ) {}
+
+  /** Starts a harness with one running session `s1`. @throws the listen error */
+  static async start(): Promise<Harness> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tether-transport-'));
+    const sessions = new FakeSessionService();
+    sessions.sessions.set('s1', fakeSession('s1'));
+    const devices = new DeviceStore(dataDir);
+    const now = { value: 1_000_000 };
+    const pairing = new PairingService({ now: () => now.value });
+    let harness: Harness | undefined;
+    const transport = await startTransport({
+      host: '127.0.0.1',
+      port: 0,
+      sessions,
+      devices,
+      pairing,
+      adminSecret: ADMIN_SECRET,
+      daemonVersion: '9.9.9',
+      onPushToken(deviceId, registration) {
+        if (registration.token === 'bad') throw new TetherError('INVALID_TOKEN', 'token has the wrong format');
+        harness?.pushTokens.push({ deviceId, registration });
+      },
+      log: (level, message) => harness?.logs.push({ level, message }),
+      now: () => now.value,
+    });
+    harness = new Harness(transport, sessions, devices, pairing, now, dataDir);
+    return harness;
+  }
+
+  /** `ws://127.0.0.1:<port>/ws`. */
+  get wsUrl(): string {
+    return `ws://127.0.0.1:${this.transport.port}/ws`;
+  }
+
+  /** Connects with `token` in the Authorization header or the query. @throws on a refused handshake */
+  async connect(token: string, via: 'header' | 'query' = 'header'): Promise<TestClient> {
+    const client =
+      via === 'header'
+        ? await TestClient.connect(this.wsUrl, { authorization: `Bearer ${token}` })
+        : await TestClient.connect(`${this.wsUrl}?token=${encodeURIComponent(token)}`);
+    return this.track(client);
+  }
+
+  /** Connects a freshly paired device and reads past welcome + sessions. */
+  async connectDevice(): Promise<TestClient> {
+    const { token } = this.devices.pair({ device_name: 'phone' });
+    const client = await this.connect(token);
+    await client.nextOfType('sessions');
+    return client;
+  }
+
+  /** Closes `client` when the harness stops. */
+  track(client: TestClient): TestClient {
+    this._clients.push(client);
+    return client;
+  }
+
+  /** POSTs JSON (strings are sent as they are). */
+  post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+    return fetch(`${this.transport.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  }
+
+  /** Closes clients, the transport and the data dir. */
+  async stop(): Promise<void> {
+    await Promise.all(this._clients.splice(0).map((client) => client.close()));
+    await this.transport.close();
+    rmSync(this._dataDir, { recursive: true, force: true });
+  }
+}
+
+/** A canned waiting_for_input event. */
+export function waitingEvent(sessionId: string): WaitingForInputEvent {
+  return {
+    type: 'waiting_for_input',
+    session_id: sessionId,
+    seq: 3,
+    timestamp: '2026-01-01T00:00:00.000Z',
+    prompt_id: 'p1',
+    wait_type: 'tool_approval',
+    prompt_content: 'Run ls?',
+    options: [{ id: '1', label: 'Yes' }],
+    cli_type: 'claude',
+  };
+}
