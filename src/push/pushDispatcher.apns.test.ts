@@ -2,7 +2,7 @@
  * The dispatcher end to end: events in, real ApnsProvider (from createPushProviders and the
  * YAML-shaped config), HTTP/2 + TLS to the local APNs mock, JWT checked by the mock.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startMockApns, type MockApns } from '../../test/mock/apnsServer.js';
 import { configSchema } from '../store/config.js';
 import type { PushRegistration } from '../store/types.js';
@@ -51,6 +51,13 @@ describe('PushDispatcher → ApnsProvider → mock APNs', () => {
     dispatcher.dispose();
     await Promise.all(providers.map((provider) => provider.close()));
     await mock.close();
+  });
+
+  afterAll(async () => {
+    // Handles are released by libuv a few turns after close() resolves; wait for that, bounded.
+    const network = () => process.getActiveResourcesInfo().filter((name) => /TCP|TLS|Http2/i.test(name));
+    for (let attempt = 0; attempt < 50 && network().length > 0; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(network()).toEqual([]);
   });
 
   it('delivers a tool approval with a valid JWT, topic, push type and payload', async () => {
