@@ -23,7 +23,7 @@ export interface DaemonFile {
 
 /** The data dir: `--data-dir`, else `TETHER_HOME`, else `~/.tether`. */
 export function resolveDataDir(explicit?: string): string {
-  return explicit ?? process.env.TETHER_HOME ?? join(homedir(), '.tether');
+  return explicit || process.env.TETHER_HOME || join(homedir(), ".tether");
 }
 
 /**
