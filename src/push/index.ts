@@ -4,7 +4,7 @@
  * the device store and `createPushProviders(config.push)`.
  */
 export * from './types.js';
-export { PushDispatcher, shouldPush, type PushDispatcherOptions } from './pushDispatcher.js';
+export { PushDispatcher, shouldPush, RETRY_DELAYS_MS, type PushDispatcherOptions } from './pushDispatcher.js';
 export { createPushProviders, type CreatePushProvidersOptions } from './createPushProviders.js';
 export { ApnsProvider, type ApnsEnvironment, type ApnsProviderOptions } from './apnsProvider.js';
 export { buildApnsPayload, payloadBytes, APNS_MAX_PAYLOAD_BYTES, type ApnsPayload, type ApnsAlert } from './apnsPayload.js';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PushRegistration, PushTokenType } from '../store/types.js';
-import { PushDispatcher } from './pushDispatcher.js';
+import { PushDispatcher, RETRY_DELAYS_MS } from './pushDispatcher.js';
 import { clearedEvent, FakeSessions, ManualClock, MemoryRegistry, sessionInfo, waitingEvent } from './testFakes.js';
 import type { IPushProvider, PushAttempt, PushNotification, PushResult } from './types.js';
 
@@ -163,6 +163,42 @@ describe('PushDispatcher rules', () => {
     expect(registry.list().map((r) => r.token)).toEqual(['b'.repeat(64)]);
     expect(logs.map((l) => l.message)).toEqual(expect.arrayContaining(['push token removed', 'push failed']));
     expect(attempts.map((a) => a.result.status).sort()).toEqual(['failed', 'token_removed']);
+  });
+
+  it('retries a retryable failure while the prompt is live, at most twice', async () => {
+    provider.results.set('a'.repeat(64), { status: 'failed', httpStatus: 503, reason: 'ServiceUnavailable', retryable: true });
+    start();
+    sessions.emit(waitingEvent());
+    await dispatcher.whenIdle();
+    expect(provider.sent).toHaveLength(1);
+    clock.advance(RETRY_DELAYS_MS[0]);
+    await dispatcher.whenIdle();
+    expect(provider.sent).toHaveLength(2);
+    clock.advance(RETRY_DELAYS_MS[1]);
+    await dispatcher.whenIdle();
+    clock.advance(600_000);
+    await dispatcher.whenIdle();
+    expect(provider.sent).toHaveLength(3);
+    expect(logs.filter((l) => l.message === 'push failed').map((l) => l.fields?.attempt)).toEqual([0, 1, 2]);
+  });
+
+  it('does not retry once the prompt is answered, nor a non-retryable failure', async () => {
+    provider.results.set('a'.repeat(64), { status: 'failed', httpStatus: 429, reason: 'TooManyRequests', retryable: true });
+    start();
+    const event = waitingEvent();
+    sessions.emit(event);
+    await dispatcher.whenIdle();
+    sessions.emit(clearedEvent(event));
+    clock.advance(RETRY_DELAYS_MS[0]);
+    await dispatcher.whenIdle();
+    expect(provider.sent).toHaveLength(1);
+
+    provider.results.set('a'.repeat(64), { status: 'failed', httpStatus: 400, reason: 'BadTopic', retryable: false });
+    sessions.emit(waitingEvent());
+    await dispatcher.whenIdle();
+    clock.advance(600_000);
+    await dispatcher.whenIdle();
+    expect(provider.sent).toHaveLength(2);
   });
 
   it('turns a provider that throws into a logged failure', async () => {

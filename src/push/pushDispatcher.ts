@@ -2,7 +2,8 @@
  * Decides when a session event becomes a push, and sends it to every registered device:
  * approvals and questions always, awaiting_response only after a finished turn. With a client
  * connected it waits `delay_seconds` and pushes only if the prompt is still live; otherwise it
- * pushes at once. Removes tokens the provider reports gone, logs every send, fires `onDidPush`.
+ * pushes at once. Retries retryable failures while the prompt is live, removes tokens the
+ * provider reports gone, logs every send, and fires `onDidPush`.
  */
 import {
   Disposable,
@@ -23,6 +24,11 @@ import type { IPushProvider, PushAttempt, PushLog, PushNotification, PushResult 
 
 /** Characters of a device token shown in logs: enough to tell tokens apart, useless to an attacker. */
 const TOKEN_LOG_PREFIX = 8;
+/**
+ * Waits before resending a retryable failure (429, 5xx, network): soon, because a waiting agent
+ * is urgent, then once more later. A retry happens only while the prompt is still live.
+ */
+export const RETRY_DELAYS_MS: readonly number[] = [5_000, 30_000];
 
 /** What a PushDispatcher needs. */
 export interface PushDispatcherOptions {
@@ -55,6 +61,7 @@ export class PushDispatcher extends Disposable {
   /** Delayed pushes by prompt id. */
   private readonly _pending = new Map<string, { readonly sessionId: string; readonly timer: IDisposable }>();
   private readonly _inFlight = new Set<Promise<void>>();
+  private readonly _retryTimers = new Set<IDisposable>();
   private readonly _log: PushLog;
 
   constructor(private readonly _options: PushDispatcherOptions) {
@@ -66,7 +73,13 @@ export class PushDispatcher extends Disposable {
       return;
     }
     this._register(_options.sessions.onEvent((event) => this._onEvent(event)));
-    this._register(toDisposable(() => this._cancelWhere(() => true)));
+    this._register(
+      toDisposable(() => {
+        this._cancelWhere(() => true);
+        for (const timer of this._retryTimers) timer.dispose();
+        this._retryTimers.clear();
+      }),
+    );
   }
 
   /** Number of delayed pushes waiting for their timer. */
@@ -74,7 +87,7 @@ export class PushDispatcher extends Disposable {
     return this._pending.size;
   }
 
-  /** Resolves when every send started so far has finished (for shutdown and tests). */
+  /** Resolves when every send started so far has finished (for shutdown and tests; scheduled retries excluded). */
   async whenIdle(): Promise<void> {
     while (this._inFlight.size > 0) await Promise.all([...this._inFlight]);
   }
@@ -106,7 +119,7 @@ export class PushDispatcher extends Disposable {
     }
     const timer = this._options.clock.setTimeout(() => {
       this._pending.delete(event.prompt_id);
-      if (this._options.sessions.currentWaiting(event.session_id)?.prompt_id !== event.prompt_id) {
+      if (!this._isLive(event)) {
         this._log('debug', 'push skipped: prompt no longer live', { session_id: event.session_id, prompt_id: event.prompt_id });
         return;
       }
@@ -123,13 +136,22 @@ export class PushDispatcher extends Disposable {
     }
   }
 
+  private _isLive(event: WaitingForInputEvent): boolean {
+    return this._options.sessions.currentWaiting(event.session_id)?.prompt_id === event.prompt_id;
+  }
+
   private _start(event: WaitingForInputEvent): void {
-    const delivery: Promise<void> = this._deliver(event)
+    this._track(event, this._deliver(event));
+  }
+
+  /** Keeps `work` visible to `whenIdle` and turns an unexpected rejection into a log line. */
+  private _track(event: WaitingForInputEvent, work: Promise<void>): void {
+    const tracked: Promise<void> = work
       .catch((err: unknown) => {
         this._log('error', 'push delivery failed', { prompt_id: event.prompt_id, error: String(err) });
       })
-      .finally(() => this._inFlight.delete(delivery));
-    this._inFlight.add(delivery);
+      .finally(() => this._inFlight.delete(tracked));
+    this._inFlight.add(tracked);
   }
 
   private async _deliver(event: WaitingForInputEvent): Promise<void> {
@@ -146,7 +168,12 @@ export class PushDispatcher extends Disposable {
     await Promise.all(registrations.map((registration) => this._sendOne(event, registration, notification)));
   }
 
-  private async _sendOne(event: WaitingForInputEvent, registration: PushRegistration, notification: PushNotification): Promise<void> {
+  private async _sendOne(
+    event: WaitingForInputEvent,
+    registration: PushRegistration,
+    notification: PushNotification,
+    attempt = 0,
+  ): Promise<void> {
     const provider = this._providers.get(registration.token_type);
     if (provider === undefined) return;
     let result: PushResult;
@@ -162,11 +189,15 @@ export class PushDispatcher extends Disposable {
       device_id: registration.device_id,
       provider: registration.token_type,
       token: `${registration.token.slice(0, TOKEN_LOG_PREFIX)}…`,
+      attempt,
       ...result,
     };
-    if (result.status === 'sent') this._log('info', 'push sent', fields);
-    else if (result.status === 'failed') this._log('warn', 'push failed', fields);
-    else {
+    if (result.status === 'sent') {
+      this._log('info', 'push sent', fields);
+    } else if (result.status === 'failed') {
+      this._log('warn', 'push failed', fields);
+      if (result.retryable && attempt < RETRY_DELAYS_MS.length) this._scheduleRetry(event, registration, notification, attempt + 1);
+    } else {
       this._log('warn', 'push token removed', fields);
       try {
         this._options.registry.removeToken(registration.token);
@@ -175,6 +206,19 @@ export class PushDispatcher extends Disposable {
       }
     }
     this._onDidPush.fire({ prompt_id: event.prompt_id, device_id: registration.device_id, provider: registration.token_type, result });
+  }
+
+  private _scheduleRetry(event: WaitingForInputEvent, registration: PushRegistration, notification: PushNotification, attempt: number): void {
+    const timer = this._options.clock.setTimeout(() => {
+      this._retryTimers.delete(timer);
+      const stillRegistered = this._options.registry.list().some((candidate) => candidate.token === registration.token);
+      if (!this._isLive(event) || !stillRegistered) {
+        this._log('debug', 'push retry skipped: prompt no longer live or token gone', { prompt_id: event.prompt_id, attempt });
+        return;
+      }
+      this._track(event, this._sendOne(event, registration, notification, attempt));
+    }, RETRY_DELAYS_MS[attempt - 1]);
+    this._retryTimers.add(timer);
   }
 
   /** The session for subtitle and CLI name; undefined when it is already gone. */
