@@ -44,7 +44,7 @@ describe('APNs payload', () => {
   it('includes a one-line summary of the prompt with full content', () => {
     const { payload } = payloadFor({}, 'full');
     expect(payload.aps.alert.body).toBe(
-      'Claude Code wants to use Bash: Bash command npm install express Install express Do you want to proceed?',
+      'Claude Code wants to use Bash: Bash command npm install express Install express',
     );
   });
 
@@ -126,5 +126,13 @@ describe('text helpers', () => {
 
   it('collapses whitespace when summarising', () => {
     expect(summarize('  a\n\n  b\tc  ', 100)).toBe('a b c');
+  });
+
+  it('marks a huge, mostly blank text as cut without splitting a surrogate pair', () => {
+    const text = ' '.repeat(79) + '🚀'.repeat(10);
+    const summary = summarize(text, 10);
+    expect(summary.endsWith(ELLIPSIS)).toBe(true);
+    expect(hasLoneSurrogate(summary)).toBe(false);
+    expect(summarize(`${' '.repeat(100)}ok`, 10)).toBe('…');
   });
 });

@@ -105,7 +105,8 @@ function titleFor(waitType: WaitingForInputEvent['wait_type'], cli: string): str
 }
 
 function bodyFor(event: WaitingForInputEvent, cli: string, toolName: string | undefined, content: PushContent): string {
-  const summary = content === 'full' ? summarize(event.prompt_content, MAX_BODY_CHARACTERS) : '';
+  const text = event.wait_type === 'tool_approval' ? withoutConfirmation(event.prompt_content) : event.prompt_content;
+  const summary = content === 'full' ? summarize(text, MAX_BODY_CHARACTERS) : '';
   switch (event.wait_type) {
     case 'tool_approval': {
       const minimal = toolName === undefined ? `${cli} needs your approval` : `${cli} wants to use ${toolName}`;
@@ -119,4 +120,14 @@ function bodyFor(event: WaitingForInputEvent, cli: string, toolName: string | un
       // The idle input box carries no useful text; the turn's end is the news.
       return `${cli} finished and is waiting for your reply`;
   }
+}
+
+/**
+ * Drops a tool dialog's closing confirmation line ("Do you want to proceed?"): the title already
+ * asks for permission, and the command above it is what the body has room for.
+ */
+function withoutConfirmation(content: string): string {
+  const lines = content.trimEnd().split('\n');
+  if (lines.length > 1 && lines[lines.length - 1].trim().endsWith('?')) lines.pop();
+  return lines.join('\n');
 }

@@ -40,9 +40,13 @@ export function truncateText(text: string, maxCharacters: number): string {
  * @param maxCharacters user-perceived characters, ellipsis included
  */
 export function summarize(text: string, maxCharacters: number): string {
-  // Bound the regex work on huge prompts: whitespace collapse never needs more than this.
-  const bounded = text.length > maxCharacters * 8 ? text.slice(0, maxCharacters * 8) : text;
-  return truncateText(bounded.replace(/\s+/g, ' ').trim(), maxCharacters);
+  // Bound the regex work on huge prompts; eight code units per kept character is plenty.
+  const limit = maxCharacters * 8;
+  if (text.length <= limit) return truncateText(text.replace(/\s+/g, ' ').trim(), maxCharacters);
+  const head = text.slice(0, /[\uD800-\uDBFF]/.test(text[limit - 1]) ? limit - 1 : limit);
+  const collapsed = head.replace(/\s+/g, ' ').trim();
+  // The text was cut here already, so the summary always ends with the ellipsis.
+  return firstCharacters(collapsed, maxCharacters - 1).join('') + ELLIPSIS;
 }
 
 /**
