@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { WaitDetector } from './waitDetector.js';
+import type { PromptInfo, Verdict } from '../common/index.js';
+
+const approval = (command: string): Verdict => ({
+  state: 'waiting',
+  prompt: {
+    waitType: 'tool_approval',
+    toolName: 'Bash',
+    content: `Bash command\n${command}\nDo you want to proceed?`,
+    options: [
+      { id: '1', label: 'Yes', keys: '1' },
+      { id: '2', label: 'No', keys: '2' },
+    ],
+    acceptsText: false,
+  } satisfies PromptInfo,
+});
+const idle: Verdict = { state: 'waiting', prompt: { waitType: 'awaiting_response', content: '', options: [], acceptsText: true } };
+const busy: Verdict = { state: 'busy' };
+
+function setup() {
+  let seq = 0;
+  const detector = new WaitDetector({ sessionId: 's1', cliType: () => 'claude', nextSeq: () => ++seq, timestamp: () => '2026-11-21T00:00:00.000Z' });
+  const events: Array<{ type: string; prompt_id: string; cause?: string; after_turn?: boolean; seq: number }> = [];
+  detector.onEvent((e) => events.push(e as never));
+  return { detector, events };
+}
+
+describe('WaitDetector', () => {
+  it('fires once per prompt and clears when the agent resumes', () => {
+    const { detector, events } = setup();
+    detector.observe(approval('ls'));
+    detector.observe(approval('ls'));
+    detector.observe(busy);
+    expect(events.map((e) => [e.type, e.cause])).toEqual([
+      ['waiting_for_input', undefined],
+      ['waiting_cleared', 'agent_resumed'],
+    ]);
+    expect(events[0].prompt_id).toBe(events[1].prompt_id);
+    expect(events[1].seq).toBeGreaterThan(events[0].seq);
+  });
+
+  it('gives each new prompt a new prompt_id and supersedes the old one', () => {
+    const { detector, events } = setup();
+    detector.observe(approval('ls'));
+    detector.observe(approval('rm -rf build'));
+    expect(events.map((e) => e.type)).toEqual(['waiting_for_input', 'waiting_cleared', 'waiting_for_input']);
+    expect(events[1].cause).toBe('superseded');
+    expect(events[2].prompt_id).not.toBe(events[0].prompt_id);
+  });
+
+  it('does not re-fire a prompt cleared by input until the screen moves on', () => {
+    const { detector, events } = setup();
+    detector.observe(idle);
+    detector.userInput();
+    detector.observe(idle);
+    expect(events.map((e) => [e.type, e.cause])).toEqual([
+      ['waiting_for_input', undefined],
+      ['waiting_cleared', 'input'],
+    ]);
+    detector.observe(busy);
+    detector.observe(idle);
+    expect(events.at(-1)).toMatchObject({ type: 'waiting_for_input', after_turn: true });
+  });
+
+  it('marks the first idle box as not after a turn', () => {
+    const { detector, events } = setup();
+    detector.observe(idle);
+    expect(events[0].after_turn).toBe(false);
+  });
+
+  it('ignores unknown verdicts and answers to other prompts', () => {
+    const { detector, events } = setup();
+    detector.observe(approval('ls'));
+    detector.observe({ state: 'unknown' });
+    detector.answered('some-other-prompt');
+    expect(events).toHaveLength(1);
+    detector.answered(events[0].prompt_id);
+    expect(events.at(-1)).toMatchObject({ type: 'waiting_cleared', cause: 'answered' });
+  });
+
+  it('clears the live prompt when the session exits', () => {
+    const { detector, events } = setup();
+    detector.observe(approval('ls'));
+    detector.exited();
+    expect(events.at(-1)).toMatchObject({ type: 'waiting_cleared', cause: 'session_exited' });
+    expect(detector.live).toBeUndefined();
+  });
+});
