@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SessionManager } from '../../src/core/index.js';
+import { loadFixtures } from './fixtureSet.js';
 import type { Fixture } from './fixtureSet.js';
 
 /** Settling time after the sessions drew their screens (ms). */
@@ -36,4 +37,18 @@ export async function measureIdleRss(fixtures: Fixture[], count: number): Promis
   rmSync(dir, { recursive: true, force: true });
   const totalMb = (after - before) / 1e6;
   return { sessions: count, totalMb, perSessionMb: totalMb / count };
+}
+
+// Run directly (`node --expose-gc rssBench.js N`): print the measurement as JSON.
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {
+  measureIdleRss(loadFixtures(), Number(process.argv[2] ?? 10)).then(
+    (result) => {
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+      process.exit(0);
+    },
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
 }
