@@ -67,8 +67,9 @@ export async function runRecorder(options: RecorderOptions): Promise<number> {
   const stdout = options.stdout ?? process.stdout;
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
-  const cols = options.cols ?? (stdout.isTTY ? stdout.columns : undefined) ?? DEFAULT_SIZE.cols;
-  const rows = options.rows ?? (stdout.isTTY ? stdout.rows : undefined) ?? DEFAULT_SIZE.rows;
+  // A TTY may report 0×0 (e.g. under `script`): treat that as unknown.
+  const cols = options.cols ?? (stdout.isTTY && stdout.columns > 0 ? stdout.columns : DEFAULT_SIZE.cols);
+  const rows = options.rows ?? (stdout.isTTY && stdout.rows > 0 ? stdout.rows : DEFAULT_SIZE.rows);
 
   if (!fs.existsSync(cwd) || !fs.statSync(cwd).isDirectory()) {
     throw new TetherError('SPAWN_FAILED', `working directory ${cwd} does not exist`);
@@ -109,9 +110,11 @@ export async function runRecorder(options: RecorderOptions): Promise<number> {
   stdout.on('resize', onResize);
 
   const exitCode = await new Promise<number>((resolve) => {
-    child.onExit(({ exitCode: code }) => resolve(code));
+    child.onExit(({ exitCode: code }) => {
+      exited = true;
+      resolve(code);
+    });
   });
-  exited = true;
   await new Promise((resolve) => setTimeout(resolve, EXIT_FLUSH_MS));
   outputSubscription.dispose();
   stdin.off('data', onInput);

@@ -63,16 +63,16 @@ export function conversationState(body: any): ConversationState {
   let lastUserText = '';
   let planFilePath: string | undefined;
   for (const message of messages) {
-    if (message.role !== 'user') continue;
     const blocks: any[] = typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : message.content ?? [];
     for (const block of blocks) {
-      if (block?.type === 'tool_result') {
+      if (message.role === 'user' && block?.type === 'tool_result') {
         toolResults.push({ toolUseId: block.tool_use_id, content: blockText(block.content), isError: block.is_error === true });
       } else if (block?.type === 'text') {
+        // Plan mode names the plan file in a system reminder (a user or system message).
         const text = String(block.text);
         const plan = /(\/[^\s`'"]*\/plans\/[^\s`'"]+\.md)/.exec(text);
         if (plan) planFilePath = plan[1];
-        if (!text.trimStart().startsWith('<')) lastUserText = text;
+        if (message.role === 'user' && !text.trimStart().startsWith('<')) lastUserText = text;
       }
     }
   }
