@@ -54,6 +54,30 @@ const STUDIES: Record<string, Study> = {
       await dumpWhen(driver, dump, /Done\./, 'idle-after-turn');
     },
   },
+  bashDeny: {
+    script: scenarios.bashScenario('rm -rf build', 'Remove the build directory'),
+    async run(driver, dump) {
+      await submit(driver, 'clean the build');
+      await driver.waitFor(/Do you want to proceed\?/);
+      await driver.settle(800);
+      driver.write('\t');
+      await dumpWhen(driver, dump, /tell Claude what to do next/, 'bash-amend-yes');
+      driver.write('\u001b');
+      await sleep(800);
+      driver.write('\u001b');
+      await dumpWhen(driver, dump, /What should Claude do instead\?/, 'idle-after-deny');
+    },
+  },
+  bashAlways: {
+    script: scenarios.bashScenario('touch created-by-tool.txt', 'Create an empty marker file'),
+    async run(driver, dump) {
+      await submit(driver, 'create the marker file');
+      await driver.waitFor(/Do you want to proceed\?/);
+      await driver.settle(800);
+      driver.write('2');
+      await dumpWhen(driver, dump, /Done\./, 'idle-accept-edits');
+    },
+  },
   busy: {
     script: scenarios.busyScenario(8),
     async run(driver, dump) {
@@ -96,6 +120,11 @@ const STUDIES: Record<string, Study> = {
       await dump('idle-plan-mode');
       await submit(driver, 'plan a greeting script');
       await dumpWhen(driver, dump, /ctrl\+g to edit/, 'plan-approval');
+      driver.write('3');
+      await sleep(300);
+      await driver.type('use zsh');
+      await driver.settle(800);
+      await dump('plan-feedback-typing');
     },
   },
   askOne: {
@@ -103,6 +132,11 @@ const STUDIES: Record<string, Study> = {
     async run(driver, dump) {
       await submit(driver, 'set up auth');
       await dumpWhen(driver, dump, /Which auth method/, 'ask-one');
+      driver.write('3');
+      await sleep(300);
+      await driver.type('mutual TLS');
+      await driver.settle(800);
+      await dump('ask-typing');
     },
   },
   askSeveral: {
@@ -110,6 +144,10 @@ const STUDIES: Record<string, Study> = {
     async run(driver, dump) {
       await submit(driver, 'set up auth and storage');
       await dumpWhen(driver, dump, /Which auth method/, 'ask-several');
+      driver.write('1');
+      await dumpWhen(driver, dump, /Where should sessions be stored\?/, 'ask-several-second');
+      driver.write('2');
+      await dumpWhen(driver, dump, /Ready to submit your answers\?/, 'ask-review');
     },
   },
   lookalike: {
