@@ -89,8 +89,8 @@ function bashApprove(cols: number, rows: number): FixtureSpec {
   };
 }
 
-/** Every Claude fixture. */
-export const FIXTURES: readonly FixtureSpec[] = [
+/** The fixtures at their main size. */
+const BASE_FIXTURES: readonly FixtureSpec[] = [
   bashApprove(120, 40),
   bashApprove(80, 24),
   bashApprove(200, 50),
@@ -212,6 +212,23 @@ export const FIXTURES: readonly FixtureSpec[] = [
     script: scenarios.lookalikeScenario(),
     prompts: [ready('show me the prompt'), idleAfter(/nothing is waiting for you\./)],
   },
+  {
+    name: 'spinner-negative',
+    description: 'Negative: the model takes 6 s before its first token, so only the spinner row animates.',
+    cols: 120,
+    rows: 40,
+    script: scenarios.stepsScenario([{ text: 'Finished thinking.', delayMs: 6000 }]),
+    prompts: [ready('think hard'), idleAfter(/Finished thinking\./)],
+  },
+];
+
+/** Fixtures also recorded at 80x24, where dialogs wrap and the banner scrolls away. */
+const SMALL_TOO = ['edit-approve', 'ask-several', 'plan-accept', 'trust-dialog', 'busy-negative', 'lookalike-negative'];
+
+/** Every Claude fixture. */
+export const FIXTURES: readonly FixtureSpec[] = [
+  ...BASE_FIXTURES,
+  ...BASE_FIXTURES.filter((spec) => SMALL_TOO.includes(spec.name) && spec.cols === 120).map((spec) => ({ ...spec, cols: 80, rows: 24 })),
 ];
 
 function planFixtures(): FixtureSpec[] {
@@ -223,7 +240,7 @@ function planFixtures(): FixtureSpec[] {
   };
   const planReady = ready('plan a greeting script');
   const planPrompt = {
-    screen: /Would you like to proceed\?[\s\S]*ctrl\+g to edit/,
+    screen: /ready to execute[\s\S]*ctrl\+g to edit/,
     expect: { wait_type: 'plan_approval' as const, options: ['Yes, and use auto mode', 'Yes, manually approve edits', 'Tell Claude what to change'] },
   };
   return [
