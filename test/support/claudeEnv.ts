@@ -60,6 +60,10 @@ export interface ClaudeEnv {
 
 /**
  * Creates HOME and project dir, seeds `~/.claude.json` and builds the env.
+ * Seen with 2.1.197: all defaults → the idle box; `trust: false` → trust dialog;
+ * `apiKeyApproved: false` → API-key dialog; `onboarding: 'show'` → theme, security notes, trust.
+ * Onboarding shown *and* key not approved → "Unable to connect to Anthropic services", exit 1
+ * (an onboarding pre-flight to api.anthropic.com), so never combine those two.
  * @throws Error when the directories cannot be created.
  */
 export function makeClaudeEnv(options: ClaudeEnvOptions): ClaudeEnv {
