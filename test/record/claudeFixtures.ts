@@ -122,6 +122,22 @@ const BASE_FIXTURES: readonly FixtureSpec[] = [
     prompts: [ready('create the marker file twice'), { ...BASH_PROMPT, answer: ['2'] }, idleAfter(/Done\./)],
   },
   {
+    name: 'bash-dont-ask-again',
+    description: "Bash approval for npm test answered with 2 (don’t ask again for: npm test *); the repeat runs unprompted.",
+    cols: 120,
+    rows: 40,
+    script: scenarios.stepsScenario([
+      { toolUse: { name: 'Bash', input: { command: 'npm test', description: 'Run the tests' } } },
+      { toolUse: { name: 'Bash', input: { command: 'npm test', description: 'Run the tests again' } } },
+    ]),
+    env: { files: { 'package.json': '{"name":"fixture","private":true,"scripts":{"test":"echo tests passed"}}\n' } },
+    prompts: [
+      ready('run the tests twice'),
+      { ...BASH_PROMPT, expect: { ...BASH_PROMPT.expect!, options: ['Yes', 'Yes, and don’t ask again for: npm test *', 'No'] }, answer: ['2'] },
+      idleAfter(/Done\./),
+    ],
+  },
+  {
     name: 'bash-resize',
     description: 'The terminal is resized from 120x40 to 100x30 while the Bash approval is shown, then 1.',
     cols: 120,
