@@ -38,7 +38,6 @@ export function classifyClaudeDialog(text: DialogText): PromptInfo {
   const title = content.split('\n')[0] ?? '';
   const all = `${content}\n${footer}`;
   const hasYes = options.some((o) => /^yes\b/i.test(o.label));
-  const hasNo = options.some((o) => /^no\b/i.test(o.label));
   const base = { content, options, cancelKeys: ESCAPE };
   const acceptsText = options.some((o) => o.acceptsText === true);
 
@@ -51,8 +50,11 @@ export function classifyClaudeDialog(text: DialogText): PromptInfo {
   if (/text style|Dark mode|Light mode/i.test(all) && !hasYes) {
     return { ...base, waitType: 'clarifying_question', kind: 'onboarding', acceptsText: false };
   }
-  if (hasYes && hasNo) {
-    if (/\bplan\b/i.test(all)) {
+  // AskUserQuestion draws a tab bar of checkboxes (☐ unanswered, ☒ answered, ✔ Submit) and a
+  // free-text row; whatever its options say, it is a question.
+  const isQuestionWidget = /[☐☒✔]/u.test(title) || options.some((o) => /^type something/i.test(o.label));
+  if (!isQuestionWidget && hasYes && options.length >= 2) {
+    if (/\bplan\b/i.test(all) && !toolName(title)) {
       return { ...base, waitType: 'plan_approval', kind: 'plan', acceptsText };
     }
     const tool = toolName(title);

@@ -102,3 +102,38 @@ describe('claudeParser on dialogs', () => {
     }
   });
 });
+
+describe('claudeParser on plan mode and typing', () => {
+  it('reads the exit-plan dialog as a plan approval whose feedback row takes text', () => {
+    for (const name of ['plan-approval.120x40', 'plan-approval.80x24']) {
+      const verdict = verdictOf(name);
+      expect(verdict.state, name).toBe('waiting');
+      if (verdict.state !== 'waiting') continue;
+      expect(verdict.prompt.waitType, name).toBe('plan_approval');
+      expect(verdict.prompt.options[0].label).toMatch(/^Yes/);
+      expect(verdict.prompt.options.find((o) => o.acceptsText)?.label).toMatch(/^Tell Claude what to change/);
+    }
+  });
+
+  it('reads every idle variant (plan mode, accept edits, after a deny) as awaiting_response', () => {
+    for (const name of ['idle-plan-mode.120x40', 'idle-accept-edits.120x40', 'idle-after-deny.120x40', 'idle-after-busy.120x40']) {
+      const verdict = verdictOf(name);
+      expect(verdict.state === 'waiting' && verdict.prompt.waitType, name).toBe('awaiting_response');
+    }
+  });
+
+  it('reads the busy spinner as busy', () => {
+    for (const name of ['busy-spinner.120x40', 'busy-spinner.80x24']) expect(verdictOf(name).state, name).toBe('busy');
+  });
+
+  it('keeps the question text stable while free text is typed, and reads the second question and the review step', () => {
+    const typing = verdictOf('ask-typing.120x40');
+    const before = verdictOf('ask-one.120x40');
+    expect(typing.state === 'waiting' && typing.prompt.content).toBe(before.state === 'waiting' && before.prompt.content);
+    const second = verdictOf('ask-several-second.120x40');
+    expect(second.state === 'waiting' && second.prompt.waitType).toBe('clarifying_question');
+    expect(second.state === 'waiting' && second.prompt.content).not.toBe(before.state === 'waiting' && before.prompt.content);
+    const review = verdictOf('ask-review.120x40');
+    expect(review.state === 'waiting' && review.prompt.waitType).toBe('clarifying_question');
+  });
+});

@@ -25,6 +25,11 @@ const BUSY_TITLE = /^[\u2800-\u28ff]/u;
 const INTERRUPT_HINT = /\besc to interrupt\b/i;
 /** The spinner row: a glyph from Claude's spinner set, a verb, an ellipsis. */
 const SPINNER_ROW = /^\s*[·✢*✳✶✻✽]\s+\S[^…]*…/u;
+/**
+ * Option rows that open a text field when picked (2.1.197: AskUserQuestion "Type something.",
+ * plan "Tell Claude what to change"; ≤ 2.0: plan "No, keep planning").
+ */
+const TEXT_OPTION = /^(type something|tell claude what to|no, keep planning)/i;
 /** Rows above an unframed select list that still belong to its prompt. */
 const UNFRAMED_CONTENT_ROWS = 3;
 /** How far up from the bottom a dialog's select list may start (rows). */
@@ -82,7 +87,7 @@ function readDialog(screen: ScreenSnapshot, bottom: number): PromptInfo | undefi
     id: String(row.number),
     label: row.label,
     keys: String(row.number),
-    ...(/^(type something|no, keep planning|other)\b/i.test(row.label) ? { acceptsText: true } : {}),
+    ...(TEXT_OPTION.test(row.label) ? { acceptsText: true } : {}),
   }));
   return classifyClaudeDialog({ content, options, footer });
 }

@@ -49,6 +49,18 @@ describe('WaitDetector', () => {
     expect(events[2].prompt_id).not.toBe(events[0].prompt_id);
   });
 
+  it('keeps one prompt when only its body repaints (a diff that loads after the dialog)', () => {
+    const { detector, events } = setup();
+    const edit = (body: string): Verdict => ({
+      state: 'waiting',
+      prompt: { waitType: 'tool_approval', toolName: 'Edit', content: `Edit file\ngreeting.txt\n${body}\nDo you want to make this edit to greeting.txt?`, options: [{ id: '1', label: 'Yes', keys: '1' }], acceptsText: false },
+    });
+    detector.observe(edit('…'));
+    detector.observe(edit('2 -hello world\n2 +hello tether'));
+    expect(events).toHaveLength(1);
+    expect(detector.live?.prompt.content).toContain('+hello tether');
+  });
+
   it('does not re-fire a prompt cleared by input until the screen moves on', () => {
     const { detector, events } = setup();
     detector.observe(idle);

@@ -26,12 +26,26 @@ export interface WaitDetectorOptions {
 
 type WaitEvent = WaitingForInputEvent | WaitingClearedEvent;
 
-/** Identity of a prompt for edge purposes: same signature, same prompt. */
-export function promptSignature(prompt: PromptInfo): string {
+/**
+ * Identity of a prompt while it is live: the same dialog (type, title, question, fixed options)
+ * is the same prompt even when its body repaints (a diff that loads after the dialog).
+ */
+export function promptIdentity(prompt: PromptInfo): string {
   // The idle box's content is whatever the user is typing: it never makes a new prompt.
   if (prompt.waitType === 'awaiting_response') return `${prompt.waitType}|${prompt.kind ?? ''}`;
-  const labels = prompt.options.map((o) => o.label).join('\u0001');
-  return `${prompt.waitType}|${prompt.kind ?? ''}|${prompt.content}|${labels}`;
+  const rows = prompt.content.split('\n');
+  const labels = prompt.options.filter((o) => !o.acceptsText).map((o) => o.label).join('\u0001');
+  // Title, subject (command or file) and question; not the body between them.
+  return `${prompt.waitType}|${prompt.kind ?? ''}|${prompt.toolName ?? ''}|${rows[0]}|${rows[1] ?? ''}|${rows[rows.length - 1]}|${labels}`;
+}
+
+/**
+ * Key of a prompt the user has acted on: it may not fire again while its text stays the same
+ * (typing into a text option changes only that option's row), but a prompt with other text may.
+ */
+export function promptContentKey(prompt: PromptInfo): string {
+  if (prompt.waitType === 'awaiting_response') return promptIdentity(prompt);
+  return `${prompt.waitType}|${prompt.kind ?? ''}|${prompt.content}`;
 }
 
 /** Turns verdicts into waiting edges. */
@@ -40,8 +54,8 @@ export class WaitDetector extends Disposable {
   /** waiting_for_input / waiting_cleared edges. */
   readonly onEvent = this._onEvent.event;
 
-  private _live: { event: WaitingForInputEvent; prompt: PromptInfo; signature: string } | undefined;
-  /** Signature of a prompt cleared by input/answer; it may not fire again until the screen moves on. */
+  private _live: { event: WaitingForInputEvent; prompt: PromptInfo; identity: string } | undefined;
+  /** Content key of a prompt cleared by input/answer; it may not fire again until the screen moves on. */
   private _suppressed: string | undefined;
   /** True once the agent has been busy since the last awaiting_response. */
   private _turnSinceIdle = false;
@@ -65,15 +79,15 @@ export class WaitDetector extends Disposable {
       this._clear('agent_resumed');
       return;
     }
-    const signature = promptSignature(verdict.prompt);
-    if (this._live?.signature === signature) {
+    const identity = promptIdentity(verdict.prompt);
+    if (this._live?.identity === identity) {
       this._live = { ...this._live, prompt: verdict.prompt };
       return;
     }
-    if (this._suppressed === signature) return;
+    if (this._suppressed === promptContentKey(verdict.prompt)) return;
     this._suppressed = undefined;
     this._clear('superseded');
-    this._fire(verdict.prompt, signature);
+    this._fire(verdict.prompt, identity);
   }
 
   /** User input (not a terminal reply) reached the PTY: the user is acting on the prompt. */
@@ -93,11 +107,11 @@ export class WaitDetector extends Disposable {
 
   private _clearAndSuppress(cause: ClearCause): void {
     if (!this._live) return;
-    this._suppressed = this._live.signature;
+    this._suppressed = promptContentKey(this._live.prompt);
     this._clear(cause);
   }
 
-  private _fire(prompt: PromptInfo, signature: string): void {
+  private _fire(prompt: PromptInfo, identity: string): void {
     const afterTurn = prompt.waitType === 'awaiting_response' ? this._turnSinceIdle : undefined;
     if (prompt.waitType === 'awaiting_response') this._turnSinceIdle = false;
     this._promptCount += 1;
@@ -115,7 +129,7 @@ export class WaitDetector extends Disposable {
       ...(prompt.kind ? { kind: prompt.kind } : {}),
       ...(afterTurn !== undefined ? { after_turn: afterTurn } : {}),
     };
-    this._live = { event, prompt, signature };
+    this._live = { event, prompt, identity };
     this._onEvent.fire(event);
   }
 
