@@ -9,8 +9,6 @@ export interface ScreenLine {
   readonly text: string;
   /** True when the row continues the row above (soft wrap). */
   readonly isWrapped: boolean;
-  /** Column ranges (start inclusive, end exclusive, in cells) drawn with the dim attribute. */
-  readonly dim: ReadonlyArray<readonly [number, number]>;
 }
 
 /** An immutable snapshot of a terminal's viewport. */
@@ -38,7 +36,7 @@ export function snapshotFromText(
   const rows = opts.rows ?? Math.max(raw.length, 1);
   const cols = opts.cols ?? Math.max(80, ...raw.map((l) => l.length));
   while (raw.length < rows) raw.push('');
-  const lines = raw.slice(raw.length - rows).map((t) => ({ text: t, isWrapped: false, dim: [] }));
+  const lines = raw.slice(raw.length - rows).map((t) => ({ text: t, isWrapped: false }));
   const lastNonEmpty = Math.max(0, lines.map((l) => l.text !== '').lastIndexOf(true));
   return {
     cols,

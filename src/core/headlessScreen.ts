@@ -79,27 +79,9 @@ export class HeadlessScreen extends Disposable {
   snapshot(): ScreenSnapshot {
     const buffer = this._terminal.buffer.active;
     const lines: ScreenLine[] = [];
-    const cell = buffer.getNullCell();
     for (let y = 0; y < this._terminal.rows; y++) {
       const line = buffer.getLine(buffer.viewportY + y);
-      if (!line) {
-        lines.push({ text: '', isWrapped: false, dim: [] });
-        continue;
-      }
-      const text = line.translateToString(true).replace(/\u00a0/g, ' ');
-      const dim: Array<[number, number]> = [];
-      let start = -1;
-      const width = Math.min(line.length, this._terminal.cols);
-      for (let x = 0; x < width; x++) {
-        const isDim = line.getCell(x, cell)?.isDim() ?? 0;
-        if (isDim && start < 0) start = x;
-        else if (!isDim && start >= 0) {
-          dim.push([start, x]);
-          start = -1;
-        }
-      }
-      if (start >= 0) dim.push([start, width]);
-      lines.push({ text, isWrapped: line.isWrapped, dim });
+      lines.push({ text: line ? line.translateToString(true).replace(/\u00a0/g, ' ') : '', isWrapped: line?.isWrapped ?? false });
     }
     return {
       cols: this._terminal.cols,
