@@ -39,6 +39,7 @@ export class DetectionPipeline extends Disposable {
   private _cliType: CliType;
   private _timer: IDisposable | undefined;
   private _firstPendingAt: number | undefined;
+  private _lastOutputAt = 0;
   private _lastVerdict: Verdict = { state: 'unknown' };
   private readonly _startedAt: number;
 
@@ -64,6 +65,7 @@ export class DetectionPipeline extends Disposable {
       }),
     );
     this._register(this._detector.onEvent((event) => this._onEvent.fire(event)));
+    this._register(this.screen.onWriteParsed(() => this._noteOutput()));
     this._register({ dispose: () => this._timer?.dispose() });
   }
 
@@ -84,10 +86,7 @@ export class DetectionPipeline extends Disposable {
 
   /** Applies PTY output; `onApplied` runs once the screen reflects it (flow control hooks here). */
   write(data: string | Uint8Array, onApplied?: () => void): void {
-    this.screen.write(data, () => {
-      this._schedule();
-      onApplied?.();
-    });
+    this.screen.write(data, onApplied);
   }
 
   /**
@@ -108,7 +107,7 @@ export class DetectionPipeline extends Disposable {
   /** Resizes the screen (cells/rows) and re-reads it. */
   resize(cols: number, rows: number): void {
     this.screen.resize(cols, rows);
-    this._schedule();
+    this._noteOutput();
   }
 
   /** The PTY exited: any live prompt is cleared. */
@@ -125,19 +124,25 @@ export class DetectionPipeline extends Disposable {
     return parser.parse(this.screen.snapshot(), this._options.clock.now());
   }
 
-  private _schedule(): void {
+  /** Output reached the screen: (re)arm the one evaluation timer. Cheap, since it runs per batch. */
+  private _noteOutput(): void {
     const now = this._options.clock.now();
+    this._lastOutputAt = now;
     this._firstPendingAt ??= now;
-    const due = Math.min(now + QUIET_MS, this._firstPendingAt + MAX_EVALUATION_DELAY_MS);
-    this._timer?.dispose();
-    this._timer = this._options.clock.setTimeout(() => this._evaluate(), Math.max(0, due - now));
+    this._timer ??= this._options.clock.setTimeout(() => this._onTimer(), QUIET_MS);
   }
 
-  private _evaluate(): void {
+  private _onTimer(): void {
     this._timer = undefined;
     const now = this._options.clock.now();
-    if (this.screen.isFrameOpen && now - (this._firstPendingAt ?? now) < MAX_FRAME_WAIT_MS) {
-      this._timer = this._options.clock.setTimeout(() => this._evaluate(), QUIET_MS);
+    const firstPendingAt = this._firstPendingAt ?? now;
+    const due = Math.min(this._lastOutputAt + QUIET_MS, firstPendingAt + MAX_EVALUATION_DELAY_MS);
+    if (now < due) {
+      this._timer = this._options.clock.setTimeout(() => this._onTimer(), due - now);
+      return;
+    }
+    if (this.screen.isFrameOpen && now - firstPendingAt < MAX_FRAME_WAIT_MS) {
+      this._timer = this._options.clock.setTimeout(() => this._onTimer(), QUIET_MS);
       return;
     }
     this._firstPendingAt = undefined;

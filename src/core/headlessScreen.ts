@@ -23,6 +23,10 @@ export class HeadlessScreen extends Disposable {
   private readonly _serializer: InstanceType<typeof SerializeAddon>;
   private _title = '';
 
+  private readonly _onWriteParsed = this._register(new Emitter<void>());
+  /** Fires after a batch of writes has been applied to the screen (at most once per batch). */
+  readonly onWriteParsed = this._onWriteParsed.event;
+
   private readonly _onReply = this._register(new Emitter<string>());
   /** Bytes the terminal answers with (query replies); forward them to the PTY. */
   readonly onReply = this._onReply.event;
@@ -39,6 +43,7 @@ export class HeadlessScreen extends Disposable {
     this._register(this._terminal.onData((data) => this._onReply.fire(data)));
     this._register(this._terminal.onBinary((data) => this._onReply.fire(data)));
     this._register(this._terminal.onTitleChange((title) => (this._title = title)));
+    this._register(this._terminal.onWriteParsed(() => this._onWriteParsed.fire()));
     this._register(toDisposable(() => this._terminal.dispose()));
   }
 
