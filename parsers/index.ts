@@ -4,10 +4,21 @@
  */
 import type { CliType, IPromptParser, ScreenSnapshot } from '../src/common/index.js';
 import { claudeParser } from './claude/claudeParser.js';
+import { codexParser } from './codex/codexParser.js';
+import { geminiParser } from './gemini/geminiParser.js';
+import { opencodeParser } from './opencode/opencodeParser.js';
+import { qwenParser } from './qwen/qwenParser.js';
+import { shellParser } from './shell/shellParser.js';
 import { genericParser } from './generic/genericParser.js';
 
+/** Every parser; banner detection tries them in this order. */
 const PARSERS: Partial<Record<CliType, IPromptParser>> = {
   claude: claudeParser,
+  codex: codexParser,
+  gemini: geminiParser,
+  qwen: qwenParser,
+  opencode: opencodeParser,
+  shell: shellParser,
   generic: genericParser,
 };
 

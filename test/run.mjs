@@ -4,6 +4,11 @@
 // starts can reach the mock model servers on 127.0.0.1 and nothing else.
 import { spawnSync } from 'node:child_process';
 
+// The pinned agent CLIs (Codex, Gemini CLI, OpenCode, Qwen Code) install from the registry
+// into .cache/agent-clis first, outside the isolated namespace.
+const install = spawnSync(process.execPath, [new URL('./installAgentClis.mjs', import.meta.url).pathname], { stdio: 'inherit' });
+if (install.status !== 0) process.exit(install.status ?? 1);
+
 const vitestArgs = ['vitest', 'run', ...process.argv.slice(2)];
 const canIsolate =
   process.platform === 'linux' &&
