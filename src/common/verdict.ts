@@ -24,7 +24,16 @@ export interface PromptOption {
   readonly keys: string;
   /** True when picking this option opens a text field (e.g. "Type something.", "No, keep planning"). */
   readonly acceptsText?: boolean;
+  /**
+   * What the option means for `tool_approval` answers, when the parser knows it: `approve`
+   * (once), `approve_always` (for the session or for good), `deny`. Answers use it before
+   * falling back to the label ("Yes…", "…don't ask again…", "No…").
+   */
+  readonly role?: OptionRole;
 }
+
+/** The meaning of an approval option. */
+export type OptionRole = 'approve' | 'approve_always' | 'deny';
 
 /** A live prompt as read off the screen. */
 export interface PromptInfo {

@@ -39,6 +39,20 @@ describe('mapApproval', () => {
     expect(mapApproval(plain, 'no')[0]).toEqual({ write: '\x1b' });
   });
 
+  it('uses the roles a parser gave its options before any label', () => {
+    const gemini: PromptInfo = {
+      ...bash,
+      options: [
+        { id: '1', label: 'Allow once', keys: '1', role: 'approve' },
+        { id: '2', label: 'Allow for this session', keys: '2', role: 'approve_always' },
+        { id: '3', label: 'No, suggest changes (esc)', keys: '\x1b', role: 'deny' },
+      ],
+    };
+    expect(mapApproval(gemini, 'yes')).toEqual([{ write: '1' }]);
+    expect(mapApproval(gemini, 'yes_always')).toEqual([{ write: '2' }]);
+    expect(mapApproval(gemini, 'no')).toEqual([{ write: '\x1b' }]);
+  });
+
   it('refuses an approval for a prompt without Yes', () => {
     expect(() => mapApproval(question, 'yes')).toThrow(expect.objectContaining({ code: 'OPTION_NOT_FOUND' }));
   });

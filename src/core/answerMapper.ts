@@ -30,24 +30,28 @@ function selectSteps(option: PromptOption): KeyStep[] {
 }
 
 /**
- * Maps an approval to key steps for `prompt`.
- * `yes` picks the first Yes… option; `yes_always` the don't-ask-again/always option (else `yes`);
- * `no` the No… option that takes no text, else the prompt's cancel keys.
+ * Maps an approval to key steps for `prompt`. Options the parser gave a `role` decide first;
+ * otherwise `yes` picks the first Yes… option, `yes_always` the don't-ask-again/always option
+ * (else `yes`), and `no` the No… option that takes no text, else the prompt's cancel keys.
  * @throws TetherError OPTION_NOT_FOUND when the prompt has no such choice
  */
 export function mapApproval(prompt: PromptInfo, response: ApprovalResponse): KeyStep[] {
   const options = prompt.options;
-  const yes = options.find((o) => YES.test(o.label));
+  const byRole = (role: PromptOption['role']) => options.find((o) => o.role === role);
+  const yes = byRole('approve') ?? options.find((o) => o.role === undefined && YES.test(o.label));
   if (response === 'yes' || response === 'yes_always') {
-    const always = response === 'yes_always' ? options.find((o) => YES.test(o.label) && ALWAYS.test(o.label)) : undefined;
+    const always =
+      response === 'yes_always'
+        ? (byRole('approve_always') ?? options.find((o) => o.role === undefined && YES.test(o.label) && ALWAYS.test(o.label)))
+        : undefined;
     const pick = always ?? yes;
-    if (!pick) throw new TetherError('OPTION_NOT_FOUND', `no "Yes" option on screen for ${prompt.waitType}`);
+    if (!pick) throw new TetherError('OPTION_NOT_FOUND', `no approve option on screen for ${prompt.waitType}`);
     return selectSteps(pick);
   }
-  const no = options.find((o) => NO.test(o.label) && !o.acceptsText);
+  const no = byRole('deny') ?? options.find((o) => o.role === undefined && NO.test(o.label) && !o.acceptsText);
   if (no) return selectSteps(no);
   if (prompt.cancelKeys) return [{ write: prompt.cancelKeys }, { pauseMs: ESCAPE_PAUSE_MS }];
-  throw new TetherError('OPTION_NOT_FOUND', `no "No" option or cancel key for ${prompt.waitType}`);
+  throw new TetherError('OPTION_NOT_FOUND', `no deny option or cancel key for ${prompt.waitType}`);
 }
 
 /**
