@@ -113,7 +113,8 @@ export const claudeParser: IPromptParser = {
     return { state: 'unknown' };
   },
   matchesBanner(screen: ScreenSnapshot): boolean {
-    return screen.lines.some((line) => /Claude Code\b/.test(line.text)) || /Claude Code/.test(screen.title);
+    // The banner, or the API-key dialog that can come before it (it names Claude's own env var).
+    return screen.lines.some((line) => /Claude Code\b|ANTHROPIC_API_KEY:/.test(line.text)) || /Claude Code/.test(screen.title);
   },
 };
 
