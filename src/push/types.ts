@@ -52,6 +52,8 @@ export type PushResult =
       readonly reason: string;
       /** True when the same send may succeed later (429, 5xx, network errors). */
       readonly retryable: boolean;
+      /** The provider's Retry-After, in ms, when it sent one (429/503). */
+      readonly retryAfterMs?: number;
     }
   | {
       readonly status: 'token_removed';
@@ -59,12 +61,54 @@ export type PushResult =
       readonly reason: string;
     };
 
+/** Removes the delivered notification of one prompt (its wait was cleared). */
+export interface PushRetraction {
+  readonly session_id: string;
+  readonly prompt_id: string;
+  /** The thread/collapse id the notification was sent with (the session id). */
+  readonly threadId: string;
+}
+
+/**
+ * The `content-state` of Tether's Live Activity (Apple: ActivityKit push notifications,
+ * "Update and end a Live Activity"). Field names are the app's Swift ContentState.
+ */
+export interface LiveActivityContentState {
+  readonly status: 'busy' | 'waiting' | 'idle' | 'exited';
+  /** The CLI's busy line (spinner text), e.g. "Pondering…". */
+  readonly currentOperation: string;
+  readonly elapsedSeconds: number;
+  readonly todoProgress: { readonly completed: number; readonly total: number };
+  /** Set while a prompt is live. */
+  readonly approvalRequest?: { readonly toolName: string; readonly summary: string; readonly promptId: string };
+}
+
+/** One Live Activity push (`apns-push-type: liveactivity`). */
+export interface LiveActivityUpdate {
+  readonly event: 'update' | 'end';
+  readonly contentState: LiveActivityContentState;
+  /** Epoch seconds (APNs `timestamp`): later updates win. */
+  readonly timestamp: number;
+  /** Epoch seconds after which the system shows the activity as stale. */
+  readonly staleDate?: number;
+  /** Epoch seconds when an ended activity leaves the lock screen (`end` only). */
+  readonly dismissalDate?: number;
+}
+
 /** A push service (APNs, FCM, …) that delivers to registrations of one token type. */
 export interface IPushProvider {
   /** The registrations this provider serves. */
   readonly tokenType: PushTokenType;
   /** Delivers one notification to one registration; failures come back as results, not throws. */
   send(registration: PushRegistration, notification: PushNotification): Promise<PushResult>;
+  /**
+   * Removes a delivered notification: APNs background push (`content-available`) naming the
+   * prompt_id, FCM data message, Web Push message the service worker handles with
+   * `getNotifications()` + `close()`. Providers without a way to retract omit it.
+   */
+  retract?(registration: PushRegistration, retraction: PushRetraction): Promise<PushResult>;
+  /** Sends a Live Activity update or end (APNs only). */
+  sendLiveActivity?(registration: PushRegistration, update: LiveActivityUpdate): Promise<PushResult>;
   /** Closes connections and timers; later sends fail with `retryable: false`. */
   close(): Promise<void>;
 }
