@@ -24,6 +24,29 @@ const apnsSchema = z.object({
   ca_file: z.string().optional(),
 });
 
+const fcmSchema = z.object({
+  /** Google service-account JSON with the Firebase Cloud Messaging scope. */
+  service_account_file: z.string(),
+  /** Firebase project id; defaults to the one in the service-account file. */
+  project_id: z.string().optional(),
+  /** Endpoint override (tests point this at a local mock). */
+  endpoint: z.string().url().optional(),
+  /** Android notification channel id for Tether's notifications. */
+  android_channel_id: z.string().default('tether_prompts'),
+});
+
+const expoSchema = z.object({
+  /** Expo access token, when the project requires enhanced push security. */
+  access_token: z.string().optional(),
+  /** Base URL override (tests point this at a local mock). */
+  base_url: z.string().url().optional(),
+});
+
+const webPushSchema = z.object({
+  /** VAPID subject: a mailto: or https: URL identifying the sender (RFC 8292 §2.1). */
+  subject: z.string().default('mailto:tether@localhost'),
+});
+
 const pushSchema = z.object({
   enabled: z.boolean().default(true),
   /** With a client connected, wait this long and push only if the prompt is still live (s). */
@@ -31,6 +54,10 @@ const pushSchema = z.object({
   /** `minimal` leaves command text out of payloads. */
   content: z.enum(['full', 'minimal']).default('minimal'),
   apns: apnsSchema.optional(),
+  fcm: fcmSchema.optional(),
+  expo: expoSchema.optional(),
+  /** Web Push is on by default: VAPID keys are generated on first start and kept in the data dir. */
+  webpush: webPushSchema.prefault({}),
 });
 
 /** The whole configuration file. */
