@@ -1,12 +1,15 @@
 /**
- * The APNs JSON payload for a notification: the `aps` dictionary plus Tether's `data`, kept
- * under Apple's 4096-byte limit by cutting the body, then the subtitle, then the title.
- * Source: Apple, "Generating a remote notification" (aps keys) and "Sending notification
- * requests to APNs" (maximum payload size 4 KB for regular remote notifications).
+ * The APNs JSON payloads: the alert (`aps` plus Tether's `data`, kept under Apple's 4096-byte
+ * limit by cutting the body, then the subtitle, then the title), the background push that
+ * retracts a delivered alert, and the Live Activity update/end.
+ * Source: Apple, "Generating a remote notification" (aps keys), "Pushing background updates to
+ * your App" (content-available), "Starting and updating Live Activities with ActivityKit push
+ * notifications" (timestamp, event, content-state, stale-date, dismissal-date) and "Sending
+ * notification requests to APNs" (maximum payload size 4 KB).
  */
 import { BugError } from '../common/index.js';
 import { fitToBytes } from './text.js';
-import type { PushCategory, PushData, PushNotification, PushUrgency } from './types.js';
+import type { LiveActivityContentState, LiveActivityUpdate, PushCategory, PushData, PushNotification, PushRetraction, PushUrgency } from './types.js';
 
 /** Apple's limit for a regular (non-VoIP) remote notification payload, in bytes of UTF-8 JSON. */
 export const APNS_MAX_PAYLOAD_BYTES = 4096;
@@ -32,8 +35,8 @@ export interface ApnsPayload {
   readonly data: PushData;
 }
 
-/** Size of the serialised payload in bytes (UTF-8). */
-export function payloadBytes(payload: ApnsPayload): number {
+/** Size of a serialised payload in bytes (UTF-8). */
+export function payloadBytes(payload: unknown): number {
   return Buffer.byteLength(JSON.stringify(payload), 'utf8');
 }
 
@@ -68,6 +71,73 @@ export function buildApnsPayload(notification: PushNotification): ApnsPayload {
   }
   if (payloadBytes(payload) > APNS_MAX_PAYLOAD_BYTES) {
     throw new BugError(`APNs payload is ${payloadBytes(payload)} bytes with empty alert text`);
+  }
+  return payload;
+}
+
+/** The body of a background push that removes a delivered alert (the app matches prompt_id). */
+export interface ApnsRetractPayload {
+  readonly aps: { readonly 'content-available': 1 };
+  readonly data: { readonly type: 'waiting_cleared'; readonly session_id: string; readonly prompt_id: string };
+}
+
+/** Builds the background (silent) push telling the app to remove the notification of a prompt. */
+export function buildApnsRetractPayload(retraction: PushRetraction): ApnsRetractPayload {
+  return {
+    aps: { 'content-available': 1 },
+    data: { type: 'waiting_cleared', session_id: retraction.session_id, prompt_id: retraction.prompt_id },
+  };
+}
+
+/** The body of a Live Activity push. */
+export interface ApnsLiveActivityPayload {
+  readonly aps: {
+    readonly timestamp: number;
+    readonly event: 'update' | 'end';
+    readonly 'content-state': LiveActivityContentState;
+    readonly 'stale-date'?: number;
+    readonly 'dismissal-date'?: number;
+  };
+}
+
+/**
+ * Builds a Live Activity update or end, cutting the approval summary and then the current
+ * operation (at character boundaries) to stay within 4096 bytes. `dismissal-date` is sent on
+ * `end` only, as Apple documents.
+ * @throws BugError when the payload is too big even with those texts empty
+ */
+export function buildLiveActivityPayload(update: LiveActivityUpdate): ApnsLiveActivityPayload {
+  const build = (state: LiveActivityContentState): ApnsLiveActivityPayload => ({
+    aps: {
+      timestamp: update.timestamp,
+      event: update.event,
+      'content-state': state,
+      ...(update.staleDate === undefined ? {} : { 'stale-date': update.staleDate }),
+      ...(update.event === 'end' && update.dismissalDate !== undefined ? { 'dismissal-date': update.dismissalDate } : {}),
+    },
+  });
+  let state = update.contentState;
+  let payload = build(state);
+  if (payloadBytes(payload) <= APNS_MAX_PAYLOAD_BYTES) return payload;
+  const request = state.approvalRequest;
+  if (request !== undefined) {
+    const current = state;
+    const summary = fitToBytes(request.summary, APNS_MAX_PAYLOAD_BYTES, (candidate) =>
+      payloadBytes(build({ ...current, approvalRequest: { ...request, summary: candidate } })),
+    );
+    state = { ...current, approvalRequest: { ...request, summary } };
+    payload = build(state);
+  }
+  if (payloadBytes(payload) > APNS_MAX_PAYLOAD_BYTES) {
+    const current = state;
+    const operation = fitToBytes(current.currentOperation, APNS_MAX_PAYLOAD_BYTES, (candidate) =>
+      payloadBytes(build({ ...current, currentOperation: candidate })),
+    );
+    state = { ...current, currentOperation: operation };
+    payload = build(state);
+  }
+  if (payloadBytes(payload) > APNS_MAX_PAYLOAD_BYTES) {
+    throw new BugError(`Live Activity payload is ${payloadBytes(payload)} bytes with empty texts`);
   }
   return payload;
 }

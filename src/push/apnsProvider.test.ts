@@ -38,6 +38,7 @@ describe('ApnsProvider', () => {
       address: '127.0.0.1',
       port: mock.port,
       ca: mock.caPem,
+      requestTimeoutMs: 500,
     });
   });
 
@@ -79,6 +80,59 @@ describe('ApnsProvider', () => {
     mock.respondWith(TOKEN, status, reason);
     await expect(provider.send(registration(), notification)).resolves.toEqual(expected);
     expect(mock.requests).toHaveLength(1);
+  });
+
+  it('passes a 429 Retry-After on as retryAfterMs', async () => {
+    mock.respondWith(TOKEN, 429, 'TooManyRequests', '120');
+    await expect(provider.send(registration(), notification)).resolves.toEqual({
+      status: 'failed',
+      httpStatus: 429,
+      reason: 'TooManyRequests',
+      retryable: true,
+      retryAfterMs: 120_000,
+    });
+  });
+
+  it('reports a request that hangs past the timeout as retryable, then sends again', async () => {
+    mock.injectFault(TOKEN, { kind: 'hang' });
+    await expect(provider.send(registration(), notification)).resolves.toMatchObject({ status: 'failed', retryable: true, reason: expect.stringMatching(/timeout/) });
+    await expect(provider.send(registration(), notification)).resolves.toEqual({ status: 'sent' });
+  });
+
+  it.each(['goaway', 'destroy'] as const)('reconnects after the server drops the connection (%s) mid-request', async (kind) => {
+    await expect(provider.send(registration(), notification)).resolves.toEqual({ status: 'sent' });
+    mock.injectFault(TOKEN, { kind });
+    await expect(provider.send(registration(), notification)).resolves.toMatchObject({ status: 'failed', retryable: true });
+    await expect(provider.send(registration(), notification)).resolves.toEqual({ status: 'sent' });
+    expect(mock.sessionCount).toBe(2);
+  });
+
+  it('retracts with a background push naming the prompt', async () => {
+    await expect(provider.retract(registration(), { session_id: 'session-1', prompt_id: 'p1', threadId: 'session-1' })).resolves.toEqual({ status: 'sent' });
+    const request = mock.requests[0];
+    expect(request.headers['apns-push-type']).toBe('background');
+    expect(request.headers['apns-priority']).toBe('5');
+    expect(request.headers['apns-topic']).toBe(mock.bundleId);
+    expect(request.payload).toEqual({ aps: { 'content-available': 1 }, data: { type: 'waiting_cleared', session_id: 'session-1', prompt_id: 'p1' } });
+  });
+
+  it('sends Live Activity updates and ends to the liveactivity topic', async () => {
+    const contentState = {
+      status: 'waiting' as const,
+      currentOperation: 'Pondering…',
+      elapsedSeconds: 42,
+      todoProgress: { completed: 2, total: 5 },
+      approvalRequest: { toolName: 'Bash', summary: 'x'.repeat(10_000), promptId: 'p1' },
+    };
+    await expect(provider.sendLiveActivity(registration(), { event: 'update', contentState, timestamp: 1_800_000_000, staleDate: 1_800_000_600 })).resolves.toEqual({ status: 'sent' });
+    await expect(provider.sendLiveActivity(registration(), { event: 'end', contentState: { ...contentState, status: 'exited', approvalRequest: undefined }, timestamp: 1_800_000_100, dismissalDate: 1_800_003_600 })).resolves.toEqual({ status: 'sent' });
+    const [update, end] = mock.requests;
+    expect(update.headers['apns-push-type']).toBe('liveactivity');
+    expect(update.headers['apns-topic']).toBe(`${mock.bundleId}.push-type.liveactivity`);
+    expect(update.payloadBytes).toBeLessThanOrEqual(4096);
+    expect(update.payload).toMatchObject({ aps: { timestamp: 1_800_000_000, event: 'update', 'stale-date': 1_800_000_600, 'content-state': { status: 'waiting', todoProgress: { completed: 2, total: 5 } } } });
+    expect((update.payload as { aps: { 'content-state': { approvalRequest: { summary: string } } } }).aps['content-state'].approvalRequest.summary).toMatch(/x…$/);
+    expect(end.payload).toMatchObject({ aps: { event: 'end', 'dismissal-date': 1_800_003_600 } });
   });
 
   it('reports a transport failure as retryable when nothing listens', async () => {

@@ -1,14 +1,19 @@
 /**
- * Delivers notifications through Apple Push Notification service with token (JWT, .p8)
- * authentication via @parse/node-apn: one HTTP/2 client per environment, opened lazily.
+ * Delivers through Apple Push Notification service with token (JWT, .p8) authentication via
+ * @parse/node-apn: alerts, background pushes that retract a delivered alert, and Live Activity
+ * updates. One HTTP/2 client per environment, opened lazily and reopened after a drop.
  * Source: Apple, "Sending notification requests to APNs" (hosts, headers) and "Establishing a
  * token-based connection to APNs" (ES256 JWT with kid and iss).
  */
+import { randomUUID } from 'node:crypto';
 import apn from '@parse/node-apn';
+import type { IClock } from '../common/index.js';
+import { systemClock } from '../core/clocks.js';
 import type { PushRegistration } from '../store/types.js';
 import { classifyApnsFailure } from './apnsResult.js';
-import { buildApnsPayload } from './apnsPayload.js';
-import type { IPushProvider, PushLog, PushNotification, PushResult } from './types.js';
+import { buildApnsPayload, buildApnsRetractPayload, buildLiveActivityPayload } from './apnsPayload.js';
+import { CLOSED_RESULT, DEFAULT_REQUEST_TIMEOUT_MS, parseRetryAfter } from './providerHttp.js';
+import type { IPushProvider, LiveActivityUpdate, PushLog, PushNotification, PushResult, PushRetraction } from './types.js';
 
 /** APNs environment: sandbox for development builds, production for TestFlight/App Store. */
 export type ApnsEnvironment = 'sandbox' | 'production';
@@ -16,8 +21,8 @@ export type ApnsEnvironment = 'sandbox' | 'production';
 /** APNs priorities (Apple: 10 = send immediately, 5 = send based on power considerations). */
 const PRIORITY_IMMEDIATE = 10;
 const PRIORITY_POWER_AWARE = 5;
-/** A prompt push answered late is worse than useless; don't wait for the library's 5 s default twice. */
-const REQUEST_TIMEOUT_MS = 10_000;
+/** Apple's suffix of the Live Activity topic: `<bundle id>.push-type.liveactivity`. */
+const LIVE_ACTIVITY_TOPIC_SUFFIX = '.push-type.liveactivity';
 /**
  * The library retries 429/5xx at once (its Retry-After lookup never matches HTTP/2's lower-case
  * header), which Apple asks providers not to do for TooManyRequests. The caller gets `retryable`.
@@ -42,6 +47,10 @@ export interface ApnsProviderOptions {
   readonly port?: number;
   /** Extra trusted CA certificate (PEM contents); replaces the default roots for this client. */
   readonly ca?: string;
+  /** How long one request may wait for its answer (ms; default 10 s). */
+  readonly requestTimeoutMs?: number;
+  /** Time for Retry-After dates (default: the system clock). */
+  readonly clock?: IClock;
   readonly log?: PushLog;
 }
 
@@ -49,6 +58,8 @@ export interface ApnsProviderOptions {
 export class ApnsProvider implements IPushProvider {
   readonly tokenType = 'apns' as const;
   private readonly _clients = new Map<string, apn.Provider>();
+  /** Retry-After values by apns-id, filled by the response hook, read once by `_deliver`. */
+  private readonly _retryAfter = new Map<string, string>();
   private _closed = false;
 
   constructor(private readonly _options: ApnsProviderOptions) {}
@@ -58,10 +69,8 @@ export class ApnsProvider implements IPushProvider {
    * Headers: apns-topic = bundle id, apns-push-type = alert, apns-priority 10 (5 for
    * task-complete), apns-collapse-id = session id, apns-expiration = notification.expiresAt.
    */
-  async send(registration: PushRegistration, notification: PushNotification): Promise<PushResult> {
-    if (this._closed) return { status: 'failed', reason: 'provider closed', retryable: false };
-    try {
-      const client = this._clientFor(registration.environment ?? this._options.environment);
+  send(registration: PushRegistration, notification: PushNotification): Promise<PushResult> {
+    return this._deliver(registration, () => {
       const note = new apn.Notification();
       note.rawPayload = buildApnsPayload(notification);
       note.topic = this._options.bundleId;
@@ -69,9 +78,56 @@ export class ApnsProvider implements IPushProvider {
       note.priority = notification.priority === 'high' ? PRIORITY_IMMEDIATE : PRIORITY_POWER_AWARE;
       note.collapseId = notification.threadId;
       note.expiry = Math.floor(notification.expiresAt / 1000);
+      return note;
+    });
+  }
+
+  /**
+   * Sends a background push (`content-available: 1`, apns-push-type background, priority 5 as
+   * Apple requires) whose `data {type: "waiting_cleared", session_id, prompt_id}` tells the app
+   * to remove that prompt's notification. Apple may throttle background pushes; never throws.
+   */
+  retract(registration: PushRegistration, retraction: PushRetraction): Promise<PushResult> {
+    return this._deliver(registration, () => {
+      const note = new apn.Notification();
+      note.rawPayload = buildApnsRetractPayload(retraction);
+      note.topic = this._options.bundleId;
+      note.pushType = 'background';
+      note.priority = PRIORITY_POWER_AWARE;
+      return note;
+    });
+  }
+
+  /**
+   * Sends a Live Activity update or end to the activity's push token (the registration's
+   * token): apns-push-type liveactivity, topic `<bundle id>.push-type.liveactivity`, priority 10
+   * (Apple budgets these; 5 would be power-aware). Never throws.
+   */
+  sendLiveActivity(registration: PushRegistration, update: LiveActivityUpdate): Promise<PushResult> {
+    return this._deliver(registration, () => {
+      const note = new apn.Notification();
+      note.rawPayload = buildLiveActivityPayload(update);
+      note.topic = this._options.bundleId + LIVE_ACTIVITY_TOPIC_SUFFIX;
+      note.pushType = 'liveactivity';
+      note.priority = PRIORITY_IMMEDIATE;
+      return note;
+    });
+  }
+
+  /** Sends one built notification and classifies the answer; a thrown error is a local problem. */
+  private async _deliver(registration: PushRegistration, build: () => apn.Notification): Promise<PushResult> {
+    if (this._closed) return CLOSED_RESULT;
+    try {
+      const client = this._clientFor(registration.environment ?? this._options.environment);
+      const note = build();
+      // Our apns-id lets the response hook below match the Retry-After to this request.
+      note.id = randomUUID();
       const { sent, failed } = await client.send(note, registration.token);
+      const retryAfter = this._retryAfter.get(note.id);
+      this._retryAfter.delete(note.id);
       if (sent.length > 0) return { status: 'sent' };
-      if (failed.length > 0) return classifyApnsFailure(failed[0]);
+      const clock = this._options.clock ?? systemClock;
+      if (failed.length > 0) return classifyApnsFailure(failed[0], parseRetryAfter(retryAfter, clock.now()));
       return { status: 'failed', reason: 'no response', retryable: true };
     } catch (err) {
       // The library throws only for local problems (bad key, bad options); resending won't help.
@@ -101,12 +157,53 @@ export class ApnsProvider implements IPushProvider {
         ...(this._options.port === undefined ? {} : { port: this._options.port }),
         ...(this._options.ca === undefined ? {} : { ca: [this._options.ca] }),
         connectionRetryLimit: LIBRARY_RETRIES,
-        requestTimeout: REQUEST_TIMEOUT_MS,
+        requestTimeout: this._options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       });
+      observeRetryAfter(client, (apnsId, value) => this._retryAfter.set(apnsId, value));
       this._clients.set(key, client);
     }
     return client;
   }
+}
+
+/** The parts of the library's internal client that `observeRetryAfter` wraps. */
+interface LibraryClient {
+  session?: { request: (headers: Record<string, unknown>, ...rest: unknown[]) => NodeJS.EventEmitter } | null;
+  connect?: () => Promise<unknown>;
+}
+
+/** Sessions whose `request` is already wrapped. */
+const observedSessions = new WeakSet<object>();
+
+/**
+ * Reports each answer's `retry-after` header by the request's apns-id. @parse/node-apn 8.1.0
+ * reads `headers['Retry-After']` (never present: HTTP/2 header names are lower case) and then
+ * deletes it from errors, so we wrap the internal `client.connect` to hook each new HTTP/2
+ * session's `request` and listen for the stream's `response`. If those internals move, the hook
+ * is skipped and results simply carry no `retryAfterMs`.
+ */
+function observeRetryAfter(provider: apn.Provider, report: (apnsId: string, value: string) => void): void {
+  const inner = (provider as unknown as { client?: LibraryClient }).client;
+  const connect = inner?.connect;
+  if (inner === undefined || typeof connect !== 'function') return;
+  inner.connect = async function observedConnect(this: LibraryClient) {
+    const result = await connect.call(inner);
+    const session = inner.session;
+    if (session != null && typeof session.request === 'function' && !observedSessions.has(session)) {
+      observedSessions.add(session);
+      const request = session.request;
+      session.request = function observedRequest(headers, ...rest) {
+        const stream = request.call(session, headers, ...rest);
+        const apnsId = headers['apns-id'];
+        stream.once('response', (answer: Record<string, unknown>) => {
+          const value = answer['retry-after'];
+          if (typeof apnsId === 'string' && typeof value === 'string') report(apnsId, value);
+        });
+        return stream;
+      };
+    }
+    return result;
+  };
 }
 
 /** The part of the library's internal client that decides whether `shutdown` can call back. */

@@ -21,17 +21,20 @@ const EXPIRED_PROVIDER_TOKEN = 'ExpiredProviderToken';
  * Maps one APNs failure to a result.
  * - 410 (any reason, e.g. Unregistered, ExpiredToken): the token is no longer active → remove.
  * - 400 BadDeviceToken: the token is malformed or for the other environment → remove.
- * - 429 TooManyRequests, 5xx, and transport errors (no status): retryable.
+ * - 429 TooManyRequests, 5xx, and transport errors (no status): retryable; `retryAfterMs` (the
+ *   answer's Retry-After, which the library drops, so the provider reads it) is passed on for
+ *   429 and 5xx.
  * - everything else (other 400s, 403, 404, 405, 413): not retryable as is.
  */
-export function classifyApnsFailure(failure: ApnsFailure): PushResult {
+export function classifyApnsFailure(failure: ApnsFailure, retryAfterMs?: number): PushResult {
   const status = typeof failure.status === 'number' ? failure.status : undefined;
   const reason = failure.response?.reason ?? fallbackReason(failure, status);
   if (status === undefined) return { status: 'failed', reason, retryable: true };
   if (status === 410) return { status: 'token_removed', reason };
   if (status === 400 && REMOVE_ON_400.has(reason)) return { status: 'token_removed', reason };
   const retryable = status === 429 || status >= 500 || (status === 403 && reason === EXPIRED_PROVIDER_TOKEN);
-  return { status: 'failed', httpStatus: status, reason, retryable };
+  const withDelay = retryAfterMs !== undefined && (status === 429 || status >= 500);
+  return { status: 'failed', httpStatus: status, reason, retryable, ...(withDelay ? { retryAfterMs } : {}) };
 }
 
 /**

@@ -83,4 +83,24 @@ describe('mock APNs server', () => {
     mock.respondWith(TOKEN, 400);
     await expect(post()).resolves.toEqual({ status: 400, body: { reason: 'BadDeviceToken' } });
   });
+
+  it('checks the Live Activity topic and the background priority', async () => {
+    const activity = JSON.stringify({ aps: { timestamp: 1, event: 'update', 'content-state': {} } });
+    await expect(post({ headers: { 'apns-push-type': 'liveactivity' }, body: activity })).resolves.toEqual({ status: 400, body: { reason: 'TopicDisallowed' } });
+    await expect(post({ headers: { 'apns-push-type': 'liveactivity', 'apns-topic': `${mock.bundleId}.push-type.liveactivity` }, body: activity })).resolves.toEqual({ status: 200, body: undefined });
+    const background = JSON.stringify({ aps: { 'content-available': 1 } });
+    await expect(post({ headers: { 'apns-push-type': 'background', 'apns-priority': '10' }, body: background })).resolves.toEqual({ status: 400, body: { reason: 'BadPriority' } });
+    await expect(post({ headers: { 'apns-push-type': 'background', 'apns-priority': '5' }, body: background })).resolves.toEqual({ status: 200, body: undefined });
+  });
+
+  it('injects a one-shot status with retry-after', async () => {
+    mock.injectFault(TOKEN, { kind: 'status', status: 503, retryAfter: '7' });
+    const request = client.request({ ':method': 'POST', ':path': `/3/device/${TOKEN}`, authorization: `bearer ${goodToken()}`, 'apns-topic': mock.bundleId, 'apns-push-type': 'alert' });
+    request.end(JSON.stringify({ aps: { alert: 'hi' } }));
+    const headers = await new Promise<Record<string, unknown>>((resolve) => request.on('response', resolve));
+    request.resume();
+    await new Promise((resolve) => request.on('end', resolve));
+    expect(headers).toMatchObject({ ':status': 503, 'retry-after': '7' });
+    await expect(post()).resolves.toEqual({ status: 200, body: undefined });
+  });
 });

@@ -1,13 +1,14 @@
 /**
  * A local stand-in for Apple's APNs provider API: HTTP/2 over TLS on 127.0.0.1 with a
  * certificate signed by a CA made at start-up. It checks what real APNs checks (path, ES256
- * provider JWT, topic, push type, priority, size), records every request, and can be told to
- * fail a token. Source: Apple, "Sending notification requests to APNs", "Establishing a
+ * provider JWT, topic, push type, priority, size, the Live Activity topic and background
+ * priority), records every request, and can be told to fail a token: any status (with
+ * Retry-After), a hang past the client's timeout, or a dropped connection. Source: Apple, "Sending notification requests to APNs", "Establishing a
  * token-based connection to APNs" and "Handling notification responses from APNs".
  */
 import { createPublicKey, generateKeyPairSync, randomUUID, verify, type KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createSecureServer, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from 'node:http2';
+import { constants, createSecureServer, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +48,16 @@ export interface RecordedApnsRequest {
   readonly reason?: string;
 }
 
+/** A misbehaviour for the next request(s) of one token. */
+export type ApnsFault =
+  | { readonly kind: 'status'; readonly status: number; readonly reason?: string; readonly retryAfter?: string }
+  /** Never answer (the stream stays open until the client cancels it or the mock closes). */
+  | { readonly kind: 'hang' }
+  /** Send GOAWAY and close the HTTP/2 session with the request unanswered. */
+  | { readonly kind: 'goaway' }
+  /** Destroy the HTTP/2 session (and its socket) with the request unanswered. */
+  | { readonly kind: 'destroy' };
+
 /** Options; every field has a test default. */
 export interface MockApnsOptions {
   readonly teamId?: string;
@@ -70,7 +81,11 @@ export interface MockApns {
   /** Every request received, in order (live array). */
   readonly requests: RecordedApnsRequest[];
   /** Answers `token` with `status` and `{"reason"}` from now on (default reason per status). */
-  respondWith(token: string, status: number, reason?: string): void;
+  respondWith(token: string, status: number, reason?: string, retryAfter?: string): void;
+  /** Applies `fault` to the next `count` requests for `token` (before `respondWith`). */
+  injectFault(token: string, fault: ApnsFault, count?: number): void;
+  /** HTTP/2 sessions accepted so far (a reconnect adds one). */
+  readonly sessionCount: number;
   /** Closes client sessions and the server, and removes the temp dir. */
   close(): Promise<void>;
 }
@@ -113,10 +128,13 @@ export async function startMockApns(options: MockApnsOptions = {}): Promise<Mock
   writeFileSync(caFile, ca.cert);
 
   const requests: RecordedApnsRequest[] = [];
-  const overrides = new Map<string, { status: number; reason: string }>();
+  const overrides = new Map<string, { status: number; reason: string; retryAfter?: string }>();
+  const faults = new Map<string, { fault: ApnsFault; remaining: number }>();
   const sessions = new Set<ServerHttp2Session>();
+  let sessionCount = 0;
   const http2Server = createSecureServer({ key: server.private, cert: server.cert });
   http2Server.on('session', (session) => {
+    sessionCount += 1;
     sessions.add(session);
     session.on('close', () => sessions.delete(session));
   });
@@ -126,6 +144,20 @@ export async function startMockApns(options: MockApnsOptions = {}): Promise<Mock
     request.on('end', () => {
       const body = Buffer.concat(chunks);
       const outcome = judge(request, body, { teamId, keyId, bundleId, publicKey, overrides });
+      const pending = faults.get(outcome.record.token);
+      const fault = outcome.status === 200 && pending !== undefined ? pending.fault : undefined;
+      if (pending !== undefined && fault !== undefined && --pending.remaining <= 0) faults.delete(outcome.record.token);
+      if (fault !== undefined && fault.kind !== 'status') {
+        requests.push({ ...outcome.record, status: 0, reason: fault.kind });
+        const session = request.stream.session;
+        if (fault.kind === 'goaway') session?.goaway(constants.NGHTTP2_NO_ERROR, 0);
+        if (fault.kind === 'goaway') setImmediate(() => session?.destroy());
+        if (fault.kind === 'destroy') session?.destroy();
+        return;
+      }
+      if (fault !== undefined && fault.kind === 'status') {
+        Object.assign(outcome, { status: fault.status, reason: fault.reason ?? DEFAULT_REASONS[fault.status] ?? 'InternalServerError', retryAfter: fault.retryAfter });
+      }
       requests.push({ ...outcome.record, status: outcome.status, reason: outcome.reason });
       if (outcome.status === 200) {
         response.writeHead(200, { 'apns-id': request.headers['apns-id'] ?? randomUUID() });
@@ -134,7 +166,10 @@ export async function startMockApns(options: MockApnsOptions = {}): Promise<Mock
       }
       const answer: Record<string, unknown> = { reason: outcome.reason };
       if (outcome.status === 410) answer.timestamp = Date.now();
-      response.writeHead(outcome.status, { 'content-type': 'application/json' });
+      response.writeHead(outcome.status, {
+        'content-type': 'application/json',
+        ...(outcome.retryAfter === undefined ? {} : { 'retry-after': outcome.retryAfter }),
+      });
       response.end(JSON.stringify(answer));
     });
   });
@@ -152,8 +187,14 @@ export async function startMockApns(options: MockApnsOptions = {}): Promise<Mock
     teamId,
     bundleId,
     requests,
-    respondWith(token, status, reason) {
-      overrides.set(token, { status, reason: reason ?? DEFAULT_REASONS[status] ?? 'InternalServerError' });
+    respondWith(token, status, reason, retryAfter) {
+      overrides.set(token, { status, reason: reason ?? DEFAULT_REASONS[status] ?? 'InternalServerError', ...(retryAfter === undefined ? {} : { retryAfter }) });
+    },
+    injectFault(token, fault, count = 1) {
+      faults.set(token, { fault, remaining: count });
+    },
+    get sessionCount() {
+      return sessionCount;
     },
     async close() {
       for (const session of sessions) session.destroy();
@@ -168,13 +209,14 @@ interface JudgeContext {
   readonly keyId: string;
   readonly bundleId: string;
   readonly publicKey: KeyObject;
-  readonly overrides: ReadonlyMap<string, { status: number; reason: string }>;
+  readonly overrides: ReadonlyMap<string, { status: number; reason: string; retryAfter?: string }>;
 }
 
 interface Outcome {
   readonly record: Omit<RecordedApnsRequest, 'status' | 'reason'>;
   readonly status: number;
   readonly reason?: string;
+  readonly retryAfter?: string;
 }
 
 /** Applies APNs' checks in Apple's order of concern; the first failure decides the answer. */
@@ -198,11 +240,16 @@ function judge(request: Http2ServerRequest, body: Buffer, context: JudgeContext)
   if (jwt === undefined) return fail(403, 'MissingProviderToken');
   const tokenProblem = checkJwt(jwt, context);
   if (tokenProblem !== undefined) return fail(403, tokenProblem);
+  const pushType = String(headers['apns-push-type']);
   if (headers['apns-topic'] === undefined) return fail(400, 'MissingTopic');
-  if (headers['apns-topic'] !== context.bundleId) return fail(400, 'TopicDisallowed');
-  if (!PUSH_TYPES.includes(String(headers['apns-push-type']))) return fail(400, 'InvalidPushType');
+  // Live Activity pushes go to `<bundle id>.push-type.liveactivity`, everything else to the bundle id.
+  const expectedTopic = pushType === 'liveactivity' ? `${context.bundleId}.push-type.liveactivity` : context.bundleId;
+  if (headers['apns-topic'] !== expectedTopic) return fail(400, 'TopicDisallowed');
+  if (!PUSH_TYPES.includes(pushType)) return fail(400, 'InvalidPushType');
   const priority = headers['apns-priority'];
   if (priority !== undefined && !['1', '5', '10'].includes(String(priority))) return fail(400, 'BadPriority');
+  // Apple: background pushes must use priority 5 ("Pushing background updates to your App").
+  if (pushType === 'background' && String(priority) !== '5') return fail(400, 'BadPriority');
   const expiration = headers['apns-expiration'];
   if (expiration !== undefined && !/^\d+$/.test(String(expiration))) return fail(400, 'BadExpirationDate');
   const collapseId = headers['apns-collapse-id'];
@@ -210,9 +257,14 @@ function judge(request: Http2ServerRequest, body: Buffer, context: JudgeContext)
   if (body.length === 0) return fail(400, 'PayloadEmpty');
   if (body.length > MAX_PAYLOAD_BYTES) return fail(413, 'PayloadTooLarge');
   if (payload === undefined || typeof payload !== 'object' || payload === null) return fail(400, 'BadPayload');
+  const aps = (payload as { aps?: Record<string, unknown> }).aps ?? {};
+  if (pushType === 'background' && (aps['content-available'] !== 1 || aps.alert !== undefined)) return fail(400, 'BadPayload');
+  if (pushType === 'liveactivity' && (typeof aps.timestamp !== 'number' || !['start', 'update', 'end'].includes(String(aps.event)) || typeof aps['content-state'] !== 'object')) {
+    return fail(400, 'BadPayload');
+  }
   if (!/^[0-9a-fA-F]{64,200}$/.test(token)) return fail(400, 'BadDeviceToken');
   const override = context.overrides.get(token);
-  if (override !== undefined) return fail(override.status, override.reason);
+  if (override !== undefined) return { record, status: override.status, reason: override.reason, retryAfter: override.retryAfter };
   return { record, status: 200 };
 }
 
