@@ -1,13 +1,86 @@
 /**
- * The Gemini parser (placeholder until its screens are studied): reports no waits, so the
- * CLI can run in Tether without false alarms.
+ * The Gemini CLI parser (verified against @google/gemini-cli 0.61.0). It reads the rendered
+ * screen's structure, bottom-up:
+ *
+ *   busy      a spinner row `⠋ <phrase> (esc to cancel, 3s)` above the input box
+ *   dialog    the last block on screen is a rounded box (╭─╮ … ╰─╯) holding a radio list
+ *             (`● 1. Allow once` / `  2. …`); rows above the list are the prompt
+ *   idle      the input box as the last block but the footer: ` > ` between a ▄ row and a
+ *             ▀ row (or ─ rules), placeholder `Type your message or @path/to/file` when empty
+ *
+ * Dialog kinds are told apart in geminiDialogs.ts; the box reader is geminiBox.ts (shared
+ * with Qwen Code).
  */
-import type { IPromptParser, Verdict } from '../../src/common/index.js';
+import type { IPromptParser, PromptInfo, ScreenLine, ScreenSnapshot, Verdict } from '../../src/common/index.js';
+import { lastNonEmpty } from '../shared/screenText.js';
+import { boxText, findLastBox, isLastBlock, readRadioList } from './geminiBox.js';
+import { classifyGeminiDialog } from './geminiDialogs.js';
 
-/** The Gemini prompt parser. */
+/** The busy row's hint (`(esc to cancel, 12s)`, `(esc to cancel, 1m 5s)`). */
+const CANCEL_HINT = /\(esc to cancel, \d/u;
+/** The input row: ` > `, or `! ` (shell mode), `* ` (YOLO), `(r:) ` (reverse search). */
+const INPUT_ROW = /^\s?(>|!|\*|\(r:\))\s/u;
+/** Edges of the input box: half-block runs (background-coloured box) or rules. */
+const INPUT_EDGE = /^(▄{8,}|▀{8,}|─{8,})$/u;
+/** Rows the status footer under the input box may take (workspace / sandbox / model). */
+const FOOTER_ROWS = 4;
+/** How many rows an input box may hold (multi-line input). */
+const MAX_INPUT_ROWS = 10;
+
+/** Finds the live input box: returns the row of its ` > ` line, or undefined. */
+export function findGeminiInput(lines: readonly ScreenLine[]): number | undefined {
+  const bottom = lastNonEmpty(lines);
+  for (let edge = bottom; edge >= 2 && bottom - edge <= FOOTER_ROWS + 1; edge--) {
+    if (!INPUT_EDGE.test(lines[edge].text.trim())) continue;
+    // The footer under the box holds no box border or radio row.
+    for (let i = edge + 1; i <= bottom; i++) if (/[╭╰│●]/u.test(lines[i].text)) return undefined;
+    for (let top = edge - 1; top >= 0 && edge - top <= MAX_INPUT_ROWS + 1; top--) {
+      if (INPUT_EDGE.test(lines[top].text.trim())) {
+        return INPUT_ROW.test(lines[top + 1]?.text ?? '') ? top + 1 : undefined;
+      }
+    }
+    return undefined;
+  }
+  return undefined;
+}
+
+function isBusy(lines: readonly ScreenLine[], inputRow: number | undefined): boolean {
+  const to = inputRow ?? lines.length;
+  for (let i = Math.max(0, to - 8); i < to; i++) if (CANCEL_HINT.test(lines[i].text)) return true;
+  return false;
+}
+
+/** Reads the dialog box when it is the last block on screen. */
+export function readGeminiDialog(lines: readonly ScreenLine[]): PromptInfo | undefined {
+  const box = findLastBox(lines);
+  if (!box || !isLastBlock(lines, box.bottom)) return undefined;
+  const list = readRadioList(box.rows);
+  if (!list || !list.some((option) => option.focused)) return undefined;
+  const first = list[0].row;
+  const last = list[list.length - 1].row;
+  return classifyGeminiDialog({
+    content: boxText(box.rows, 0, first),
+    options: list,
+    footer: boxText(box.rows, last + 1),
+  });
+}
+
+/** The Gemini CLI prompt parser. */
 export const geminiParser: IPromptParser = {
   cli: 'gemini',
-  parse(): Verdict {
+  parse(screen: ScreenSnapshot): Verdict {
+    const lines = screen.lines;
+    if (lastNonEmpty(lines) < 0) return { state: 'unknown' };
+    const inputRow = findGeminiInput(lines);
+    if (isBusy(lines, inputRow)) return { state: 'busy' };
+    const dialog = readGeminiDialog(lines);
+    if (dialog) return { state: 'waiting', prompt: dialog };
+    if (inputRow !== undefined) {
+      return { state: 'waiting', prompt: { waitType: 'awaiting_response', content: '', options: [], acceptsText: true } };
+    }
     return { state: 'unknown' };
+  },
+  matchesBanner(screen: ScreenSnapshot): boolean {
+    return screen.lines.some((line) => /\bGemini CLI v\d/.test(line.text));
   },
 };
