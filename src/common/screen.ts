@@ -25,6 +25,12 @@ export interface ScreenSnapshot {
   readonly title: string;
   /** True when the alternate screen buffer is active. */
   readonly altScreen: boolean;
+  /**
+   * The last shell-integration mark (OSC 133, FinalTerm semantic prompts): `A` prompt start,
+   * `B` command start (prompt end), `C` command output start, `D` command finished; `row` is
+   * its viewport row (negative once scrolled above the viewport). Absent when never seen.
+   */
+  readonly shellMark?: { readonly kind: 'A' | 'B' | 'C' | 'D'; readonly row: number; readonly exitCode?: number };
 }
 
 /** Builds a snapshot from plain text rows (for parser unit tests). */

@@ -12,6 +12,8 @@ import type { ScreenLine, ScreenSnapshot } from '../common/index.js';
 const { Terminal } = xtermHeadless as unknown as typeof import('@xterm/headless');
 const { SerializeAddon } = serializeAddon as unknown as typeof import('@xterm/addon-serialize');
 
+/** OSC number of shell-integration marks (FinalTerm semantic prompts). */
+const OSC_SHELL_INTEGRATION = 133;
 /** Scrollback kept per session (lines): enough for a long diff, bounded for memory. */
 export const SCROLLBACK_LINES = 5000;
 
@@ -22,6 +24,8 @@ export class HeadlessScreen extends Disposable {
   private readonly _terminal: XtermTerminal;
   private readonly _serializer: InstanceType<typeof SerializeAddon>;
   private _title = '';
+  /** Last OSC 133 mark and the absolute buffer line it was seen on. */
+  private _shellMark: { kind: 'A' | 'B' | 'C' | 'D'; line: number; exitCode?: number } | undefined;
 
   private readonly _onWriteParsed = this._register(new Emitter<void>());
   /** Fires after a batch of writes has been applied to the screen (at most once per batch). */
@@ -44,6 +48,18 @@ export class HeadlessScreen extends Disposable {
     this._register(this._terminal.onBinary((data) => this._onReply.fire(data)));
     this._register(this._terminal.onTitleChange((title) => (this._title = title)));
     this._register(this._terminal.onWriteParsed(() => this._onWriteParsed.fire()));
+    // OSC 133 shell-integration marks (FinalTerm; also emitted by VS Code, iTerm2, WezTerm shells).
+    this._register(
+      this._terminal.parser.registerOscHandler(OSC_SHELL_INTEGRATION, (data) => {
+        const [kind, ...params] = data.split(';');
+        if (kind === 'A' || kind === 'B' || kind === 'C' || kind === 'D') {
+          const buffer = this._terminal.buffer.active;
+          const exitCode = kind === 'D' && params[0] !== undefined && /^\d+$/.test(params[0]) ? Number(params[0]) : undefined;
+          this._shellMark = { kind, line: buffer.baseY + buffer.cursorY, ...(exitCode !== undefined ? { exitCode } : {}) };
+        }
+        return true;
+      }),
+    );
     this._register(toDisposable(() => this._terminal.dispose()));
   }
 
@@ -95,6 +111,9 @@ export class HeadlessScreen extends Disposable {
       cursor: { x: buffer.cursorX, y: buffer.cursorY, visible: true },
       title: this._title,
       altScreen: buffer.type === 'alternate',
+      ...(this._shellMark
+        ? { shellMark: { kind: this._shellMark.kind, row: this._shellMark.line - buffer.viewportY, ...(this._shellMark.exitCode !== undefined ? { exitCode: this._shellMark.exitCode } : {}) } }
+        : {}),
     };
   }
 }
