@@ -122,8 +122,20 @@ describe('claudeParser on plan mode and typing', () => {
     }
   });
 
-  it('reads the busy spinner as busy', () => {
-    for (const name of ['busy-spinner.120x40', 'busy-spinner.80x24']) expect(verdictOf(name).state, name).toBe('busy');
+  it('reads the busy spinner as busy, with its activity text', () => {
+    for (const name of ['busy-spinner.120x40', 'busy-spinner.80x24']) {
+      const verdict = verdictOf(name);
+      expect(verdict.state, name).toBe('busy');
+      expect(verdict.state === 'busy' && verdict.activity, name).toMatch(/^[A-Z][a-z]+ing…$/);
+    }
+  });
+
+  it('reads todo progress from the task list while busy', () => {
+    const screen = snapshotFromText(
+      ['✻ Running tests… (3s · ↓ 120 tokens)', '  ⎿  ☒ Write the parser', '     ☒ Add fixtures', '     ☐ Run the tests', '─'.repeat(80), '❯ ', '─'.repeat(80), '  esc to interrupt'].join('\n'),
+      { title: '⠂ Claude Code' },
+    );
+    expect(claudeParser.parse(screen, 0)).toEqual({ state: 'busy', activity: 'Running tests…', todo: { completed: 2, total: 3 } });
   });
 
   it('keeps the question text stable while free text is typed, and reads the second question and the review step', () => {

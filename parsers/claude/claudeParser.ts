@@ -62,6 +62,26 @@ function isBusy(screen: ScreenSnapshot, inputRow: number | undefined): boolean {
   return false;
 }
 
+/** Todo rows of Claude's task list (`☐ open`, `☒ done`; `◻`/`◼` and `✔` in other builds). */
+const TODO_ROW = /^\s*(?:⎿\s*)?([☐◻☒◼✔])\s+\S/u;
+
+/** The busy verdict with the spinner's text and the on-screen todo progress, when drawn. */
+function busyVerdict(lines: readonly ScreenLine[], inputRow: number): Verdict {
+  let activity: string | undefined;
+  let completed = 0;
+  let total = 0;
+  for (let i = 0; i < inputRow; i++) {
+    const text = lines[i].text;
+    if (SPINNER_ROW.test(text)) activity = text.replace(/^\s*\S\s+/u, '').replace(/\s*\(.*$/u, '').trim();
+    const todo = TODO_ROW.exec(text);
+    if (todo) {
+      total += 1;
+      if (/[☒◼✔]/u.test(todo[1])) completed += 1;
+    }
+  }
+  return { state: 'busy', ...(activity ? { activity } : {}), ...(total > 0 ? { todo: { completed, total } } : {}) };
+}
+
 /** Reads a dialog whose select list sits at the bottom of the screen. */
 function readDialog(screen: ScreenSnapshot, bottom: number): PromptInfo | undefined {
   const lines = screen.lines;
@@ -99,7 +119,7 @@ export const claudeParser: IPromptParser = {
     const bottom = lastNonEmpty(screen.lines);
     if (bottom < 0) return { state: 'unknown' };
     const inputRow = findInputBox(screen.lines);
-    if (isBusy(screen, inputRow)) return { state: 'busy' };
+    if (isBusy(screen, inputRow)) return busyVerdict(screen.lines, inputRow ?? screen.lines.length);
     const dialog = readDialog(screen, bottom);
     if (dialog && (inputRow === undefined || inputRow < findDialogTop(screen, dialog))) {
       return { state: 'waiting', prompt: dialog };

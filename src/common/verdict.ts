@@ -53,7 +53,13 @@ export interface PromptInfo {
 
 /** A parser's conclusion about one screen. */
 export type Verdict =
-  | { readonly state: 'busy'; readonly activity?: string }
+  | {
+      readonly state: 'busy';
+      /** The CLI's busy line without its spinner glyph, e.g. "Pondering…". */
+      readonly activity?: string;
+      /** Progress of the todo list drawn on screen, when there is one. */
+      readonly todo?: { readonly completed: number; readonly total: number };
+    }
   | { readonly state: 'waiting'; readonly prompt: PromptInfo }
   | { readonly state: 'unknown' };
 
