@@ -93,3 +93,18 @@ export type SessionEvent =
   | PtyOutputEvent
   | SessionCreatedEvent
   | SessionClosedEvent;
+
+/**
+ * What a session is doing, as read off its screen (for Live Activities and status badges).
+ * Not a wire event: the push dispatcher and UIs read it through ISessionService.
+ */
+export interface SessionActivity {
+  readonly session_id: string;
+  readonly status: 'busy' | 'waiting' | 'idle' | 'exited';
+  /** The CLI's busy line (spinner text), while busy. */
+  readonly operation?: string;
+  /** Progress of the on-screen todo list, when the parser can read one. */
+  readonly todo?: { readonly completed: number; readonly total: number };
+  /** ISO 8601 time the current status began. */
+  readonly since: string;
+}

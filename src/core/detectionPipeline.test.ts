@@ -44,3 +44,18 @@ describe('DetectionPipeline', () => {
     expect(replies.join('')).toMatch(/\x1b\[\d+;\d+R/);
   });
 });
+
+describe('DetectionPipeline activity', () => {
+  it('reports status changes read off the screen: idle, busy with its operation, exited', async () => {
+    const { clock, pipeline, write } = setup();
+    const seen: string[] = [];
+    pipeline.onActivity((a) => seen.push(`${a.status}${a.operation ? `:${a.operation}` : ''}`));
+    await write(IDLE_SCREEN);
+    clock.advanceTo(2_000);
+    await write('\x1b[2J\x1b[H\x1b]0;⠂ Claude Code\x07✻ Pondering… (2s)\r\n' + '─'.repeat(80) + '\r\n❯\u00a0\r\n' + '─'.repeat(80) + '\r\n  esc to interrupt');
+    clock.advanceTo(3_000);
+    pipeline.exited();
+    expect(seen).toEqual(['idle', 'busy:Pondering…', 'exited']);
+    expect(pipeline.activity.status).toBe('exited');
+  });
+});

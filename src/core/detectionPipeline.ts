@@ -5,7 +5,7 @@
  * the first unevaluated write), never inside an open synchronized-output frame.
  */
 import { Disposable, Emitter } from '../common/index.js';
-import type { CliType, IClock, IDisposable, IPromptParser, Verdict, WaitingClearedEvent, WaitingForInputEvent } from '../common/index.js';
+import type { CliType, IClock, IDisposable, IPromptParser, SessionActivity, Verdict, WaitingClearedEvent, WaitingForInputEvent } from '../common/index.js';
 import { detectCliFromScreen, getParser } from '../../parsers/index.js';
 import { HeadlessScreen } from './headlessScreen.js';
 import { isTerminalReply } from './terminalReplies.js';
@@ -49,6 +49,11 @@ export class DetectionPipeline extends Disposable {
   /** Terminal replies to forward to the PTY. */
   readonly onReply;
 
+  private _activity: SessionActivity;
+  private readonly _onActivity = this._register(new Emitter<SessionActivity>());
+  /** Fires when the status, busy line or todo progress read off the screen changes. */
+  readonly onActivity = this._onActivity.event;
+
   constructor(private readonly _options: DetectionPipelineOptions) {
     super();
     this.screen = this._register(new HeadlessScreen(_options.cols, _options.rows));
@@ -56,6 +61,7 @@ export class DetectionPipeline extends Disposable {
     this._cliType = _options.cli === 'auto' ? 'generic' : _options.cli;
     this._parser = _options.cli === 'auto' ? undefined : getParser(_options.cli);
     this._startedAt = _options.clock.now();
+    this._activity = { session_id: _options.sessionId, status: 'busy', since: new Date(this._startedAt).toISOString() };
     this._detector = this._register(
       new WaitDetector({
         sessionId: _options.sessionId,
@@ -77,6 +83,11 @@ export class DetectionPipeline extends Disposable {
   /** The live prompt, if any. */
   get live() {
     return this._detector.live;
+  }
+
+  /** What the session is doing now, as last read off the screen. */
+  get activity(): SessionActivity {
+    return this._activity;
   }
 
   /** The most recent verdict (for status lines such as the busy activity). */
@@ -115,6 +126,7 @@ export class DetectionPipeline extends Disposable {
     this._timer?.dispose();
     this._timer = undefined;
     this._detector.exited();
+    this._setActivity({ status: 'exited' });
   }
 
   /** Reads the screen now and returns the parser's verdict (used at answer time). */
@@ -148,6 +160,24 @@ export class DetectionPipeline extends Disposable {
     this._firstPendingAt = undefined;
     this._lastVerdict = this.readVerdict();
     this._detector.observe(this._lastVerdict);
+    const verdict = this._lastVerdict;
+    if (verdict.state === 'busy') this._setActivity({ status: 'busy', operation: verdict.activity, todo: verdict.todo });
+    else if (verdict.state === 'waiting') this._setActivity({ status: verdict.prompt.waitType === 'awaiting_response' ? 'idle' : 'waiting' });
+  }
+
+  private _setActivity(next: Pick<SessionActivity, 'status' | 'operation' | 'todo'>): void {
+    const current = this._activity;
+    const todoKey = (todo: SessionActivity['todo']) => (todo ? `${todo.completed}/${todo.total}` : '');
+    if (current.status === next.status && current.operation === next.operation && todoKey(current.todo) === todoKey(next.todo)) return;
+    const since = current.status === next.status ? current.since : new Date(this._options.clock.now()).toISOString();
+    this._activity = {
+      session_id: this._options.sessionId,
+      status: next.status,
+      since,
+      ...(next.operation ? { operation: next.operation } : {}),
+      ...(next.todo ? { todo: next.todo } : {}),
+    };
+    this._onActivity.fire(this._activity);
   }
 
   private _resolveParser(): IPromptParser | undefined {

@@ -7,11 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
 import { basename } from 'node:path';
 import { Disposable, Emitter, TetherError } from '../common/index.js';
-import type { IClock, SessionEvent, SessionInfo, WaitingForInputEvent } from '../common/index.js';
+import type { IClock, SessionActivity, SessionEvent, SessionInfo, WaitingForInputEvent } from '../common/index.js';
 import { mapAnswer, mapApproval, typeAndSubmit } from './answerMapper.js';
 import { checkCwd, resolveCliType, resolveExecutable, sanitizedEnv } from './commandResolver.js';
 import { Session } from './session.js';
-import type { ApprovalResponse, CreateSessionOptions, InputOptions, ISessionService } from './sessionService.js';
+import type { ApprovalResponse, CreateSessionOptions, InputOptions, ISessionActivitySource, ISessionService } from './sessionService.js';
 import { systemClock } from './clocks.js';
 
 /** Settings for new sessions. */
@@ -29,10 +29,12 @@ export interface SessionManagerOptions {
 const DEFAULT_SUBMIT_DELAY_MS = 150;
 
 /** All sessions of a daemon. */
-export class SessionManager extends Disposable implements ISessionService {
+export class SessionManager extends Disposable implements ISessionService, ISessionActivitySource {
   private readonly _sessions = new Map<string, Session>();
   private readonly _onEvent = this._register(new Emitter<SessionEvent>());
   readonly onEvent = this._onEvent.event;
+  private readonly _onActivity = this._register(new Emitter<SessionActivity>());
+  readonly onActivity = this._onActivity.event;
   private readonly _clock: IClock;
 
   constructor(private readonly _options: SessionManagerOptions = {}) {
@@ -72,6 +74,7 @@ export class SessionManager extends Disposable implements ISessionService {
     });
     this._sessions.set(id, session);
     session.onEvent((event) => this._onEvent.fire(event));
+    session.pipeline.onActivity((activity) => this._onActivity.fire(activity));
     const info = session.info();
     this._onEvent.fire({ type: 'session_created', session: info });
     return info;
@@ -113,6 +116,10 @@ export class SessionManager extends Disposable implements ISessionService {
     const { session, prompt } = this._livePrompt(sessionId, promptId);
     const steps = mapAnswer(prompt, answer, this._submitDelay, session.pipeline.screen.bracketedPaste);
     await session.writeSteps(promptId, steps);
+  }
+
+  activity(sessionId: string): SessionActivity {
+    return this._session(sessionId).pipeline.activity;
   }
 
   currentWaiting(sessionId: string): WaitingForInputEvent | undefined {

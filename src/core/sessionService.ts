@@ -2,7 +2,7 @@
  * The contract core offers to transport, push and the daemon: sessions, their event stream,
  * input and answers. Implemented by SessionManager.
  */
-import type { Event, SessionEvent, SessionInfo, WaitingForInputEvent } from '../common/index.js';
+import type { Event, SessionActivity, SessionEvent, SessionInfo, WaitingForInputEvent } from '../common/index.js';
 
 /** Options for a new session. */
 export interface CreateSessionOptions {
@@ -65,4 +65,12 @@ export interface ISessionService {
   serializeScreen(sessionId: string): { seq: number; data: string };
   /** Buffered events with seq > `since` (bounded history), or undefined when `since` is too old. */
   eventsSince(sessionId: string, since: number): SessionEvent[] | undefined;
+}
+
+/** What sessions are doing, read off their screens (Live Activities, status badges). */
+export interface ISessionActivitySource {
+  /** A session's status, busy line or todo progress changed. */
+  readonly onActivity: Event<SessionActivity>;
+  /** What a session is doing now. @throws TetherError SESSION_NOT_FOUND */
+  activity(sessionId: string): SessionActivity;
 }
