@@ -1,6 +1,8 @@
 /**
  * The composition root: `startDaemon(options) → Daemon` wires sessions, transport, devices,
- * pairing and push together. The `tether daemon` command and the Electron app both call it.
+ * pairing and push together (connected clients, `app_state` presence, token registration,
+ * push reports to the log, the history file and every client as `push_result`). The
+ * `tether daemon` command and the Electron app both call it.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -15,7 +17,14 @@ import { writeFileAtomicSync, PRIVATE_DIR_MODE } from './store/atomicFile.js';
 import type { TetherConfig } from './store/config.js';
 import { startTransport } from './transport/index.js';
 import type { Transport } from './transport/index.js';
-import { createPushProviders, PushDispatcher, validatePushToken } from './push/index.js';
+import {
+  createPushProviders,
+  historyPath,
+  PushDispatcher,
+  PushHistory,
+  validatePushToken,
+  type ISessionActivitySource,
+} from './push/index.js';
 import { DAEMON_FILE } from './daemonFile.js';
 import type { DaemonFile } from './daemonFile.js';
 import { VERSION } from './version.js';
@@ -71,7 +80,10 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
   const pairing = new PairingService();
   const providers = config.push.enabled ? createPushProviders(config.push) : [];
   const registry: IPushRegistry = devices;
+  // Sessions do not outlive the daemon, so Live Activity tokens of a previous run are orphans.
+  devices.removeWhere((registration) => registration.token_type === 'live_activity');
   let transport: Transport | undefined;
+  const activitySource = (sessions as Partial<ISessionActivitySource>).onActivity;
   const push = new PushDispatcher({
     sessions,
     registry,
@@ -80,6 +92,13 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     hasConnectedClient: () => (transport?.connectedClientCount() ?? 0) > 0,
     clock: systemClock,
     log,
+    preferences: (deviceId) => devices.preferences(deviceId),
+    ...(activitySource === undefined ? {} : { activity: { onActivity: activitySource.bind(sessions) } }),
+  });
+  const history = new PushHistory(historyPath(dataDir));
+  push.onDidReport((report) => {
+    history.append(report);
+    transport?.broadcast({ type: 'push_result', ...report });
   });
   try {
     transport = await startTransport({
@@ -92,8 +111,16 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       daemonVersion: VERSION,
       onPushToken: (deviceId, registration) => {
         validatePushToken(registration.token_type, registration.token);
-        registry.add({ ...registration, device_id: deviceId, registered_at: new Date().toISOString() });
+        if (registration.token_type === 'live_activity') sessions.get(registration.session_id ?? '');
+        registry.add({
+          ...registration,
+          device_id: registration.device_id ?? deviceId,
+          owner_id: deviceId,
+          registered_at: new Date(systemClock.now()).toISOString(),
+        });
       },
+      onAppState: (report) => push.presence.report(report.connection_id, report.device_id, report.state, report.session_id),
+      onPushTest: (deviceId) => push.sendTest(deviceId),
       log,
     });
   } catch (err) {

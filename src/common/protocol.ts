@@ -97,12 +97,28 @@ export const answerSchema = request('answer', {
 }).refine((value) => value.option_id !== undefined || value.text !== undefined, {
   message: 'option_id or text is required',
 });
-/** `register_push_token`: register this device for push notifications. */
+/** Registration token kinds: provider tokens, and per-session APNs Live Activity tokens. */
+export const PUSH_TOKEN_TYPES = ['apns', 'fcm', 'expo', 'webpush', 'live_activity'] as const;
+/**
+ * `register_push_token`: register this device for push notifications. A `live_activity` token
+ * belongs to one session (`session_id` required, `platform: "ios"`).
+ */
 export const registerPushTokenSchema = request('register_push_token', {
   token: z.string().min(1).max(LIMITS.pushToken),
-  token_type: z.enum(['apns', 'fcm', 'expo', 'webpush']),
+  token_type: z.enum(PUSH_TOKEN_TYPES),
   platform: z.string().min(1).max(LIMITS.platform),
   environment: z.enum(['sandbox', 'production']).optional(),
+  session_id: id.optional(),
+}).refine((value) => value.token_type !== 'live_activity' || (value.session_id !== undefined && value.platform === 'ios'), {
+  message: 'a live_activity token needs session_id and platform "ios"',
+});
+/**
+ * `app_state`: the app came to the foreground (`active`, showing `session_id` if any) or left
+ * it (`background`). An `active` report for a session suppresses its pushes for 30 s.
+ */
+export const appStateSchema = request('app_state', {
+  state: z.enum(['active', 'background']),
+  session_id: id.optional(),
 });
 
 /** Every client message, keyed by its `type`. */
@@ -116,6 +132,7 @@ export const clientMessageSchemas = {
   tool_approval: toolApprovalSchema,
   answer: answerSchema,
   register_push_token: registerPushTokenSchema,
+  app_state: appStateSchema,
 } as const;
 
 /** Any client → server message. */
@@ -217,6 +234,32 @@ export const errorSchema = z.object({
 /** A request that carried `request_id` succeeded and has no other reply. */
 export const ackSchema = z.object({ type: z.literal('ack'), request_id: requestId });
 
+/** What happened to one push for one registration. */
+export const PUSH_DELIVERY_STATUSES = ['sent', 'suppressed', 'queued', 'retried', 'failed', 'token_removed'] as const;
+/** The result of one push to one registration, as reported to clients, the log and the history. */
+export const pushDeliveryResultSchema = z.object({
+  status: z.enum(PUSH_DELIVERY_STATUSES),
+  /** Why: the suppression rule, the provider's reason code, the queue or retry cause. */
+  reason: z.string().optional(),
+  /** The provider's HTTP status, when it answered. */
+  http_status: z.number().int().optional(),
+  /** 0 for the first send, 1.. for retries. */
+  attempt: z.number().int().min(0).optional(),
+  /** For `retried` and `queued`: when the next try is due (ms from now). */
+  retry_in_ms: z.number().int().min(0).optional(),
+});
+/** The delivery report of one push to one registration of one device. */
+export const pushResultSchema = z.object({
+  type: z.literal('push_result'),
+  prompt_id: z.string(),
+  session_id: z.string().optional(),
+  device_id: z.string(),
+  provider: z.enum(PUSH_TOKEN_TYPES),
+  result: pushDeliveryResultSchema,
+  /** ISO 8601. */
+  timestamp: z.string(),
+});
+
 /** Any server → client message. */
 export const serverMessageSchema = z.discriminatedUnion('type', [
   welcomeSchema,
@@ -229,6 +272,7 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   screenSchema,
   errorSchema,
   ackSchema,
+  pushResultSchema,
 ]);
 
 /** `welcome`. */
@@ -239,6 +283,12 @@ export type ScreenMessage = z.infer<typeof screenSchema>;
 export type ErrorMessage = z.infer<typeof errorSchema>;
 /** `ack`. */
 export type AckMessage = z.infer<typeof ackSchema>;
+/** A delivery status. */
+export type PushDeliveryStatus = (typeof PUSH_DELIVERY_STATUSES)[number];
+/** One delivery result. */
+export type PushDeliveryResult = z.infer<typeof pushDeliveryResultSchema>;
+/** `push_result`. */
+export type PushResultMessage = z.infer<typeof pushResultSchema>;
 /** Any server → client message; session events are sent exactly as core emits them. */
 export type ServerMessage =
   | WelcomeMessage
@@ -250,7 +300,8 @@ export type ServerMessage =
   | PtyOutputEvent
   | ScreenMessage
   | ErrorMessage
-  | AckMessage;
+  | AckMessage
+  | PushResultMessage;
 
 // ---------------------------------------------------------------- parsing
 

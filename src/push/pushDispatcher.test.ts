@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PushRegistration, PushTokenType } from '../store/types.js';
-import { PushDispatcher, RETRY_DELAYS_MS } from './pushDispatcher.js';
-import { clearedEvent, FakeSessions, ManualClock, MemoryRegistry, sessionInfo, waitingEvent } from './testFakes.js';
+import { PushDispatcher } from './pushDispatcher.js';
+import { clearedEvent, FakeSessions, ManualClock, MemoryRegistry, pushConfig, sessionInfo, waitingEvent } from './testFakes.js';
 import type { IPushProvider, PushAttempt, PushNotification, PushResult } from './types.js';
 
 /** Records sends and answers with a scripted result per token. */
@@ -21,7 +21,6 @@ class RecordingProvider implements IPushProvider {
   }
 }
 
-const CONFIG = { enabled: true, delay_seconds: 3, content: 'minimal' as const };
 
 function registration(token: string, tokenType: PushTokenType = 'apns', deviceId = 'phone-1'): PushRegistration {
   return { device_id: deviceId, token, token_type: tokenType, platform: 'ios', registered_at: '2026-01-01T00:00:00.000Z' };
@@ -37,17 +36,26 @@ describe('PushDispatcher rules', () => {
   let attempts: PushAttempt[];
   let logs: Array<{ level: string; message: string; fields?: Readonly<Record<string, unknown>> }>;
 
-  function start(config: Partial<typeof CONFIG> = {}, providers: IPushProvider[] = [provider]): void {
+  function start(config: Record<string, unknown> = {}, providers: IPushProvider[] = [provider]): void {
     dispatcher = new PushDispatcher({
       sessions,
       registry,
-      config: { ...CONFIG, ...config },
+      config: pushConfig(config),
+      random: () => 0.5,
       providers,
       hasConnectedClient: () => connected,
       clock,
       log: (level, message, fields) => logs.push({ level, message, fields }),
     });
     dispatcher.onDidPush((attempt) => attempts.push(attempt));
+  }
+
+  /** Advances the clock in 500 ms steps, letting sends settle between steps. */
+  async function run(ms: number): Promise<void> {
+    for (let elapsed = 0; elapsed < ms; elapsed += 500) {
+      clock.advance(Math.min(500, ms - elapsed));
+      await dispatcher.whenIdle();
+    }
   }
 
   beforeEach(() => {
@@ -161,25 +169,24 @@ describe('PushDispatcher rules', () => {
     sessions.emit(waitingEvent());
     await dispatcher.whenIdle();
     expect(registry.list().map((r) => r.token)).toEqual(['b'.repeat(64)]);
-    expect(logs.map((l) => l.message)).toEqual(expect.arrayContaining(['push token removed', 'push failed']));
+    expect(logs.map((l) => l.message)).toEqual(expect.arrayContaining(['push token_removed', 'push retried']));
     expect(attempts.map((a) => a.result.status).sort()).toEqual(['failed', 'token_removed']);
   });
 
-  it('retries a retryable failure while the prompt is live, at most twice', async () => {
+  it('retries a retryable failure with backoff while the prompt is live, within the window', async () => {
     provider.results.set('a'.repeat(64), { status: 'failed', httpStatus: 503, reason: 'ServiceUnavailable', retryable: true });
-    start();
+    start({ retry_window_seconds: 10 });
     sessions.emit(waitingEvent());
     await dispatcher.whenIdle();
     expect(provider.sent).toHaveLength(1);
-    clock.advance(RETRY_DELAYS_MS[0]);
+    clock.advance(1_500); // 2 s step, equal jitter at 0.5
     await dispatcher.whenIdle();
     expect(provider.sent).toHaveLength(2);
-    clock.advance(RETRY_DELAYS_MS[1]);
-    await dispatcher.whenIdle();
-    clock.advance(600_000);
-    await dispatcher.whenIdle();
-    expect(provider.sent).toHaveLength(3);
-    expect(logs.filter((l) => l.message === 'push failed').map((l) => l.fields?.attempt)).toEqual([0, 1, 2]);
+    await run(60_000);
+    // 1.5 s, +3 s, +5 s would pass 10 s, so the last try is pulled in to the window's end.
+    expect(provider.sent).toHaveLength(4);
+    expect(logs.filter((l) => l.message === 'push retried').map((l) => l.fields?.attempt)).toEqual([0, 1, 2]);
+    expect(logs.filter((l) => l.message === 'push failed').map((l) => l.fields?.attempt)).toEqual([3]);
   });
 
   it('does not retry once the prompt is answered, nor a non-retryable failure', async () => {
@@ -189,7 +196,7 @@ describe('PushDispatcher rules', () => {
     sessions.emit(event);
     await dispatcher.whenIdle();
     sessions.emit(clearedEvent(event));
-    clock.advance(RETRY_DELAYS_MS[0]);
+    clock.advance(600_000);
     await dispatcher.whenIdle();
     expect(provider.sent).toHaveLength(1);
 

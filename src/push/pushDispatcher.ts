@@ -1,34 +1,27 @@
 /**
- * Decides when a session event becomes a push, and sends it to every registered device:
- * approvals and questions always, awaiting_response only after a finished turn. With a client
- * connected it waits `delay_seconds` and pushes only if the prompt is still live; otherwise it
- * pushes at once. Retries retryable failures while the prompt is live, removes tokens the
- * provider reports gone, logs every send, and fires `onDidPush`.
+ * Turns `waiting_for_input` events into pushes and reports what became of each one. Applies
+ * the rules in order: which waits push (pushRules), `delay_seconds` with a client connected,
+ * suppression on proof of a watcher, per-device preferences, the per-device rate limit
+ * (deliveryQueue), then sends with retries (retryPolicy) and retracts on `waiting_cleared`.
  */
-import {
-  Disposable,
-  Emitter,
-  toDisposable,
-  type Event,
-  type IClock,
-  type IDisposable,
-  type SessionEvent,
-  type SessionInfo,
-  type WaitingForInputEvent,
-} from '../common/index.js';
+import { Disposable, Emitter, type Event, type IClock, type IDisposable, type SessionEvent, type WaitingForInputEvent } from '../common/index.js';
+import type { PushDeliveryResult } from '../common/protocol.js';
 import type { ISessionService } from '../core/sessionService.js';
 import type { PushConfig } from '../store/config.js';
-import type { IPushRegistry, PushRegistration, PushTokenType } from '../store/types.js';
+import type { DevicePreferences, IPushRegistry, PushRegistration } from '../store/types.js';
+import { deliveryResultOf, type PushDeliveryReport } from './deliveryReport.js';
+import { DeliveryQueue } from './deliveryQueue.js';
+import { LiveActivityUpdater, type ISessionActivitySource } from './liveActivities.js';
 import { buildPushNotification } from './notification.js';
+import { mergePreferences, preferenceSuppression, PresenceTracker, shouldPush } from './pushRules.js';
+import { isRetryableFailure, nextRetryDelayMs } from './retryPolicy.js';
+import { DeliveryTracker } from './deliveryTracker.js';
 import type { IPushProvider, PushAttempt, PushLog, PushNotification, PushResult } from './types.js';
+
+export { shouldPush } from './pushRules.js';
 
 /** Characters of a device token shown in logs: enough to tell tokens apart, useless to an attacker. */
 const TOKEN_LOG_PREFIX = 8;
-/**
- * Waits before resending a retryable failure (429, 5xx, network): soon, because a waiting agent
- * is urgent, then once more later. A retry happens only while the prompt is still live.
- */
-export const RETRY_DELAYS_MS: readonly number[] = [5_000, 30_000];
 
 /** What a PushDispatcher needs. */
 export interface PushDispatcherOptions {
@@ -36,50 +29,69 @@ export interface PushDispatcherOptions {
   readonly registry: IPushRegistry;
   readonly config: PushConfig;
   readonly providers: readonly IPushProvider[];
-  /** True while at least one client (phone or browser) is connected to the daemon. */
+  /** True while at least one client (phone or browser, not the desk terminal) is connected. */
   readonly hasConnectedClient: () => boolean;
   readonly clock: IClock;
   readonly log?: PushLog;
+  /** Stored preferences of a device (JSON-RPC `device/preferences`); merged over `config.devices`. */
+  readonly preferences?: (deviceId: string) => DevicePreferences | undefined;
+  /** Busy line and todo counts for Live Activities (core's `onActivity`), when available. */
+  readonly activity?: ISessionActivitySource;
+  /** Uniform [0, 1) for retry jitter (tests pass a constant). */
+  readonly random?: () => number;
 }
 
-/**
- * True when the event warrants a push: any approval or question, and awaiting_response only
- * when the agent just finished a turn (`after_turn`), never the idle prompt at session start.
- */
-export function shouldPush(event: WaitingForInputEvent): boolean {
-  if (event.wait_type === 'awaiting_response') return event.after_turn === true;
-  return true;
+/** A push waiting in the rate-limit queue. */
+interface QueuedPush {
+  readonly sessionId: string;
+  readonly promptId: string;
+  readonly event: WaitingForInputEvent;
+  readonly notification: PushNotification;
+  readonly registrations: readonly PushRegistration[];
 }
 
 /** Turns `waiting_for_input` events into pushes. Does nothing when push is disabled or has no providers. */
 export class PushDispatcher extends Disposable {
   private readonly _onDidPush = this._register(new Emitter<PushAttempt>());
-  /** One event per send attempt (per device), with its classified result. */
+  /** One event per provider answer (per registration and attempt). */
   readonly onDidPush: Event<PushAttempt> = this._onDidPush.event;
+  private readonly _onDidReport = this._register(new Emitter<PushDeliveryReport>());
+  /** Every delivery result: sent, suppressed, queued, retried, failed, token_removed. */
+  readonly onDidReport: Event<PushDeliveryReport> = this._onDidReport.event;
+  /** `app_state` reports; the daemon feeds it from paired (never admin) connections. */
+  readonly presence: PresenceTracker;
+  /** Live Activity updates, when a provider can send them. */
+  readonly liveActivities: LiveActivityUpdater | undefined;
 
-  private readonly _providers = new Map<PushTokenType, IPushProvider>();
+  private readonly _providers = new Map<string, IPushProvider>();
   /** Delayed pushes by prompt id. */
   private readonly _pending = new Map<string, { readonly sessionId: string; readonly timer: IDisposable }>();
-  private readonly _inFlight = new Set<Promise<void>>();
-  private readonly _retryTimers = new Set<IDisposable>();
+  private readonly _queue: DeliveryQueue<QueuedPush>;
+  private readonly _tracker: DeliveryTracker;
   private readonly _log: PushLog;
+  private readonly _active: boolean;
 
   constructor(private readonly _options: PushDispatcherOptions) {
     super();
     this._log = _options.log ?? (() => {});
+    this.presence = new PresenceTracker(_options.clock);
     for (const provider of _options.providers) this._providers.set(provider.tokenType, provider);
-    if (!_options.config.enabled || this._providers.size === 0) {
+    this._queue = this._register(new DeliveryQueue<QueuedPush>(_options.config.max_per_minute, _options.clock, (deviceId, item) => this._release(deviceId, item)));
+    this._tracker = this._register(new DeliveryTracker(_options.clock, this._log));
+    this._active = _options.config.enabled && this._providers.size > 0;
+    const liveProvider = _options.providers.find((provider) => provider.sendLiveActivity !== undefined);
+    this.liveActivities =
+      this._active && liveProvider !== undefined
+        ? this._register(
+            new LiveActivityUpdater({ ..._options, provider: liveProvider, content: _options.config.content, log: this._log }),
+          )
+        : undefined;
+    if (!this._active) {
       this._log('info', 'push is off', { enabled: _options.config.enabled, providers: this._providers.size });
       return;
     }
     this._register(_options.sessions.onEvent((event) => this._onEvent(event)));
-    this._register(
-      toDisposable(() => {
-        this._cancelWhere(() => true);
-        for (const timer of this._retryTimers) timer.dispose();
-        this._retryTimers.clear();
-      }),
-    );
+    this._register({ dispose: () => this._cancelWhere(() => true) });
   }
 
   /** Number of delayed pushes waiting for their timer. */
@@ -87,25 +99,50 @@ export class PushDispatcher extends Disposable {
     return this._pending.size;
   }
 
-  /** Resolves when every send started so far has finished (for shutdown and tests; scheduled retries excluded). */
+  /** Number of pushes held back by the rate limit. */
+  get queuedCount(): number {
+    return this._queue.size;
+  }
+
+  /** Resolves when every send started so far has finished (scheduled retries excluded). */
   async whenIdle(): Promise<void> {
-    while (this._inFlight.size > 0) await Promise.all([...this._inFlight]);
+    await this._tracker.whenIdle();
+    await this.liveActivities?.whenIdle();
+    await this._tracker.whenIdle();
+  }
+
+  /**
+   * Sends a test notification to every registration (of `deviceId` when given), bypassing the
+   * rules; one attempt each, no retry. Resolves with one report per registration.
+   */
+  async sendTest(deviceId?: string): Promise<PushDeliveryReport[]> {
+    const now = this._options.clock.now();
+    const promptId = `test-${now}`;
+    const event: WaitingForInputEvent = {
+      type: 'waiting_for_input', session_id: 'test', seq: 0, timestamp: new Date(now).toISOString(), prompt_id: promptId,
+      wait_type: 'awaiting_response', prompt_content: '', options: [], cli_type: 'generic', after_turn: true,
+    };
+    const notification: PushNotification = {
+      ...buildPushNotification(event, { content: 'minimal', nowMs: now }),
+      title: 'Tether test notification',
+      subtitle: 'Tether',
+      body: 'Push notifications reach this device.',
+    };
+    const reports: PushDeliveryReport[] = [];
+    const targets = this._alertRegistrations().filter((r) => deviceId === undefined || r.device_id === deviceId);
+    await Promise.all(
+      targets.map(async (registration) => {
+        const result = await this._call(registration, notification);
+        reports.push(this._handleResult(event, registration, result, 0));
+      }),
+    );
+    return reports;
   }
 
   private _onEvent(event: SessionEvent): void {
-    switch (event.type) {
-      case 'waiting_for_input':
-        this._onWaiting(event);
-        break;
-      case 'waiting_cleared':
-        this._cancelWhere((promptId) => promptId === event.prompt_id);
-        break;
-      case 'session_closed':
-        this._cancelWhere((_, sessionId) => sessionId === event.session_id);
-        break;
-      default:
-        break;
-    }
+    if (event.type === 'waiting_for_input') this._onWaiting(event);
+    else if (event.type === 'waiting_cleared') this._onCleared(event.session_id, (promptId) => promptId === event.prompt_id, 'prompt_cleared');
+    else if (event.type === 'session_closed') this._onCleared(event.session_id, () => true, 'session_closed');
   }
 
   private _onWaiting(event: WaitingForInputEvent): void {
@@ -113,19 +150,24 @@ export class PushDispatcher extends Disposable {
     // A new prompt supersedes any older delayed push of the same session.
     this._cancelWhere((_, sessionId) => sessionId === event.session_id);
     const delayMs = this._options.config.delay_seconds * 1000;
-    if (delayMs === 0 || !this._options.hasConnectedClient()) {
-      this._start(event);
-      return;
-    }
+    if (delayMs === 0 || !this._options.hasConnectedClient()) return this._start(event);
     const timer = this._options.clock.setTimeout(() => {
       this._pending.delete(event.prompt_id);
-      if (!this._isLive(event)) {
-        this._log('debug', 'push skipped: prompt no longer live', { session_id: event.session_id, prompt_id: event.prompt_id });
-        return;
-      }
-      this._start(event);
+      if (this._isLive(event)) this._start(event);
+      else this._log('debug', 'push skipped: prompt no longer live', { session_id: event.session_id, prompt_id: event.prompt_id });
     }, delayMs);
     this._pending.set(event.prompt_id, { sessionId: event.session_id, timer });
+  }
+
+  private _onCleared(sessionId: string, matches: (promptId: string) => boolean, reason: string): void {
+    this._cancelWhere((promptId, pendingSession) => pendingSession === sessionId && matches(promptId));
+    for (const { deviceId, item } of this._queue.remove((queued) => queued.sessionId === sessionId && matches(queued.promptId))) {
+      for (const registration of item.registrations) this._report(item.event, registration, { status: 'suppressed', reason }, deviceId);
+    }
+    for (const { event, registration } of this._tracker.cancelRetries(sessionId, matches)) {
+      this._report(event, registration, { status: 'suppressed', reason });
+    }
+    for (const { promptId, registration } of this._tracker.takeDelivered(sessionId, matches)) this._retract(sessionId, promptId, registration);
   }
 
   private _cancelWhere(matches: (promptId: string, sessionId: string) => boolean): void {
@@ -140,93 +182,158 @@ export class PushDispatcher extends Disposable {
     return this._options.sessions.currentWaiting(event.session_id)?.prompt_id === event.prompt_id;
   }
 
+  private _alertRegistrations(): PushRegistration[] {
+    return this._options.registry.list().filter((registration) => this._providers.has(registration.token_type));
+  }
+
+  /** The prompt is due: apply watcher, preference and rate rules, then send or queue per device. */
   private _start(event: WaitingForInputEvent): void {
-    this._track(event, this._deliver(event));
-  }
-
-  /** Keeps `work` visible to `whenIdle` and turns an unexpected rejection into a log line. */
-  private _track(event: WaitingForInputEvent, work: Promise<void>): void {
-    const tracked: Promise<void> = work
-      .catch((err: unknown) => {
-        this._log('error', 'push delivery failed', { prompt_id: event.prompt_id, error: String(err) });
-      })
-      .finally(() => this._inFlight.delete(tracked));
-    this._inFlight.add(tracked);
-  }
-
-  private async _deliver(event: WaitingForInputEvent): Promise<void> {
-    const registrations = this._options.registry.list().filter((registration) => this._providers.has(registration.token_type));
+    const registrations = this._alertRegistrations();
     if (registrations.length === 0) {
       this._log('debug', 'push skipped: no registered devices', { prompt_id: event.prompt_id });
       return;
     }
-    const notification = buildPushNotification(event, {
-      content: this._options.config.content,
-      session: this._sessionOf(event.session_id),
-      nowMs: this._options.clock.now(),
-    });
-    await Promise.all(registrations.map((registration) => this._sendOne(event, registration, notification)));
+    const watcher = this.presence.watcherOf(event.session_id);
+    if (watcher !== undefined) {
+      for (const registration of registrations) this._report(event, registration, { status: 'suppressed', reason: `watching: ${watcher}` });
+      return;
+    }
+    const session = (() => {
+      try {
+        return this._options.sessions.get(event.session_id);
+      } catch {
+        return undefined;
+      }
+    })();
+    const nowMs = this._options.clock.now();
+    const notification = buildPushNotification(event, { content: this._options.config.content, session, nowMs });
+    const byDevice = new Map<string, PushRegistration[]>();
+    for (const registration of registrations) byDevice.set(registration.device_id, [...(byDevice.get(registration.device_id) ?? []), registration]);
+    for (const [deviceId, deviceRegistrations] of byDevice) {
+      const preferences = mergePreferences(this._options.config.devices[deviceId], this._options.preferences?.(deviceId));
+      const suppressed = preferenceSuppression(preferences, event.wait_type, nowMs);
+      if (suppressed !== undefined) {
+        for (const registration of deviceRegistrations) this._report(event, registration, { status: 'suppressed', reason: suppressed });
+        continue;
+      }
+      const item: QueuedPush = { sessionId: event.session_id, promptId: event.prompt_id, event, notification, registrations: deviceRegistrations };
+      const outcome = this._queue.submit(deviceId, item);
+      if (outcome.kind === 'send') {
+        for (const registration of deviceRegistrations) this._tracker.track(this._sendOne(event, registration, notification, 0, nowMs));
+        continue;
+      }
+      for (const registration of deviceRegistrations) {
+        this._report(event, registration, { status: 'queued', reason: 'rate_limited', retry_in_ms: outcome.releaseInMs });
+      }
+      for (const registration of outcome.replaced?.registrations ?? []) {
+        this._report(outcome.replaced!.event, registration, { status: 'suppressed', reason: `collapsed: replaced by ${event.prompt_id}` });
+      }
+    }
+  }
+
+  /** A queued push got its slot. */
+  private _release(deviceId: string, item: QueuedPush): void {
+    if (!this._isLive(item.event)) {
+      for (const registration of item.registrations) this._report(item.event, registration, { status: 'suppressed', reason: 'prompt_cleared' }, deviceId);
+      return;
+    }
+    const current = new Set(this._options.registry.list().map((registration) => registration.token));
+    const nowMs = this._options.clock.now();
+    for (const registration of item.registrations) {
+      if (current.has(registration.token)) this._tracker.track(this._sendOne(item.event, registration, item.notification, 0, nowMs));
+    }
+  }
+
+  private async _call(registration: PushRegistration, notification: PushNotification): Promise<PushResult> {
+    const provider = this._providers.get(registration.token_type);
+    if (provider === undefined) return { status: 'failed', reason: 'no provider', retryable: false };
+    try {
+      return await provider.send(registration, notification);
+    } catch (err) {
+      return { status: 'failed', reason: `provider threw: ${String(err)}`, retryable: false };
+    }
   }
 
   private async _sendOne(
     event: WaitingForInputEvent,
     registration: PushRegistration,
     notification: PushNotification,
-    attempt = 0,
+    attempt: number,
+    firstAttemptMs: number,
   ): Promise<void> {
-    const provider = this._providers.get(registration.token_type);
-    if (provider === undefined) return;
-    let result: PushResult;
-    try {
-      result = await provider.send(registration, notification);
-    } catch (err) {
-      result = { status: 'failed', reason: `provider threw: ${String(err)}`, retryable: false };
+    const result = await this._call(registration, notification);
+    if (result.status === 'sent') this._tracker.delivered(event.session_id, event.prompt_id, registration);
+    if (result.status === 'failed' && isRetryableFailure(result) && this._isLive(event)) {
+      const now = this._options.clock.now();
+      const windowMs = this._options.config.retry_window_seconds * 1000;
+      const delay = nextRetryDelayMs(attempt + 1, result.retryAfterMs, now, firstAttemptMs, windowMs, this._options.random ?? Math.random);
+      if (delay !== undefined) {
+        this._onDidPush.fire({ prompt_id: event.prompt_id, device_id: registration.device_id, provider: registration.token_type as PushAttempt['provider'], result });
+        this._report(event, registration, { ...deliveryResultOf(result, attempt), status: 'retried', retry_in_ms: delay }, undefined, result);
+        this._tracker.scheduleRetry(event, registration, delay, () => {
+          if (!this._isLive(event)) return this._report(event, registration, { status: 'suppressed', reason: 'prompt_cleared' });
+          if (!this._options.registry.list().some((candidate) => candidate.token === registration.token)) return;
+          this._tracker.track(this._sendOne(event, registration, notification, attempt + 1, firstAttemptMs));
+        });
+        return;
+      }
     }
-    const fields = {
-      session_id: event.session_id,
-      prompt_id: event.prompt_id,
-      wait_type: event.wait_type,
-      device_id: registration.device_id,
-      provider: registration.token_type,
-      token: `${registration.token.slice(0, TOKEN_LOG_PREFIX)}…`,
-      attempt,
-      ...result,
-    };
-    if (result.status === 'sent') {
-      this._log('info', 'push sent', fields);
-    } else if (result.status === 'failed') {
-      this._log('warn', 'push failed', fields);
-      if (result.retryable && attempt < RETRY_DELAYS_MS.length) this._scheduleRetry(event, registration, notification, attempt + 1);
-    } else {
-      this._log('warn', 'push token removed', fields);
+    this._handleResult(event, registration, result, attempt);
+  }
+
+  /** Fires onDidPush, removes dead tokens, and reports a final provider answer. */
+  private _handleResult(event: WaitingForInputEvent, registration: PushRegistration, result: PushResult, attempt: number): PushDeliveryReport {
+    this._onDidPush.fire({ prompt_id: event.prompt_id, device_id: registration.device_id, provider: registration.token_type as PushAttempt['provider'], result });
+    if (result.status === 'token_removed') {
       try {
         this._options.registry.removeToken(registration.token);
       } catch (err) {
-        this._log('error', 'could not remove push token', { ...fields, error: String(err) });
+        this._log('error', 'could not remove push token', { device_id: registration.device_id, error: String(err) });
       }
     }
-    this._onDidPush.fire({ prompt_id: event.prompt_id, device_id: registration.device_id, provider: registration.token_type, result });
+    return this._report(event, registration, deliveryResultOf(result, attempt), undefined, result);
   }
 
-  private _scheduleRetry(event: WaitingForInputEvent, registration: PushRegistration, notification: PushNotification, attempt: number): void {
-    const timer = this._options.clock.setTimeout(() => {
-      this._retryTimers.delete(timer);
-      const stillRegistered = this._options.registry.list().some((candidate) => candidate.token === registration.token);
-      if (!this._isLive(event) || !stillRegistered) {
-        this._log('debug', 'push retry skipped: prompt no longer live or token gone', { prompt_id: event.prompt_id, attempt });
-        return;
-      }
-      this._track(event, this._sendOne(event, registration, notification, attempt));
-    }, RETRY_DELAYS_MS[attempt - 1]);
-    this._retryTimers.add(timer);
+  private _retract(sessionId: string, promptId: string, registration: PushRegistration): void {
+    const provider = this._providers.get(registration.token_type);
+    if (provider?.retract === undefined) return;
+    const retraction = { session_id: sessionId, prompt_id: promptId, threadId: sessionId };
+    this._tracker.track(
+      provider.retract(registration, retraction).then((result) => {
+        const level = result.status === 'sent' ? 'info' : 'warn';
+        this._log(level, `push retracted: ${result.status}`, { session_id: sessionId, prompt_id: promptId, device_id: registration.device_id, ...result });
+      }),
+    );
   }
 
-  /** The session for subtitle and CLI name; undefined when it is already gone. */
-  private _sessionOf(sessionId: string): SessionInfo | undefined {
-    try {
-      return this._options.sessions.get(sessionId);
-    } catch {
-      return undefined;
-    }
+  /** Logs a result and fires it as a report. */
+  private _report(
+    event: WaitingForInputEvent,
+    registration: PushRegistration,
+    result: PushDeliveryResult,
+    deviceId = registration.device_id,
+    raw?: PushResult,
+  ): PushDeliveryReport {
+    const report: PushDeliveryReport = {
+      prompt_id: event.prompt_id,
+      session_id: event.session_id,
+      device_id: deviceId,
+      provider: registration.token_type,
+      result,
+      timestamp: new Date(this._options.clock.now()).toISOString(),
+    };
+    const level = result.status === 'sent' || result.status === 'queued' ? 'info' : result.status === 'suppressed' ? 'debug' : 'warn';
+    this._log(level, `push ${result.status}`, {
+      session_id: event.session_id,
+      prompt_id: event.prompt_id,
+      wait_type: event.wait_type,
+      device_id: deviceId,
+      provider: registration.token_type,
+      token: `${registration.token.slice(0, TOKEN_LOG_PREFIX)}…`,
+      ...result,
+      ...(raw?.status === 'failed' && raw.retryAfterMs !== undefined ? { retry_after_ms: raw.retryAfterMs } : {}),
+    });
+    this._onDidReport.fire(report);
+    return report;
   }
 }

@@ -5,7 +5,7 @@
  * Firebase "FCM registration token", Expo push token format, W3C Push API PushSubscription JSON.
  */
 import { TetherError } from '../common/index.js';
-import type { PushTokenType } from '../store/types.js';
+import type { RegistrationTokenType } from '../store/types.js';
 
 /** APNs tokens are 32 bytes today; Apple warns the length may grow, so allow up to 100 bytes. */
 const APNS_TOKEN = /^(?:[0-9a-fA-F]{2}){32,100}$/;
@@ -20,10 +20,12 @@ const MAX_WEBPUSH_BYTES = 4096;
  * Validates a push token for its provider.
  * @throws TetherError INVALID_TOKEN when the token does not have the provider's format
  */
-export function validatePushToken(tokenType: PushTokenType, token: string): void {
+export function validatePushToken(tokenType: RegistrationTokenType, token: string): void {
   const ok = (() => {
     switch (tokenType) {
       case 'apns':
+      case 'live_activity':
+        // A Live Activity push token is an APNs token too (ActivityKit `pushToken`, hex-encoded).
         return APNS_TOKEN.test(token);
       case 'fcm':
         return FCM_TOKEN.test(token);

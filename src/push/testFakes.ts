@@ -1,11 +1,15 @@
 /**
- * Test doubles for the push zone's tests: a manual clock, a scripted session service and an
- * in-memory push registry. Used only by *.test.ts files; nothing in the daemon imports it.
+ * Test doubles for the push zone's tests: a manual clock, a scripted session service, an
+ * in-memory push registry, a scriptable provider and a defaulted push config. Used only by
+ * tests; nothing in the daemon imports it.
  */
 import { Emitter, type IClock, type IDisposable, type SessionEvent, type SessionInfo, type WaitingForInputEvent } from '../common/index.js';
 import { TetherError } from '../common/index.js';
 import type { ISessionService } from '../core/sessionService.js';
-import type { IPushRegistry, PushRegistration } from '../store/types.js';
+import { configSchema, type PushConfig } from '../store/config.js';
+import type { IPushRegistry, PushRegistration, PushTokenType, RegistrationTokenType } from '../store/types.js';
+import type { ActivityReport } from './liveActivities.js';
+import type { IPushProvider, LiveActivityUpdate, PushNotification, PushResult, PushRetraction } from './types.js';
 
 /** A clock that moves only through `advance`. */
 export class ManualClock implements IClock {
@@ -134,4 +138,71 @@ export function waitingEvent(overrides: Partial<WaitingForInputEvent> = {}): Wai
 export function clearedEvent(waiting: WaitingForInputEvent): SessionEvent {
   seq += 1;
   return { type: 'waiting_cleared', session_id: waiting.session_id, seq, timestamp: waiting.timestamp, prompt_id: waiting.prompt_id, cause: 'answered' };
+}
+
+/** A push config with every default, plus `overrides` (YAML names). */
+export function pushConfig(overrides: Record<string, unknown> = {}): PushConfig {
+  return configSchema.parse({ push: overrides }).push;
+}
+
+/** A registration with test defaults. */
+export function registration(token: string, tokenType: RegistrationTokenType = 'apns', deviceId = 'phone-1', extra: Partial<PushRegistration> = {}): PushRegistration {
+  return { device_id: deviceId, token, token_type: tokenType, platform: 'ios', registered_at: '2026-01-01T00:00:00.000Z', ...extra };
+}
+
+/**
+ * Records every call and answers from a script: `results` per token (a queue, the last entry
+ * repeats), `{status: 'sent'}` otherwise. `block()` holds answers until `unblock()`.
+ */
+export class FakeProvider implements IPushProvider {
+  readonly sent: Array<{ registration: PushRegistration; notification: PushNotification; atMs: number }> = [];
+  readonly retracted: Array<{ registration: PushRegistration; retraction: PushRetraction }> = [];
+  readonly liveUpdates: Array<{ registration: PushRegistration; update: LiveActivityUpdate; atMs: number }> = [];
+  readonly results = new Map<string, PushResult[]>();
+  closed = false;
+
+  constructor(
+    readonly tokenType: PushTokenType = 'apns',
+    private readonly _clock?: IClock,
+  ) {}
+
+  /** Scripts the answers for a token, in order; the last one repeats. */
+  answer(token: string, ...results: PushResult[]): void {
+    this.results.set(token, results);
+  }
+
+  async send(registration: PushRegistration, notification: PushNotification): Promise<PushResult> {
+    this.sent.push({ registration, notification, atMs: this._clock?.now() ?? 0 });
+    return this._next(registration.token);
+  }
+
+  async retract(registration: PushRegistration, retraction: PushRetraction): Promise<PushResult> {
+    this.retracted.push({ registration, retraction });
+    return { status: 'sent' };
+  }
+
+  async sendLiveActivity(registration: PushRegistration, update: LiveActivityUpdate): Promise<PushResult> {
+    this.liveUpdates.push({ registration, update, atMs: this._clock?.now() ?? 0 });
+    return this._next(registration.token);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  private _next(token: string): PushResult {
+    const queue = this.results.get(token);
+    if (queue === undefined || queue.length === 0) return { status: 'sent' };
+    return queue.length > 1 ? queue.shift()! : queue[0];
+  }
+}
+
+/** A session activity source the test fires. */
+export class FakeActivity {
+  private readonly _emitter = new Emitter<ActivityReport>();
+  readonly onActivity = this._emitter.event;
+
+  fire(report: ActivityReport): void {
+    this._emitter.fire(report);
+  }
 }

@@ -47,12 +47,56 @@ const webPushSchema = z.object({
   subject: z.string().default('mailto:tether@localhost'),
 });
 
+/** "HH:MM", 24-hour clock. */
+const clockTime = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$/, 'expected "HH:MM" (24-hour)');
+
+/** A device's quiet hours; `null` (from JSON-RPC) turns them off. */
+export const quietHoursSchema = z.object({
+  start: clockTime,
+  end: clockTime,
+  /** IANA time zone; the daemon's local zone when absent. */
+  time_zone: z
+    .string()
+    .max(64)
+    .refine((zone) => isTimeZone(zone), 'unknown IANA time zone')
+    .optional(),
+});
+
+/** Per-device preferences: `push.devices.<device_id>` in the YAML, or JSON-RPC `device/preferences`. */
+export const devicePreferencesSchema = z.object({
+  quiet_hours: quietHoursSchema.nullable().optional(),
+  /** `false` turns pushes of that wait type off for the device. */
+  wait_types: z
+    .object({
+      tool_approval: z.boolean().optional(),
+      plan_approval: z.boolean().optional(),
+      clarifying_question: z.boolean().optional(),
+      awaiting_response: z.boolean().optional(),
+    })
+    .optional(),
+});
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const pushSchema = z.object({
   enabled: z.boolean().default(true),
   /** With a client connected, wait this long and push only if the prompt is still live (s). */
   delay_seconds: z.number().min(0).max(600).default(3),
   /** `minimal` leaves command text out of payloads. */
   content: z.enum(['full', 'minimal']).default('minimal'),
+  /** Notifications per device per rolling minute; the excess is queued (collapsed per session), never dropped. */
+  max_per_minute: z.number().int().min(1).max(1000).default(10),
+  /** How long a retryable failure (429, 5xx, timeout) keeps being retried, from the first attempt (s). */
+  retry_window_seconds: z.number().int().min(0).max(3600).default(300),
+  /** Preferences by device id; JSON-RPC `device/preferences` overrides them field by field. */
+  devices: z.record(z.string(), devicePreferencesSchema).default({}),
   apns: apnsSchema.optional(),
   fcm: fcmSchema.optional(),
   expo: expoSchema.optional(),

@@ -1,13 +1,13 @@
 /**
- * Paired devices and their push registrations, persisted in `<dataDir>/devices.json`
- * (atomic, 0600). Device tokens are random 32-byte base64url strings handed out once at
+ * Paired devices, their push registrations and notification preferences, persisted in
+ * `<dataDir>/devices.json` (atomic, 0600). Device tokens are random 32-byte base64url strings handed out once at
  * pairing; only their SHA-256 hashes are stored, and lookups compare hashes in constant time.
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
 import { TetherError } from '../common/index.js';
 import { readFileIfExists, writeFileAtomicSync } from './atomicFile.js';
-import type { DeviceRecord, IPushRegistry, PushRegistration } from './types.js';
+import type { DevicePreferences, DeviceRecord, IPushRegistry, PushRegistration } from './types.js';
 
 /** The file name inside the data directory. */
 export const DEVICES_FILE = 'devices.json';
@@ -22,6 +22,8 @@ interface DevicesFile {
   version: number;
   devices: DeviceRecord[];
   push: PushRegistration[];
+  /** Preferences by device id (set with JSON-RPC `device/preferences`). */
+  preferences?: Record<string, DevicePreferences>;
 }
 
 /** Returns the SHA-256 (hex) of a token. */
@@ -35,6 +37,7 @@ export class DeviceStore implements IPushRegistry {
   private readonly _now: () => number;
   private _devices: DeviceRecord[] = [];
   private _push: PushRegistration[] = [];
+  private _preferences: Record<string, DevicePreferences> = {};
 
   /**
    * Loads `<dataDir>/devices.json` (an absent file means no devices yet).
@@ -106,7 +109,7 @@ export class DeviceStore implements IPushRegistry {
     if (this.get(deviceId) === undefined) return false;
     this._commit(
       this._devices.filter((device) => device.device_id !== deviceId),
-      this._push.filter((registration) => registration.device_id !== deviceId),
+      this._push.filter((registration) => registration.device_id !== deviceId && registration.owner_id !== deviceId),
     );
     return true;
   }
@@ -137,6 +140,30 @@ export class DeviceStore implements IPushRegistry {
     );
   }
 
+  /**
+   * Removes every registration `matches` selects; returns how many went.
+   * @throws the fs error when the file cannot be written
+   */
+  removeWhere(matches: (registration: PushRegistration) => boolean): number {
+    const kept = this._push.filter((registration) => !matches(registration));
+    const removed = this._push.length - kept.length;
+    if (removed > 0) this._commit(this._devices, kept);
+    return removed;
+  }
+
+  /** The stored preferences of a device (by registration device id), if any. */
+  preferences(deviceId: string): DevicePreferences | undefined {
+    return Object.hasOwn(this._preferences, deviceId) ? this._preferences[deviceId] : undefined;
+  }
+
+  /**
+   * Replaces a device's preferences.
+   * @throws the fs error when the file cannot be written
+   */
+  setPreferences(deviceId: string, preferences: DevicePreferences): void {
+    this._commit(this._devices, this._push, { ...this._preferences, [deviceId]: preferences });
+  }
+
   private _touch(device: DeviceRecord): void {
     const now = this._now();
     if (now - Date.parse(device.last_seen) < LAST_SEEN_WRITE_INTERVAL_MS) return;
@@ -152,11 +179,12 @@ export class DeviceStore implements IPushRegistry {
   }
 
   /** Writes first, then swaps memory, so memory never holds what the disk refused. */
-  private _commit(devices: DeviceRecord[], push: PushRegistration[]): void {
-    const file: DevicesFile = { version: FILE_VERSION, devices, push };
+  private _commit(devices: DeviceRecord[], push: PushRegistration[], preferences = this._preferences): void {
+    const file: DevicesFile = { version: FILE_VERSION, devices, push, preferences };
     writeFileAtomicSync(this._path, `${JSON.stringify(file, null, 2)}\n`);
     this._devices = devices;
     this._push = push;
+    this._preferences = preferences;
   }
 
   private _load(): void {
@@ -178,5 +206,7 @@ export class DeviceStore implements IPushRegistry {
     }
     this._devices = parsed.devices.filter((device) => typeof device?.token_hash === 'string');
     this._push = parsed.push ?? [];
+    const preferences = parsed.preferences;
+    this._preferences = typeof preferences === 'object' && preferences !== null && !Array.isArray(preferences) ? preferences : {};
   }
 }

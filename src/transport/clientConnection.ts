@@ -22,8 +22,12 @@ export const HARD_LIMIT_BYTES = 16 * 1024 * 1024;
 /** How often a congested socket's buffer is checked (ws has no drain event). */
 const DRAIN_POLL_MS = 200;
 
+let connectionCount = 0;
+
 /** Server-side state of one client socket. */
 export class ClientConnection {
+  /** Unique per connection in this process ("c1", "c2", …), e.g. to key `app_state` reports. */
+  readonly id = `c${++connectionCount}`;
   /** Cleared on each heartbeat, set again by a pong or any message. */
   alive = true;
   private readonly _subscriptions = new Set<string>();

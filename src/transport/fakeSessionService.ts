@@ -30,6 +30,9 @@ export function fakeSession(id: string, overrides: Partial<SessionInfo> = {}): S
 export class FakeSessionService implements ISessionService {
   readonly emitter = new Emitter<SessionEvent>();
   readonly onEvent = this.emitter.event;
+  /** Activity reports (status, busy line, todo) the test fires. */
+  readonly activityEmitter = new Emitter<{ session_id: string; status: 'busy' | 'waiting' | 'idle' | 'exited'; since: string }>();
+  readonly onActivity = this.activityEmitter.event;
   readonly sessions = new Map<string, SessionInfo>();
   readonly waiting = new Map<string, WaitingForInputEvent>();
   /** Events returned by eventsSince; undefined entries mean "too old". */
@@ -76,6 +79,10 @@ export class FakeSessionService implements ISessionService {
   }
   currentWaiting(sessionId: string): WaitingForInputEvent | undefined {
     return this.waiting.get(sessionId);
+  }
+  activity(sessionId: string): { session_id: string; status: 'busy' | 'waiting' | 'idle' | 'exited'; since: string } {
+    const session = this.get(sessionId);
+    return { session_id: sessionId, status: this.waiting.has(sessionId) ? 'waiting' : 'busy', since: session.created_at };
   }
   serializeScreen(sessionId: string): { seq: number; data: string } {
     this.get(sessionId);

@@ -1,7 +1,8 @@
 /**
  * The REST side of the port: `GET /healthz`, `POST /api/pair` (code → device token, rate
- * limited per address) and `POST /api/admin/pairing-code` (admin secret → fresh code and
- * link). Anything else goes to an optional fallback (the web UI), else 404.
+ * limited per address), `POST /api/admin/pairing-code` (admin secret → fresh code and
+ * link), and the push routes (pushRoutes.ts). Anything else goes to an optional fallback
+ * (the web UI), else 404.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TetherError, toTetherError } from '../common/index.js';
@@ -11,6 +12,7 @@ import { secretMatches } from './auth.js';
 import { bearerToken, readJsonBody, remoteAddress, sendError, sendJson } from './httpUtil.js';
 import type { FailureRateLimiter } from './rateLimiter.js';
 import type { TransportLog } from './clientConnection.js';
+import { pushAction, pushTest, type PushRouteContext } from './pushRoutes.js';
 
 /** Longest device name kept; it is only a label. */
 const MAX_DEVICE_NAME = 128;
@@ -18,7 +20,7 @@ const MAX_DEVICE_NAME = 128;
 const MAX_PLATFORM = 64;
 
 /** What the routes need. */
-export interface HttpRouteContext {
+export interface HttpRouteContext extends PushRouteContext {
   readonly devices: DeviceStore;
   readonly pairing: PairingService;
   readonly adminSecret: string;
@@ -42,6 +44,10 @@ export async function handleHttpRequest(
     if (route === 'GET /healthz') return sendJson(response, 200, { ok: true, version: context.daemonVersion });
     if (route === 'POST /api/pair') return await pair(context, request, response);
     if (route === 'POST /api/admin/pairing-code') return await issueCode(context, request, response);
+    if (route === 'POST /api/push/action' || route === 'POST /api/admin/push-test') {
+      if (answeredLimited(context, remoteAddress(request), response)) return;
+      return route === 'POST /api/push/action' ? await pushAction(context, request, response) : await pushTest(context, request, response);
+    }
     if (context.fallback?.(request, response)) return;
     sendJson(response, 404, { error: { code: 'BAD_MESSAGE', message: `no route ${route}` } });
   } catch (err) {

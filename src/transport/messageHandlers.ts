@@ -1,23 +1,29 @@
 /**
  * Turns one client frame into calls on the session service and replies. Every failure
  * becomes an `error` reply that echoes `request_id`: TetherErrors keep their code, anything
- * else is logged and sent as INTERNAL. Nothing here may throw or reject.
+ * else is logged and sent as INTERNAL. JSON-RPC frames go to jsonRpc.ts. Nothing here may
+ * throw or reject.
  */
 import { toTetherError, TetherError } from '../common/index.js';
 import { parseClientMessage, peekRequestId, type ClientMessage } from '../common/protocol.js';
 import type { ISessionService } from '../core/sessionService.js';
-import type { PushTokenRegistration } from './transport.js';
+import type { DeviceStore } from '../store/deviceStore.js';
+import type { AppStateReport, PushTokenRegistration } from './transport.js';
 import type { ClientConnection, TransportLog } from './clientConnection.js';
+import { handleJsonRpc, isJsonRpcFrame } from './jsonRpc.js';
 
 /** What the handlers need besides the connection. */
 export interface HandlerContext {
   readonly sessions: ISessionService;
+  readonly devices: DeviceStore;
   readonly onPushToken: (deviceId: string, registration: PushTokenRegistration) => void | Promise<void>;
+  readonly onAppState: (report: AppStateReport) => void;
   readonly log: TransportLog;
 }
 
 /** Handles one text frame from `connection`; never rejects. @throws never */
 export async function handleFrame(context: HandlerContext, connection: ClientConnection, raw: string): Promise<void> {
+  if (isJsonRpcFrame(raw)) return handleJsonRpc(context, connection, raw);
   let message: ClientMessage;
   try {
     message = parseClientMessage(raw);
@@ -88,7 +94,19 @@ async function dispatch(context: HandlerContext, connection: ClientConnection, m
         token_type: message.token_type,
         platform: message.platform,
         ...(message.environment !== undefined ? { environment: message.environment } : {}),
+        ...(message.session_id !== undefined ? { session_id: message.session_id } : {}),
       });
+      return false;
+    case 'app_state':
+      // The desk terminal (admin) is never proof that someone is looking at the phone.
+      if (!connection.identity.isAdmin) {
+        context.onAppState({
+          connection_id: connection.id,
+          device_id: connection.identity.deviceId,
+          state: message.state,
+          ...(message.session_id !== undefined ? { session_id: message.session_id } : {}),
+        });
+      }
       return false;
   }
 }

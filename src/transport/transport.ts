@@ -7,11 +7,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { SessionEvent } from '../common/index.js';
-import { PROTOCOL_VERSION } from '../common/protocol.js';
+import { PROTOCOL_VERSION, type PushResultMessage, type ServerMessage } from '../common/protocol.js';
 import type { ISessionService } from '../core/sessionService.js';
 import type { DeviceStore } from '../store/deviceStore.js';
 import type { PairingService } from '../store/pairing.js';
-import type { PushTokenType } from '../store/types.js';
+import type { RegistrationTokenType } from '../store/types.js';
 import { identify, requestToken, type Identity } from './auth.js';
 import { advertisedHost, httpOrigin } from './advertisedHost.js';
 import { ClientConnection, type TransportLog } from './clientConnection.js';
@@ -31,13 +31,31 @@ export const HEARTBEAT_INTERVAL_MS = 30_000;
 const PAIRING_FAILURE_LIMIT = 5;
 const PAIRING_FAILURE_WINDOW_MS = 60_000;
 
-/** A push registration as the phone sends it. */
+/** A push registration as the phone sends it (`register_push_token` or JSON-RPC `device/register`). */
 export interface PushTokenRegistration {
   readonly token: string;
-  readonly token_type: PushTokenType;
+  readonly token_type: RegistrationTokenType;
   readonly platform: string;
   readonly environment?: 'sandbox' | 'production';
+  /** Live Activity tokens: the session they belong to. */
+  readonly session_id?: string;
+  /** JSON-RPC only: the device the token is for (defaults to the caller's paired id) and its labels. */
+  readonly device_id?: string;
+  readonly device_name?: string;
+  readonly app_version?: string;
+  readonly os_version?: string;
 }
+
+/** An `app_state` report from a paired connection; `gone` when its socket closed. */
+export interface AppStateReport {
+  readonly connection_id: string;
+  readonly device_id: string;
+  readonly state: 'active' | 'background' | 'gone';
+  readonly session_id?: string;
+}
+
+/** One line of `POST /api/admin/push-test`'s answer: a `push_result` without its `type`. */
+export type PushTestResult = Omit<PushResultMessage, 'type'>;
 
 /** Options for `startTransport`. */
 export interface TransportOptions {
@@ -50,8 +68,15 @@ export interface TransportOptions {
   /** Authenticates the local CLI (`tether run`, `tether pair`); connections as device "local". */
   readonly adminSecret: string;
   readonly daemonVersion: string;
-  /** Called for register_push_token; may throw TetherError INVALID_TOKEN. */
+  /**
+   * Called for register_push_token and JSON-RPC device/register with the caller's paired id.
+   * May throw TetherError INVALID_TOKEN | SESSION_NOT_FOUND.
+   */
   onPushToken(deviceId: string, registration: PushTokenRegistration): void | Promise<void>;
+  /** `app_state` from paired connections (never admin ones), and `gone` when they close. */
+  onAppState?(report: AppStateReport): void;
+  /** `POST /api/admin/push-test`: sends a test push (to one device's registrations when given). */
+  onPushTest?(deviceId: string | undefined): Promise<readonly PushTestResult[]>;
   readonly log?: TransportLog;
   /** Serves any request the routes do not (the web UI); returns true when it answered. */
   readonly fallback?: (request: IncomingMessage, response: ServerResponse) => boolean;
@@ -70,6 +95,8 @@ export interface Transport {
   readonly port: number;
   /** Paired phone/desktop sockets, not counting admin (`tether run`) sockets. */
   connectedClientCount(): number;
+  /** Sends a message to every connected socket (e.g. `push_result`). @throws never */
+  broadcast(message: ServerMessage): void;
   /** Closes every socket and the server. @throws never */
   close(): Promise<void>;
 }
@@ -93,7 +120,13 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
   const routeContext = { ...options, limiter, origin, log };
   const server = createServer((request, response) => void handleHttpRequest(routeContext, request, response));
   const webSockets = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES });
-  const handlerContext = { sessions, onPushToken: options.onPushToken.bind(options), log };
+  const handlerContext = {
+    sessions,
+    devices,
+    onPushToken: options.onPushToken.bind(options),
+    onAppState: (report: AppStateReport) => options.onAppState?.(report),
+    log,
+  };
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
@@ -113,6 +146,7 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
     webSocket.on('close', () => {
       connections.delete(connection);
       connection.dispose();
+      if (!identity.isAdmin) options.onAppState?.({ connection_id: connection.id, device_id: identity.deviceId, state: 'gone' });
       log('info', 'client disconnected', { device_id: identity.deviceId });
     });
     webSocket.on('message', (data: RawData, isBinary: boolean) => {
@@ -199,6 +233,10 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
     advertisedOrigin: origin(),
     port: boundPort,
     connectedClientCount: () => [...connections].filter((connection) => !connection.identity.isAdmin).length,
+    broadcast: (message) => {
+      const text = JSON.stringify(message);
+      for (const connection of connections) connection.sendText(text);
+    },
     close: () =>
       (closing ??= (async () => {
         clearInterval(heartbeat);

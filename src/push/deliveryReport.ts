@@ -1,0 +1,104 @@
+/**
+ * Delivery reports: every push to every registration ends in one or more results (`sent`,
+ * `suppressed` and why, `queued`, `retried`, `failed` with status, `token_removed`). This file
+ * maps provider results to reports and keeps a bounded history in `<dataDir>/push-history.jsonl`.
+ */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { PushDeliveryResult } from '../common/protocol.js';
+import { readFileIfExists, writeFileAtomicSync } from '../store/atomicFile.js';
+import type { RegistrationTokenType } from '../store/types.js';
+import type { PushResult } from './types.js';
+
+/** The history file's name inside the data dir. */
+export const PUSH_HISTORY_FILE = 'push-history.jsonl';
+/** Reports kept in the history (the file is trimmed back to this when it doubles). */
+export const PUSH_HISTORY_LIMIT = 1000;
+
+/** One delivery result of one push to one registration (the `push_result` message minus `type`). */
+export interface PushDeliveryReport {
+  readonly prompt_id: string;
+  readonly session_id?: string;
+  readonly device_id: string;
+  readonly provider: RegistrationTokenType;
+  readonly result: PushDeliveryResult;
+  /** ISO 8601, from the dispatcher's clock. */
+  readonly timestamp: string;
+}
+
+/** The report result for a provider's answer to attempt `attempt` (0 = first send). */
+export function deliveryResultOf(result: PushResult, attempt: number): PushDeliveryResult {
+  switch (result.status) {
+    case 'sent':
+      return { status: 'sent', attempt };
+    case 'token_removed':
+      return { status: 'token_removed', reason: result.reason, attempt };
+    case 'failed':
+      return {
+        status: 'failed',
+        reason: result.reason,
+        ...(result.httpStatus === undefined ? {} : { http_status: result.httpStatus }),
+        attempt,
+      };
+  }
+}
+
+/** The last `limit` reports, in memory and appended to a JSON-lines file. */
+export class PushHistory {
+  private _entries: PushDeliveryReport[] = [];
+  private _linesInFile = 0;
+
+  /**
+   * Loads the existing history (unreadable or corrupt lines are skipped).
+   * @param path the history file; `historyPath(dataDir)` for the daemon's
+   * @param limit reports kept (default PUSH_HISTORY_LIMIT)
+   */
+  constructor(
+    private readonly _path: string,
+    private readonly _limit = PUSH_HISTORY_LIMIT,
+  ) {
+    let text: string | undefined;
+    try {
+      text = readFileIfExists(_path);
+    } catch {
+      text = undefined;
+    }
+    const lines = (text ?? '').split('\n').filter((line) => line.trim() !== '');
+    this._linesInFile = lines.length;
+    for (const line of lines.slice(-_limit)) {
+      try {
+        this._entries.push(JSON.parse(line) as PushDeliveryReport);
+      } catch {
+        // A torn last line after a crash is not worth failing the daemon for.
+      }
+    }
+  }
+
+  /** Appends a report; trims the file when it holds twice the limit. @throws never (write errors are dropped) */
+  append(report: PushDeliveryReport): void {
+    this._entries.push(report);
+    if (this._entries.length > this._limit) this._entries.splice(0, this._entries.length - this._limit);
+    try {
+      if (this._linesInFile + 1 > this._limit * 2) {
+        writeFileAtomicSync(this._path, this._entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
+        this._linesInFile = this._entries.length;
+      } else {
+        mkdirSync(dirname(this._path), { recursive: true });
+        appendFileSync(this._path, `${JSON.stringify(report)}\n`, { mode: 0o600 });
+        this._linesInFile += 1;
+      }
+    } catch {
+      // The history is a diagnostic aid; a full disk must not stop pushes.
+    }
+  }
+
+  /** The most recent reports, oldest first. */
+  recent(count = this._limit): PushDeliveryReport[] {
+    return this._entries.slice(-count);
+  }
+}
+
+/** The history file of a data dir. */
+export function historyPath(dataDir: string): string {
+  return join(dataDir, PUSH_HISTORY_FILE);
+}
