@@ -1,5 +1,5 @@
 /**
- * The `tether` command: daemon, pair, run, record, replay. Each subcommand is a thin wrapper
+ * The `tether` command: daemon, pair, run, record, replay, push test. Each subcommand is a thin wrapper
  * over a module that tests call directly.
  */
 import { Command, InvalidArgumentError } from 'commander';
@@ -8,6 +8,7 @@ import { pairCommand } from './cli/pairCommand.js';
 import { runCommand } from './cli/runCommand.js';
 import { replayCommand } from './cli/replayCommand.js';
 import { daemonCommand } from './cli/daemonCommand.js';
+import { pushTestCommand } from './cli/pushTestCommand.js';
 import { runRecorder } from './core/recorder.js';
 
 function positiveInt(value: string): number {
@@ -72,6 +73,17 @@ export async function main(argv: string[]): Promise<number | undefined> {
     .option('--json', 'one JSON object per line')
     .action(async (file: string, options) => {
       exitCode = await replayCommand(file, options);
+    });
+
+  program
+    .command('push')
+    .description('push notification tools')
+    .command('test')
+    .description('send a test notification through the running daemon and print each result')
+    .option('--device <id>', 'only this device\'s registrations')
+    .option('--data-dir <dir>', 'data directory of the running daemon')
+    .action(async (options) => {
+      exitCode = await pushTestCommand(options);
     });
 
   await program.parseAsync(argv);

@@ -23,7 +23,6 @@ import {
   PushDispatcher,
   PushHistory,
   validatePushToken,
-  type ISessionActivitySource,
 } from './push/index.js';
 import { DAEMON_FILE } from './daemonFile.js';
 import type { DaemonFile } from './daemonFile.js';
@@ -83,7 +82,6 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
   // Sessions do not outlive the daemon, so Live Activity tokens of a previous run are orphans.
   devices.removeWhere((registration) => registration.token_type === 'live_activity');
   let transport: Transport | undefined;
-  const activitySource = (sessions as Partial<ISessionActivitySource>).onActivity;
   const push = new PushDispatcher({
     sessions,
     registry,
@@ -93,7 +91,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     clock: systemClock,
     log,
     preferences: (deviceId) => devices.preferences(deviceId),
-    ...(activitySource === undefined ? {} : { activity: { onActivity: activitySource.bind(sessions) } }),
+    activity: sessions,
   });
   const history = new PushHistory(historyPath(dataDir));
   push.onDidReport((report) => {

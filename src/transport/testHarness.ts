@@ -11,7 +11,7 @@ import { DeviceStore } from '../store/deviceStore.js';
 import { PairingService } from '../store/pairing.js';
 import { FakeSessionService, fakeSession } from './fakeSessionService.js';
 import { TestClient } from './testClient.js';
-import { startTransport, type PushTokenRegistration, type Transport } from './transport.js';
+import { startTransport, type AppStateReport, type PushTestResult, type PushTokenRegistration, type Transport } from './transport.js';
 
 /** The admin secret every harness uses. */
 export const ADMIN_SECRET = 'admin-secret-for-tests';
@@ -19,6 +19,11 @@ export const ADMIN_SECRET = 'admin-secret-for-tests';
 /** A running transport with fakes around it. */
 export class Harness {
   readonly pushTokens: Array<{ deviceId: string; registration: PushTokenRegistration }> = [];
+  /** `app_state` reports the transport forwarded. */
+  readonly appStates: AppStateReport[] = [];
+  /** Device ids `POST /api/admin/push-test` asked for, and what it answers. */
+  readonly pushTests: Array<string | undefined> = [];
+  pushTestResults: PushTestResult[] = [];
   readonly logs: Array<{ level: string; message: string }> = [];
   private readonly _clients: TestClient[] = [];
 
@@ -51,6 +56,12 @@ export class Harness {
       onPushToken(deviceId, registration) {
         if (registration.token === 'bad') throw new TetherError('INVALID_TOKEN', 'token has the wrong format');
         harness?.pushTokens.push({ deviceId, registration });
+        devices.add({ ...registration, device_id: registration.device_id ?? deviceId, owner_id: deviceId, registered_at: new Date(now.value).toISOString() });
+      },
+      onAppState: (report) => harness?.appStates.push(report),
+      onPushTest: async (deviceId) => {
+        harness?.pushTests.push(deviceId);
+        return harness?.pushTestResults ?? [];
       },
       log: (level, message) => harness?.logs.push({ level, message }),
       now: () => now.value,
