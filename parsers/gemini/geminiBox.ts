@@ -18,6 +18,8 @@ export interface DialogBox {
   readonly left: number;
   /** Inner rows top to bottom, side borders and the one-cell padding removed, right-trimmed. */
   readonly rows: readonly string[];
+  /** Cells available to the inner rows. */
+  readonly width: number;
 }
 
 /** One radio-list option. */
@@ -37,6 +39,9 @@ const OPTION_ROW = new RegExp(`^(\\s*)([${RADIO_POINTERS}])?(\\s*)(\\d{1,2})\\.\
 function indentOf(text: string): number {
   return text.length - text.trimStart().length;
 }
+
+/** How far short of the box width a row may end and still have wrapped (one long word). */
+const WRAP_SLACK = 16;
 
 /** Column where an option row's label starts (after `● 1. `). */
 function labelColumnOf(text: string): number {
@@ -64,7 +69,7 @@ export function findLastBox(lines: readonly ScreenLine[], to = lines.length): Di
       if (indentOf(text) === left && TOP_BORDER.test(text.trim())) {
         const rows: string[] = [];
         for (let i = top + 1; i < bottom; i++) rows.push(innerText(lines[i].text, left));
-        return { top, bottom, left, rows };
+        return { top, bottom, left, rows, width: bottomText.trim().length - 4 };
       }
       // Every row between the borders starts with the left side border.
       if (text.charAt(left) !== '│') break;
@@ -80,28 +85,30 @@ export function isLastBlock(lines: readonly ScreenLine[], row: number): boolean 
 }
 
 /**
- * Reads the last radio list in `rows` (options numbered 1, 2, 3… at one indent). Rows indented
- * deeper than an option's label that follow it directly are wrapped parts of its label when
- * `joinWrapped` is set, else descriptions (skipped). Returns undefined without two options.
+ * Reads the last radio list in `rows` (options numbered 1, 2, 3…). A row at or beyond an
+ * option's label column right after it continues the label only when the option's row was
+ * full (Ink wrapped it: within {@link WRAP_SLACK} cells of `width`); otherwise it is a
+ * description, skipped. Without `width` nothing is joined. Undefined without two options.
  */
-export function readRadioList(rows: readonly string[], joinWrapped = true): RadioOption[] | undefined {
+export function readRadioList(rows: readonly string[], width?: number): RadioOption[] | undefined {
   let best: RadioOption[] | undefined;
   let current: Array<{ row: number; number: number; label: string; focused: boolean; labelColumn: number }> = [];
-  let lastWasOption = false;
+  let previousFull = false;
   for (let i = 0; i < rows.length; i++) {
     const match = OPTION_ROW.exec(rows[i]);
+    const last = current[current.length - 1];
     if (match) {
       const number = Number(match[4]);
       const option = { row: i, number, label: match[5], focused: match[2] !== undefined, labelColumn: labelColumnOf(rows[i]) };
       if (number === 1) current = [option];
-      else if (current.length > 0 && number === current[current.length - 1].number + 1) current.push(option);
+      else if (last && number === last.number + 1) current.push(option);
       else current = [];
-      lastWasOption = true;
-    } else if (joinWrapped && lastWasOption && current.length > 0 && rows[i].trim() !== '' && indentOf(rows[i]) >= current[current.length - 1].labelColumn) {
-      const last = current[current.length - 1];
+      previousFull = width !== undefined && rows[i].length >= width - WRAP_SLACK;
+    } else if (previousFull && last && rows[i].trim() !== '' && indentOf(rows[i]) === last.labelColumn) {
       last.label = `${last.label} ${rows[i].trim()}`;
+      previousFull = width !== undefined && rows[i].length >= width - WRAP_SLACK;
     } else {
-      lastWasOption = false;
+      previousFull = false;
     }
     if (current.length >= 2) best = current.map(({ row, number, label, focused }) => ({ row, number, label, focused }));
   }

@@ -16,7 +16,12 @@ export interface BoxDialog {
   readonly options: readonly RadioOption[];
   /** Rows under the list (hints such as "Enter to select · Esc to cancel"). */
   readonly footer: string;
+  /** True when the box holds a text field (`> Enter your response`) instead of a list. */
+  readonly textField?: boolean;
 }
+
+/** The review tab's only action: Enter submits the answers. */
+const SUBMIT_OPTION: PromptOption = { id: 'submit', label: 'Submit answers', keys: '\r' };
 
 /** Approval labels → role, current (0.61) and older (≤ 0.21, Qwen Code) wording. */
 const ROLE_LABELS: ReadonlyArray<readonly [RegExp, OptionRole]> = [
@@ -35,6 +40,13 @@ const TEXT_ROW = /^(Other|Enter a custom value|Enter your response|Type your fee
 function roleOf(label: string): OptionRole | undefined {
   for (const [pattern, role] of ROLE_LABELS) if (pattern.test(label)) return role;
   return undefined;
+}
+
+/** Trust-dialog roles: trusting the folder approves, "Don't trust" denies. */
+function trustRole(label: string): { role?: OptionRole } {
+  if (/^Trust folder\b/.test(label)) return { role: 'approve' };
+  if (/^Don.t trust\b/.test(label)) return { role: 'deny' };
+  return {};
 }
 
 /** The prompt options: digit keys select immediately (≤ 9 options). */
@@ -67,10 +79,11 @@ export function classifyGeminiDialog(dialog: BoxDialog): PromptInfo | undefined 
   const labels = dialog.options.map((o) => o.label);
   const base = { content, cancelKeys: ESCAPE };
 
-  if (/trust the files in this folder|^Trust folder\b/im.test(`${all}\n${labels.join('\n')}`)) {
-    return { ...base, waitType: 'tool_approval', kind: 'trust_folder', options: toPromptOptions(dialog.options, false), acceptsText: false };
+  if (/trust the files in this folder/i.test(all) || labels.some((l) => /^Trust folder\b/.test(l))) {
+    const options = toPromptOptions(dialog.options, false).map((o) => ({ ...o, ...trustRole(o.label) }));
+    return { ...base, waitType: 'tool_approval', kind: 'trust_folder', options, acceptsText: false };
   }
-  if (/authenticate|Login with Google|Use Gemini API Key|Vertex AI/i.test(`${all}\n${labels.join('\n')}`)) {
+  if (labels.some((l) => /^(Use Gemini API Key|Sign in with Google|Login with Google|Vertex AI)$/i.test(l))) {
     return { ...base, waitType: 'clarifying_question', kind: 'auth', options: toPromptOptions(dialog.options, false), acceptsText: false };
   }
   if (/Ready to start implementation\?|implementation plan|approve (this|the) plan/i.test(all) || labels.some((l) => /accept edits$/i.test(l) && /^yes\b/i.test(l))) {
@@ -81,6 +94,11 @@ export function classifyGeminiDialog(dialog: BoxDialog): PromptInfo | undefined 
   if (isApproval) {
     const tool = toolNameOf(content);
     return { ...base, waitType: 'tool_approval', ...(tool ? { toolName: tool, kind: tool } : {}), options: toPromptOptions(dialog.options, true), acceptsText: false };
+  }
+  if (dialog.options.length === 0) {
+    // A text question takes typed text; the review tab ("Enter to submit") takes Enter.
+    const options = dialog.textField ? [] : /^Enter to submit\b/.test(footer) ? [SUBMIT_OPTION] : [];
+    return { ...base, waitType: 'clarifying_question', options, acceptsText: dialog.textField === true };
   }
   const options = toPromptOptions(dialog.options, false);
   return { ...base, waitType: 'clarifying_question', options, acceptsText: options.some((o) => o.acceptsText) };

@@ -50,18 +50,31 @@ function isBusy(lines: readonly ScreenLine[], inputRow: number | undefined): boo
   return false;
 }
 
+/** A dialog's hint row (the box's last row): `Enter to select · … · Esc to cancel`. */
+const DIALOG_HINT = /^Enter to (select|submit)\b.*\bEsc to cancel\b/u;
+/** A text field inside a dialog box: `> Enter your response` (or what the user typed). */
+const TEXT_FIELD = /^\s*>\s/u;
+
 /** Reads the dialog box when it is the last block on screen. */
 export function readGeminiDialog(lines: readonly ScreenLine[]): PromptInfo | undefined {
   const box = findLastBox(lines);
   if (!box || !isLastBlock(lines, box.bottom)) return undefined;
-  const list = readRadioList(box.rows);
-  if (!list || !list.some((option) => option.focused)) return undefined;
-  const first = list[0].row;
-  const last = list[list.length - 1].row;
+  const list = readRadioList(box.rows, box.width);
+  if (list && list.some((option) => option.focused)) {
+    const first = list[0].row;
+    const last = list[list.length - 1].row;
+    return classifyGeminiDialog({ content: boxText(box.rows, 0, first), options: list, footer: boxText(box.rows, last + 1) });
+  }
+  // A question without choices (a text question, the review tab): no list, but the hint row.
+  const hintRow = box.rows.map((row) => row.trim()).findLastIndex((row) => row !== '');
+  if (hintRow < 0 || !DIALOG_HINT.test(box.rows[hintRow].trim())) return undefined;
+  const fieldRow = box.rows.findIndex((row) => TEXT_FIELD.test(row));
+  const contentEnd = fieldRow >= 0 ? fieldRow : hintRow;
   return classifyGeminiDialog({
-    content: boxText(box.rows, 0, first),
-    options: list,
-    footer: boxText(box.rows, last + 1),
+    content: boxText(box.rows, 0, contentEnd),
+    options: [],
+    footer: box.rows[hintRow].trim(),
+    textField: fieldRow >= 0,
   });
 }
 

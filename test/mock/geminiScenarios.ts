@@ -75,10 +75,10 @@ export function askUserScenario(questions: readonly GeminiQuestion[] = [AUTH_QUE
 /** The plan the plan scenario writes. */
 export const SAMPLE_PLAN = ['# Plan: add a greeting script', '', '1. Create `hello.sh` that prints "hello".', '2. Make it executable.', '3. Run it once.'].join('\n');
 
-/** The plans directory named in the request (plan mode's system instruction), if any. */
+/** The plans directory plan mode's system instruction names (relative to the project, e.g. `../home/.gemini/tmp/…/plans`). */
 export function plansDirOf(state: GeminiState): string | undefined {
-  const text = JSON.stringify(state.body?.systemInstruction ?? '') + JSON.stringify(state.body?.contents ?? '');
-  return /(\/[^\s"'`\\]*\/plans)\b/.exec(text)?.[1];
+  const text = JSON.stringify(state.body?.systemInstruction ?? '');
+  return /`([^`\s]*\/plans)\/`/.exec(text)?.[1];
 }
 
 /**

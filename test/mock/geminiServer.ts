@@ -1,7 +1,7 @@
 /**
  * A mock Gemini API (generativelanguage v1beta) on 127.0.0.1 that Gemini CLI talks to via
  * GOOGLE_GEMINI_BASE_URL. JSON-schema side calls (routing, next-speaker) get the schema filled;
- * the main conversation (a request whose tools declare run_shell_command) follows a script and
+ * the main conversation (a streamed request that declares tools) follows a script and
  * streams SSE with text and functionCall parts. Every request is recorded.
  */
 import http from 'node:http';
@@ -72,10 +72,10 @@ export interface MockGeminiOptions {
 
 const TEXT_CHUNK = 24;
 
-/** True when the request is the main agent conversation. */
+/** True when the request is the main agent conversation: it declares tools (plan mode offers only read-only ones). */
 export function isMainGeminiRequest(body: any): boolean {
   const tools: any[] = Array.isArray(body?.tools) ? body.tools : [];
-  return tools.some((tool) => (tool?.functionDeclarations ?? []).some((decl: any) => decl?.name === 'run_shell_command'));
+  return tools.some((tool) => (tool?.functionDeclarations ?? []).length > 0);
 }
 
 /** Reads a request body into the state scripts see. */

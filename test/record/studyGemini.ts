@@ -13,8 +13,8 @@ import { GEMINI_BIN, GEMINI_VERSION, makeGeminiEnv, type GeminiEnvOptions } from
 import { PtyDriver, sleep } from './ptyDriver.js';
 
 const OUT_DIR = path.join(REPO_ROOT, 'parsers/gemini/testdata');
-const PROJECT_DIR = '/tmp/tether-gemini/project';
-const HOME_DIR = '/tmp/tether-gemini/home';
+const PROJECT_DIR = '/tmp/tether-gemini-study/project';
+const HOME_DIR = '/tmp/tether-gemini-study/home';
 /** The idle input row's placeholder. */
 const READY = /Type your message/;
 
@@ -131,9 +131,6 @@ const STUDIES: Record<string, Study> = {
     async run(driver, dump) {
       await dump('idle-plan-mode');
       await submit(driver, 'plan a greeting script');
-      await driver.waitFor(/Ready to start|Allow once|Plan/, 30_000);
-      await driver.settle(1500);
-      await dump('plan-step');
       await driver.waitFor(/Ready to start implementation/, 30_000);
       await driver.settle(800);
       await dump('plan-approval');
@@ -187,7 +184,12 @@ async function runStudy(name: string, study: Study, cols: number, rows: number):
     process.exitCode = 1;
   } finally {
     await driver.kill(1000);
-    if (process.env.STUDY_VERBOSE) for (const r of mock.requests) console.log(r.method, r.path, r.main);
+    if (process.env.STUDY_VERBOSE) {
+      for (const r of mock.requests) console.log(r.method, r.path, r.main);
+      for (const f of mock.functionResults()) console.log('functionResponse', JSON.stringify(f).slice(0, 400));
+      const first = mock.mainRequests()[0];
+      if (first) console.log('plans mentions:', JSON.stringify(first.body).match(/.{80}plans.{80}/g)?.slice(0, 4));
+    }
     await mock.close();
     env.cleanup();
   }
