@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import type { PushDeliveryResult } from '../common/protocol.js';
 import { readFileIfExists, writeFileAtomicSync } from '../store/atomicFile.js';
 import type { RegistrationTokenType } from '../store/types.js';
-import type { PushResult } from './types.js';
+import type { PushLog, PushResult } from './types.js';
 
 /** The history file's name inside the data dir. */
 export const PUSH_HISTORY_FILE = 'push-history.jsonl';
@@ -101,4 +101,30 @@ export class PushHistory {
 /** The history file of a data dir. */
 export function historyPath(dataDir: string): string {
   return join(dataDir, PUSH_HISTORY_FILE);
+}
+
+/** Characters of a device token shown in logs: enough to tell tokens apart, useless to an attacker. */
+const TOKEN_LOG_PREFIX = 8;
+
+/**
+ * Writes a report to the daemon log: `push <status>` at info (sent, queued, suppressed) or warn
+ * (retried, failed, token_removed), with the wait type, a token prefix and any Retry-After.
+ */
+export function logDeliveryReport(
+  log: PushLog,
+  report: PushDeliveryReport,
+  details: { readonly waitType: string; readonly token: string; readonly retryAfterMs?: number },
+): void {
+  const status = report.result.status;
+  const level = status === 'sent' || status === 'queued' || status === 'suppressed' ? 'info' : 'warn';
+  log(level, `push ${status}`, {
+    session_id: report.session_id,
+    prompt_id: report.prompt_id,
+    wait_type: details.waitType,
+    device_id: report.device_id,
+    provider: report.provider,
+    token: `${details.token.slice(0, TOKEN_LOG_PREFIX)}…`,
+    ...report.result,
+    ...(details.retryAfterMs === undefined ? {} : { retry_after_ms: details.retryAfterMs }),
+  });
 }

@@ -4,24 +4,23 @@
  * suppression on proof of a watcher, per-device preferences, the per-device rate limit
  * (deliveryQueue), then sends with retries (retryPolicy) and retracts on `waiting_cleared`.
  */
-import { Disposable, Emitter, type Event, type IClock, type IDisposable, type SessionEvent, type WaitingForInputEvent } from '../common/index.js';
+import { Disposable, Emitter, type Event, type IClock, type SessionEvent, type SessionInfo, type WaitingForInputEvent } from '../common/index.js';
 import type { PushDeliveryResult } from '../common/protocol.js';
 import type { ISessionService } from '../core/sessionService.js';
 import type { PushConfig } from '../store/config.js';
 import type { DevicePreferences, IPushRegistry, PushRegistration } from '../store/types.js';
-import { deliveryResultOf, type PushDeliveryReport } from './deliveryReport.js';
+import { deliveryResultOf, logDeliveryReport, type PushDeliveryReport } from './deliveryReport.js';
+import { buildTestPush } from './testPush.js';
 import { DeliveryQueue } from './deliveryQueue.js';
 import { LiveActivityUpdater, type ISessionActivitySource } from './liveActivities.js';
 import { buildPushNotification } from './notification.js';
 import { mergePreferences, preferenceSuppression, PresenceTracker, shouldPush } from './pushRules.js';
 import { isRetryableFailure, nextRetryDelayMs } from './retryPolicy.js';
 import { DeliveryTracker } from './deliveryTracker.js';
+import { PromptDelay } from './promptDelay.js';
 import type { IPushProvider, PushAttempt, PushLog, PushNotification, PushResult } from './types.js';
 
 export { shouldPush } from './pushRules.js';
-
-/** Characters of a device token shown in logs: enough to tell tokens apart, useless to an attacker. */
-const TOKEN_LOG_PREFIX = 8;
 
 /** What a PushDispatcher needs. */
 export interface PushDispatcherOptions {
@@ -64,8 +63,7 @@ export class PushDispatcher extends Disposable {
   readonly liveActivities: LiveActivityUpdater | undefined;
 
   private readonly _providers = new Map<string, IPushProvider>();
-  /** Delayed pushes by prompt id. */
-  private readonly _pending = new Map<string, { readonly sessionId: string; readonly timer: IDisposable }>();
+  private readonly _delay: PromptDelay;
   private readonly _queue: DeliveryQueue<QueuedPush>;
   private readonly _tracker: DeliveryTracker;
   private readonly _log: PushLog;
@@ -75,6 +73,7 @@ export class PushDispatcher extends Disposable {
     super();
     this._log = _options.log ?? (() => {});
     this.presence = new PresenceTracker(_options.clock);
+    this._delay = this._register(new PromptDelay(_options.clock));
     for (const provider of _options.providers) this._providers.set(provider.tokenType, provider);
     this._queue = this._register(new DeliveryQueue<QueuedPush>(_options.config.max_per_minute, _options.clock, (deviceId, item) => this._release(deviceId, item)));
     this._tracker = this._register(new DeliveryTracker(_options.clock, this._log));
@@ -91,12 +90,11 @@ export class PushDispatcher extends Disposable {
       return;
     }
     this._register(_options.sessions.onEvent((event) => this._onEvent(event)));
-    this._register({ dispose: () => this._cancelWhere(() => true) });
   }
 
   /** Number of delayed pushes waiting for their timer. */
   get pendingCount(): number {
-    return this._pending.size;
+    return this._delay.size;
   }
 
   /** Number of pushes held back by the rate limit. */
@@ -116,18 +114,7 @@ export class PushDispatcher extends Disposable {
    * rules; one attempt each, no retry. Resolves with one report per registration.
    */
   async sendTest(deviceId?: string): Promise<PushDeliveryReport[]> {
-    const now = this._options.clock.now();
-    const promptId = `test-${now}`;
-    const event: WaitingForInputEvent = {
-      type: 'waiting_for_input', session_id: 'test', seq: 0, timestamp: new Date(now).toISOString(), prompt_id: promptId,
-      wait_type: 'awaiting_response', prompt_content: '', options: [], cli_type: 'generic', after_turn: true,
-    };
-    const notification: PushNotification = {
-      ...buildPushNotification(event, { content: 'minimal', nowMs: now }),
-      title: 'Tether test notification',
-      subtitle: 'Tether',
-      body: 'Push notifications reach this device.',
-    };
+    const { event, notification } = buildTestPush(this._options.clock.now());
     const reports: PushDeliveryReport[] = [];
     const targets = this._alertRegistrations().filter((r) => deviceId === undefined || r.device_id === deviceId);
     await Promise.all(
@@ -146,21 +133,19 @@ export class PushDispatcher extends Disposable {
   }
 
   private _onWaiting(event: WaitingForInputEvent): void {
-    if (!shouldPush(event) || this._pending.has(event.prompt_id)) return;
+    if (!shouldPush(event) || this._delay.has(event.prompt_id)) return;
     // A new prompt supersedes any older delayed push of the same session.
-    this._cancelWhere((_, sessionId) => sessionId === event.session_id);
+    this._delay.cancel((_, sessionId) => sessionId === event.session_id);
     const delayMs = this._options.config.delay_seconds * 1000;
     if (delayMs === 0 || !this._options.hasConnectedClient()) return this._start(event);
-    const timer = this._options.clock.setTimeout(() => {
-      this._pending.delete(event.prompt_id);
+    this._delay.schedule(event.prompt_id, event.session_id, delayMs, () => {
       if (this._isLive(event)) this._start(event);
       else this._log('debug', 'push skipped: prompt no longer live', { session_id: event.session_id, prompt_id: event.prompt_id });
-    }, delayMs);
-    this._pending.set(event.prompt_id, { sessionId: event.session_id, timer });
+    });
   }
 
   private _onCleared(sessionId: string, matches: (promptId: string) => boolean, reason: string): void {
-    this._cancelWhere((promptId, pendingSession) => pendingSession === sessionId && matches(promptId));
+    this._delay.cancel((promptId, pendingSession) => pendingSession === sessionId && matches(promptId));
     for (const { deviceId, item } of this._queue.remove((queued) => queued.sessionId === sessionId && matches(queued.promptId))) {
       for (const registration of item.registrations) this._report(item.event, registration, { status: 'suppressed', reason }, deviceId);
     }
@@ -170,16 +155,17 @@ export class PushDispatcher extends Disposable {
     for (const { promptId, registration } of this._tracker.takeDelivered(sessionId, matches)) this._retract(sessionId, promptId, registration);
   }
 
-  private _cancelWhere(matches: (promptId: string, sessionId: string) => boolean): void {
-    for (const [promptId, pending] of this._pending) {
-      if (!matches(promptId, pending.sessionId)) continue;
-      pending.timer.dispose();
-      this._pending.delete(promptId);
-    }
-  }
-
   private _isLive(event: WaitingForInputEvent): boolean {
     return this._options.sessions.currentWaiting(event.session_id)?.prompt_id === event.prompt_id;
+  }
+
+  /** The session for subtitle and CLI name; undefined when it is already gone. */
+  private _sessionOf(sessionId: string): SessionInfo | undefined {
+    try {
+      return this._options.sessions.get(sessionId);
+    } catch {
+      return undefined;
+    }
   }
 
   private _alertRegistrations(): PushRegistration[] {
@@ -198,13 +184,7 @@ export class PushDispatcher extends Disposable {
       for (const registration of registrations) this._report(event, registration, { status: 'suppressed', reason: `watching: ${watcher}` });
       return;
     }
-    const session = (() => {
-      try {
-        return this._options.sessions.get(event.session_id);
-      } catch {
-        return undefined;
-      }
-    })();
+    const session = this._sessionOf(event.session_id);
     const nowMs = this._options.clock.now();
     const notification = buildPushNotification(event, { content: this._options.config.content, session, nowMs });
     const byDevice = new Map<string, PushRegistration[]>();
@@ -322,17 +302,8 @@ export class PushDispatcher extends Disposable {
       result,
       timestamp: new Date(this._options.clock.now()).toISOString(),
     };
-    const level = result.status === 'sent' || result.status === 'queued' ? 'info' : result.status === 'suppressed' ? 'debug' : 'warn';
-    this._log(level, `push ${result.status}`, {
-      session_id: event.session_id,
-      prompt_id: event.prompt_id,
-      wait_type: event.wait_type,
-      device_id: deviceId,
-      provider: registration.token_type,
-      token: `${registration.token.slice(0, TOKEN_LOG_PREFIX)}…`,
-      ...result,
-      ...(raw?.status === 'failed' && raw.retryAfterMs !== undefined ? { retry_after_ms: raw.retryAfterMs } : {}),
-    });
+    const retryAfterMs = raw?.status === 'failed' ? raw.retryAfterMs : undefined;
+    logDeliveryReport(this._log, report, { waitType: event.wait_type, token: registration.token, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
     this._onDidReport.fire(report);
     return report;
   }
