@@ -95,7 +95,7 @@ export const SCRIPTS: Readonly<Record<string, string>> = {
     '  echo "row $i: cost 5$ "',
     '  echo "Run shell command? (Y)es/(N)o/(D)on\'t ask again [Yes]: "',
     '  echo "Continue? [y/N] "',
-    '  echo "root@box:~# "',
+    '  echo "[root box]# "',
     '  sleep 0.03',
     'done',
     'echo "noisy done"',
