@@ -87,3 +87,28 @@ describe('shellParser without a prompt', () => {
     expect(parse(snapshotFromText('tether$\nstatus line', { cursor: { x: 8, y: 0 } })).state).toBe('unknown');
   });
 });
+
+describe('shellParser with an OSC 133 mark on the snapshot (proposed promptMark)', () => {
+  const withMark = (screen: ScreenSnapshot, mark: object): ScreenSnapshot => ({ ...screen, promptMark: mark }) as ScreenSnapshot;
+
+  it('waits at a B mark whatever the prompt looks like', () => {
+    const screen = snapshotFromText('➜  src git:(main) ls\nx\n➜  src git:(main)', { cursor: { x: 17, y: 2 } });
+    expect(waitType(parse(screen))).toBe('busy'); // no prompt glyph: structure alone cannot tell
+    const verdict = parse(withMark(screen, { kind: 'B', row: 2, col: 17 }));
+    expect(waitType(verdict)).toBe('awaiting_response');
+    if (verdict.state === 'waiting') expect(verdict.prompt.content).toBe('➜  src git:(main)');
+  });
+
+  it('is busy after C (output that ends in a prompt glyph included) and while a command is typed after B', () => {
+    expect(waitType(parse(withMark(atCursor('tether$ cat prices\ncost 5$'), { kind: 'C', row: 0, col: 18 })))).toBe('busy');
+    expect(waitType(parse(withMark(atCursor('tether$ ls', 0), { kind: 'B', row: 0, col: 8 })))).toBe('busy');
+  });
+
+  it('still reads a line prompt while a command runs', () => {
+    expect(waitType(parse(withMark(atCursor('tether$ ./confirm.sh\nContinue? [y/N]'), { kind: 'C', row: 0, col: 20 })))).toBe('tool_approval');
+  });
+
+  it('falls back to structure on A and D marks', () => {
+    expect(waitType(parse(withMark(atCursor('tether$ true\ntether$'), { kind: 'D', row: 1, col: 0, exitCode: 0 })))).toBe('awaiting_response');
+  });
+});

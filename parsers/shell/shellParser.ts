@@ -3,11 +3,12 @@
  * back at the cursor (`awaiting_response`). A script it runs may ask a yes/no line prompt
  * (`read -p "Continue? [y/N] "`), read by the shared line-prompt reader (`tool_approval`).
  * Anything else with the cursor at the bottom of the output is a command running (`busy`).
- * Until the screen snapshot carries OSC 133 marks, the prompt is found by structure.
+ * With an OSC 133 mark on the snapshot (proposed `promptMark`), the mark decides; without
+ * one (today), the prompt is found by structure: a prompt glyph right before the cursor.
  */
 import type { IPromptParser, PromptInfo, ScreenLine, ScreenSnapshot, Verdict } from '../../src/common/index.js';
 import { lastNonEmpty } from '../shared/screenText.js';
-import { readCursorRow } from '../lineprompt/cursorRow.js';
+import { readCursorRow, splitAtCell } from '../lineprompt/cursorRow.js';
 import type { CursorRow } from '../lineprompt/cursorRow.js';
 import { readLinePrompt } from '../lineprompt/linePromptParser.js';
 
@@ -22,6 +23,43 @@ const ENDS_IN_PROMPT = new RegExp(`[${PROMPT_END}]$`, 'u');
 const PROMPT_THEN_SPACE = new RegExp(`[${PROMPT_END}] `, 'u');
 /** A right-hand prompt (zsh RPROMPT): at least two blank cells after the cursor, then text near the right edge. */
 const RIGHT_PROMPT_SLACK = 2;
+
+/**
+ * The last OSC 133 (FinalTerm semantic prompt) mark, as the snapshot is proposed to carry it:
+ * `A` prompt start, `B` prompt end / input start at (row, col), `C` command output start,
+ * `D;<exit>` command finished. Row is viewport-relative. Marks per the FinalTerm spec as
+ * implemented by VS Code's shell integration (`vs/platform/terminal/common/capabilities`).
+ */
+export interface PromptMark {
+  readonly kind: 'A' | 'B' | 'C' | 'D';
+  readonly row: number;
+  readonly col: number;
+  readonly exitCode?: number;
+}
+
+/** The snapshot's OSC 133 mark, when the snapshot carries one (a proposed optional field). */
+function promptMarkOf(screen: ScreenSnapshot): PromptMark | undefined {
+  return (screen as ScreenSnapshot & { readonly promptMark?: PromptMark }).promptMark;
+}
+
+/**
+ * The verdict an OSC 133 mark gives, or undefined to fall back to structure: after `C` a
+ * command runs (busy, unless it asks a line prompt); after `B` the prompt waits while the
+ * cursor sits where input starts, and anything typed after it is a command line (busy).
+ */
+function verdictFromMark(screen: ScreenSnapshot, mark: PromptMark): Verdict | undefined {
+  if (mark.kind === 'C') {
+    const question = readLinePrompt(screen);
+    return question ? { state: 'waiting', prompt: question } : { state: 'busy' };
+  }
+  if (mark.kind !== 'B' || mark.row < 0 || mark.row >= screen.lines.length) return undefined;
+  const { x, y } = screen.cursor;
+  if (y === mark.row && x === mark.col) {
+    const content = splitAtCell(screen.lines[mark.row].text, mark.col)[0].trim();
+    return { state: 'waiting', prompt: { waitType: 'awaiting_response', content, options: [], acceptsText: true } };
+  }
+  return y > mark.row || (y === mark.row && x > mark.col) ? { state: 'busy' } : undefined;
+}
 
 /** True when the text left of the cursor is a prompt the shell drew, with the cursor right after it. */
 function isPromptAtCursor(cursor: CursorRow, cols: number, line: ScreenLine): boolean {
@@ -62,6 +100,9 @@ export const shellParser: IPromptParser = {
   parse(screen: ScreenSnapshot): Verdict {
     // A full-screen program (less, vim, top) owns the screen: no prompt can be read there.
     if (screen.altScreen) return { state: 'unknown' };
+    const mark = promptMarkOf(screen);
+    const marked = mark ? verdictFromMark(screen, mark) : undefined;
+    if (marked) return marked;
     const bottom = lastNonEmpty(screen.lines);
     // Text below the cursor: something drew a layout, not a stream of output.
     if (bottom < 0 || screen.cursor.y < bottom) return { state: 'unknown' };
