@@ -21,6 +21,7 @@ import {
   createPushProviders,
   historyPath,
   PushDispatcher,
+  vapidPublicKeyOf,
   PushHistory,
   validatePushToken,
 } from './push/index.js';
@@ -77,7 +78,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
   });
   const devices = new DeviceStore(dataDir);
   const pairing = new PairingService();
-  const providers = config.push.enabled ? createPushProviders(config.push) : [];
+  const providers = config.push.enabled ? createPushProviders(config.push, { dataDir, log, clock: systemClock }) : [];
   const registry: IPushRegistry = devices;
   // Sessions do not outlive the daemon, so Live Activity tokens of a previous run are orphans.
   devices.removeWhere((registration) => registration.token_type === 'live_activity');
@@ -119,6 +120,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       },
       onAppState: (report) => push.presence.report(report.connection_id, report.device_id, report.state, report.session_id),
       onPushTest: (deviceId) => push.sendTest(deviceId),
+      webPushPublicKey: vapidPublicKeyOf(providers),
       log,
     });
   } catch (err) {

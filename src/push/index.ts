@@ -17,7 +17,7 @@ export {
   type ISessionActivitySource,
 } from './liveActivities.js';
 export { PushHistory, historyPath, PUSH_HISTORY_FILE, PUSH_HISTORY_LIMIT, deliveryResultOf, type PushDeliveryReport } from './deliveryReport.js';
-export { createPushProviders, type CreatePushProvidersOptions } from './createPushProviders.js';
+export { createPushProviders, vapidPublicKeyOf, type CreatePushProvidersOptions } from './createPushProviders.js';
 export { ApnsProvider, type ApnsEnvironment, type ApnsProviderOptions } from './apnsProvider.js';
 export { buildApnsPayload, payloadBytes, APNS_MAX_PAYLOAD_BYTES, type ApnsPayload, type ApnsAlert } from './apnsPayload.js';
 export { classifyApnsFailure, type ApnsFailure } from './apnsResult.js';

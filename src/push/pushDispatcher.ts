@@ -12,12 +12,14 @@ import type { DevicePreferences, IPushRegistry, PushRegistration } from '../stor
 import { deliveryResultOf, logDeliveryReport, type PushDeliveryReport } from './deliveryReport.js';
 import { buildTestPush } from './testPush.js';
 import { DeliveryQueue } from './deliveryQueue.js';
+import { hasTokenRemovals } from './expoProvider.js';
 import { LiveActivityUpdater, type ISessionActivitySource } from './liveActivities.js';
 import { buildPushNotification } from './notification.js';
 import { mergePreferences, preferenceSuppression, PresenceTracker, shouldPush } from './pushRules.js';
 import { isRetryableFailure, nextRetryDelayMs } from './retryPolicy.js';
 import { DeliveryTracker } from './deliveryTracker.js';
 import { PromptDelay } from './promptDelay.js';
+import { removeTokenSafely, retractSafely, sendSafely } from './providerCalls.js';
 import type { IPushProvider, PushAttempt, PushLog, PushNotification, PushResult } from './types.js';
 
 export { shouldPush } from './pushRules.js';
@@ -90,6 +92,9 @@ export class PushDispatcher extends Disposable {
       return;
     }
     this._register(_options.sessions.onEvent((event) => this._onEvent(event)));
+    for (const provider of _options.providers.filter(hasTokenRemovals)) {
+      this._register(provider.onTokenRemoved(({ token, reason }) => removeTokenSafely(this._options.registry, token, reason, this._log)));
+    }
   }
 
   /** Number of delayed pushes waiting for their timer. */
@@ -119,7 +124,7 @@ export class PushDispatcher extends Disposable {
     const targets = this._alertRegistrations().filter((r) => deviceId === undefined || r.device_id === deviceId);
     await Promise.all(
       targets.map(async (registration) => {
-        const result = await this._call(registration, notification);
+        const result = await sendSafely(this._providers.get(registration.token_type), registration, notification);
         reports.push(this._handleResult(event, registration, result, 0));
       }),
     );
@@ -152,7 +157,9 @@ export class PushDispatcher extends Disposable {
     for (const { event, registration } of this._tracker.cancelRetries(sessionId, matches)) {
       this._report(event, registration, { status: 'suppressed', reason });
     }
-    for (const { promptId, registration } of this._tracker.takeDelivered(sessionId, matches)) this._retract(sessionId, promptId, registration);
+    for (const { promptId, registration } of this._tracker.takeDelivered(sessionId, matches)) {
+      this._tracker.track(retractSafely(this._providers.get(registration.token_type), registration, sessionId, promptId, this._log));
+    }
   }
 
   private _isLive(event: WaitingForInputEvent): boolean {
@@ -224,16 +231,6 @@ export class PushDispatcher extends Disposable {
     }
   }
 
-  private async _call(registration: PushRegistration, notification: PushNotification): Promise<PushResult> {
-    const provider = this._providers.get(registration.token_type);
-    if (provider === undefined) return { status: 'failed', reason: 'no provider', retryable: false };
-    try {
-      return await provider.send(registration, notification);
-    } catch (err) {
-      return { status: 'failed', reason: `provider threw: ${String(err)}`, retryable: false };
-    }
-  }
-
   private async _sendOne(
     event: WaitingForInputEvent,
     registration: PushRegistration,
@@ -241,7 +238,7 @@ export class PushDispatcher extends Disposable {
     attempt: number,
     firstAttemptMs: number,
   ): Promise<void> {
-    const result = await this._call(registration, notification);
+    const result = await sendSafely(this._providers.get(registration.token_type), registration, notification);
     if (result.status === 'sent') this._tracker.delivered(event.session_id, event.prompt_id, registration);
     if (result.status === 'failed' && isRetryableFailure(result) && this._isLive(event)) {
       const now = this._options.clock.now();
@@ -264,26 +261,8 @@ export class PushDispatcher extends Disposable {
   /** Fires onDidPush, removes dead tokens, and reports a final provider answer. */
   private _handleResult(event: WaitingForInputEvent, registration: PushRegistration, result: PushResult, attempt: number): PushDeliveryReport {
     this._onDidPush.fire({ prompt_id: event.prompt_id, device_id: registration.device_id, provider: registration.token_type as PushAttempt['provider'], result });
-    if (result.status === 'token_removed') {
-      try {
-        this._options.registry.removeToken(registration.token);
-      } catch (err) {
-        this._log('error', 'could not remove push token', { device_id: registration.device_id, error: String(err) });
-      }
-    }
+    if (result.status === 'token_removed') removeTokenSafely(this._options.registry, registration.token, result.reason, this._log);
     return this._report(event, registration, deliveryResultOf(result, attempt), undefined, result);
-  }
-
-  private _retract(sessionId: string, promptId: string, registration: PushRegistration): void {
-    const provider = this._providers.get(registration.token_type);
-    if (provider?.retract === undefined) return;
-    const retraction = { session_id: sessionId, prompt_id: promptId, threadId: sessionId };
-    this._tracker.track(
-      provider.retract(registration, retraction).then((result) => {
-        const level = result.status === 'sent' ? 'info' : 'warn';
-        this._log(level, `push retracted: ${result.status}`, { session_id: sessionId, prompt_id: promptId, device_id: registration.device_id, ...result });
-      }),
-    );
   }
 
   /** Logs a result and fires it as a report. */

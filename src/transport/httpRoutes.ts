@@ -12,7 +12,7 @@ import { secretMatches } from './auth.js';
 import { bearerToken, readJsonBody, remoteAddress, sendError, sendJson } from './httpUtil.js';
 import type { FailureRateLimiter } from './rateLimiter.js';
 import type { TransportLog } from './clientConnection.js';
-import { pushAction, pushTest, type PushRouteContext } from './pushRoutes.js';
+import { pushAction, pushTest, vapidPublicKey, type PushRouteContext } from './pushRoutes.js';
 
 /** Longest device name kept; it is only a label. */
 const MAX_DEVICE_NAME = 128;
@@ -44,6 +44,7 @@ export async function handleHttpRequest(
     if (route === 'GET /healthz') return sendJson(response, 200, { ok: true, version: context.daemonVersion });
     if (route === 'POST /api/pair') return await pair(context, request, response);
     if (route === 'POST /api/admin/pairing-code') return await issueCode(context, request, response);
+    if (route === 'GET /api/push/vapid-public-key') return vapidPublicKey(context, response);
     if (route === 'POST /api/push/action' || route === 'POST /api/admin/push-test') {
       if (answeredLimited(context, remoteAddress(request), response)) return;
       return route === 'POST /api/push/action' ? await pushAction(context, request, response) : await pushTest(context, request, response);

@@ -3,6 +3,7 @@
  * notification action the user picked; it is authenticated by the registered subscription
  * (its endpoint or its JSON) and applied only while that prompt is live (else 409
  * STALE_PROMPT). `POST /api/admin/push-test`: the local CLI asks for a test push.
+ * `GET /api/push/vapid-public-key`: the key browsers subscribe with.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TetherError } from '../common/index.js';
@@ -28,7 +29,17 @@ export interface PushRouteContext {
   readonly adminSecret: string;
   readonly limiter: FailureRateLimiter;
   readonly log: TransportLog;
+  readonly webPushPublicKey?: string;
   onPushTest?(deviceId: string | undefined): Promise<readonly PushTestResult[]>;
+}
+
+/**
+ * `GET /api/push/vapid-public-key` → 200 `{public_key}` (base64url, for `applicationServerKey`).
+ * The key is public; no auth. @throws TetherError PUSH_FAILED (503) when Web Push is off
+ */
+export function vapidPublicKey(context: PushRouteContext, response: ServerResponse): void {
+  if (context.webPushPublicKey === undefined) throw new TetherError('PUSH_FAILED', 'Web Push is not enabled in this daemon');
+  sendJson(response, 200, { public_key: context.webPushPublicKey });
 }
 
 /** Reads a required short string field. @throws TetherError BAD_MESSAGE */
@@ -65,7 +76,8 @@ export async function pushAction(context: PushRouteContext, request: IncomingMes
   if (endpoint === undefined || endpoint.length > 4096) throw new TetherError('BAD_MESSAGE', 'device_token must be the Web Push subscription or its endpoint');
   const promptId = field(body, 'prompt_id');
   const sessionId = field(body, 'session_id');
-  const action = field(body, 'action', 32);
+  // The Web Push payload names actions like the APNs category (ALLOW, ALLOW_SESSION, DENY).
+  const action = field(body, 'action', 32).toLowerCase();
   const answer = Object.hasOwn(PUSH_ACTIONS, action) ? PUSH_ACTIONS[action] : undefined;
   if (answer === undefined) throw new TetherError('BAD_MESSAGE', `action must be one of: ${Object.keys(PUSH_ACTIONS).join(', ')}`);
   // Constant-time against every stored subscription, so timing reveals nothing about them.

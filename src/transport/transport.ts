@@ -75,6 +75,8 @@ export interface TransportOptions {
   onPushToken(deviceId: string, registration: PushTokenRegistration): void | Promise<void>;
   /** `app_state` from paired connections (never admin ones), and `gone` when they close. */
   onAppState?(report: AppStateReport): void;
+  /** The VAPID public key browsers subscribe with (`GET /api/push/vapid-public-key`), when Web Push is on. */
+  readonly webPushPublicKey?: string;
   /** `POST /api/admin/push-test`: sends a test push (to one device's registrations when given). */
   onPushTest?(deviceId: string | undefined): Promise<readonly PushTestResult[]>;
   readonly log?: TransportLog;
