@@ -12,7 +12,7 @@ import { systemClock } from '../core/clocks.js';
 import type { PushRegistration } from '../store/types.js';
 import { createExpoDispatcher, type ExpoDispatcher } from './expoDispatcher.js';
 import { buildExpoMessage, buildExpoRetractMessage, classifyExpoError, classifyExpoTicket } from './expoPayload.js';
-import { CLOSED_RESULT, DEFAULT_REQUEST_TIMEOUT_MS, parseRetryAfter } from './providerHttp.js';
+import { CLOSED_RESULT, DEFAULT_REQUEST_TIMEOUT_MS, localFailure, parseRetryAfter } from './providerHttp.js';
 import type { IPushProvider, PushLog, PushNotification, PushResult, PushRetraction } from './types.js';
 
 /** Expo's production host. */
@@ -103,8 +103,14 @@ export class ExpoProvider implements IPushProvider, ITokenRemovalSource {
 
   private _enqueue(build: () => ExpoPushMessage): Promise<PushResult> {
     if (this._closed) return Promise.resolve(CLOSED_RESULT);
+    let message: ExpoPushMessage;
+    try {
+      message = build();
+    } catch (err) {
+      return Promise.resolve(localFailure(err));
+    }
     return new Promise<PushResult>((resolve) => {
-      this._queue.push({ message: build(), resolve });
+      this._queue.push({ message, resolve });
       // Sends made in one synchronous pass (the dispatcher's loop over devices) share a request.
       if (this._queue.length === 1) queueMicrotask(() => void this._flush());
     });

@@ -10,7 +10,7 @@ import type { IClock } from '../common/index.js';
 import { systemClock } from '../core/clocks.js';
 import type { PushRegistration } from '../store/types.js';
 import { buildFcmMessage, buildFcmRetractMessage, classifyFcmAnswer, type FcmMessage } from './fcmPayload.js';
-import { CLOSED_RESULT, DEFAULT_REQUEST_TIMEOUT_MS, ProviderAgents, parseRetryAfter, postText, transportFailure } from './providerHttp.js';
+import { CLOSED_RESULT, DEFAULT_REQUEST_TIMEOUT_MS, ProviderAgents, localFailure, parseRetryAfter, postText, transportFailure } from './providerHttp.js';
 import type { IPushProvider, PushLog, PushNotification, PushResult, PushRetraction } from './types.js';
 
 /** The production endpoint. */
@@ -77,6 +77,12 @@ export class FcmProvider implements IPushProvider {
 
   private async _post(build: () => FcmMessage): Promise<PushResult> {
     if (this._closed) return CLOSED_RESULT;
+    let message: FcmMessage;
+    try {
+      message = build();
+    } catch (err) {
+      return localFailure(err);
+    }
     let bearer: string;
     try {
       bearer = await this._accessToken();
@@ -91,7 +97,7 @@ export class FcmProvider implements IPushProvider {
     try {
       const answer = await postText(url, {
         headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json; charset=utf-8' },
-        body: JSON.stringify({ message: build() }),
+        body: JSON.stringify({ message }),
         timeoutMs: this._options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
         clock: this._clock,
         agents: this._agents,

@@ -130,5 +130,10 @@ export function transportFailure(err: unknown): PushResult {
   return { status: 'failed', reason: `transport: ${err instanceof Error ? err.message : String(err)}`, retryable: true };
 }
 
+/** The result of a send whose request could not even be built (a bug or a broken key): resending won't help. */
+export function localFailure(err: unknown): PushResult {
+  return { status: 'failed', reason: `local: ${err instanceof Error ? err.message : String(err)}`, retryable: false };
+}
+
 /** The result of any send after `close()`. */
 export const CLOSED_RESULT: PushResult = { status: 'failed', reason: 'provider closed', retryable: false };

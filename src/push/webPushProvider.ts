@@ -11,7 +11,7 @@ import webpush from 'web-push';
 import type { IClock } from '../common/index.js';
 import { systemClock } from '../core/clocks.js';
 import type { PushRegistration } from '../store/types.js';
-import { CLOSED_RESULT, DEFAULT_REQUEST_TIMEOUT_MS, httpFailure, parseRetryAfter } from './providerHttp.js';
+import { CLOSED_RESULT, DEFAULT_REQUEST_TIMEOUT_MS, httpFailure, localFailure, parseRetryAfter } from './providerHttp.js';
 import type { VapidKeys } from './vapidKeys.js';
 import { buildWebPushMessage, buildWebPushRetractMessage } from './webPushPayload.js';
 import type { IPushProvider, PushLog, PushNotification, PushResult, PushRetraction } from './types.js';
@@ -65,10 +65,15 @@ export class WebPushProvider implements IPushProvider {
    * Topic per session so a newer undelivered alert replaces an older one. Never throws.
    */
   send(registration: PushRegistration, notification: PushNotification): Promise<PushResult> {
-    const message = buildWebPushMessage(notification, registration.device_id);
+    let payload: string;
+    try {
+      payload = JSON.stringify(buildWebPushMessage(notification, registration.device_id));
+    } catch (err) {
+      return Promise.resolve(localFailure(err));
+    }
     const ttlSeconds = Math.max(0, Math.floor((notification.expiresAt - this._clock.now()) / 1000));
     const topic = createHash('sha256').update(notification.threadId).digest('base64url').slice(0, TOPIC_LENGTH);
-    return this._deliver(registration, JSON.stringify(message), { TTL: ttlSeconds, urgency: notification.priority === 'high' ? 'high' : 'normal', topic });
+    return this._deliver(registration, payload, { TTL: ttlSeconds, urgency: notification.priority === 'high' ? 'high' : 'normal', topic });
   }
 
   /** Sends `{type: "waiting_cleared", prompt_id, …}`; the service worker closes that notification. Never throws. */
@@ -120,7 +125,7 @@ export class WebPushProvider implements IPushProvider {
     if (err instanceof Error && !('code' in err)) {
       // A local problem (bad key, bad subscription keys): resending won't help.
       this._options.log?.('warn', 'web push request could not be built', { reason: message });
-      return { status: 'failed', reason: `local: ${message}`, retryable: false };
+      return localFailure(err);
     }
     return { status: 'failed', reason: `transport: ${message}`, retryable: true };
   }
