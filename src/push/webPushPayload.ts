@@ -53,8 +53,11 @@ export interface WebPushAlertMessage {
   readonly requireInteraction: boolean;
   /** Browsers show `Notification.maxActions` of these (often 2); the rest stay in the app. */
   readonly actions: readonly WebPushAction[];
-  /** The app's data plus the device the push went to, so the choice can be posted back. */
-  readonly data: PushData & { readonly device_id: string };
+  /**
+   * The app's data plus the device it went to and `device_token` (the subscription endpoint),
+   * which authenticates `POST /api/push/action {device_token, session_id, prompt_id, action}`.
+   */
+  readonly data: PushData & { readonly device_id: string; readonly device_token: string };
 }
 
 /** The retraction message: close notifications whose `data.prompt_id` matches. */
@@ -73,10 +76,11 @@ export function webPushPlaintextBytes(message: WebPushAlertMessage | WebPushRetr
 /**
  * Builds the alert message, cutting the body, then the subtitle, then the title (at character
  * boundaries) so the plaintext fits `WEBPUSH_MAX_PLAINTEXT_BYTES`.
- * @param deviceId the registration's device, echoed back with the choice
+ * @param deviceId the registration's device
+ * @param deviceToken the subscription's endpoint, posted back with the choice to prove the sender
  * @throws BugError when the message is too big even with empty texts
  */
-export function buildWebPushMessage(notification: PushNotification, deviceId: string): WebPushAlertMessage {
+export function buildWebPushMessage(notification: PushNotification, deviceId: string, deviceToken: string): WebPushAlertMessage {
   const build = (title: string, subtitle: string, body: string): WebPushAlertMessage => ({
     type: 'waiting_for_input',
     title,
@@ -86,7 +90,7 @@ export function buildWebPushMessage(notification: PushNotification, deviceId: st
     tag: notification.threadId,
     requireInteraction: notification.urgency === 'time-sensitive',
     actions: ACTIONS[notification.category],
-    data: { ...notification.data, device_id: deviceId },
+    data: { ...notification.data, device_id: deviceId, device_token: deviceToken },
   });
   let texts = { title: notification.title, subtitle: notification.subtitle, body: notification.body };
   let message = build(texts.title, texts.subtitle, texts.body);

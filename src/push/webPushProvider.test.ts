@@ -81,7 +81,7 @@ describe('WebPushProvider', () => {
     expect(Number(push.headers.ttl)).toBeGreaterThan(3500);
     expect(String(push.headers.topic)).toMatch(/^[\w-]{32}$/);
     const message = JSON.parse(push.plaintext ?? '') as WebPushAlertMessage;
-    expect(message).toMatchObject({ type: 'waiting_for_input', title: 'Permission Required', tag: 'session-1', requireInteraction: true, data: { prompt_id: 'p1', session_id: 'session-1', device_id: 'browser-1' } });
+    expect(message).toMatchObject({ type: 'waiting_for_input', title: 'Permission Required', tag: 'session-1', requireInteraction: true, data: { prompt_id: 'p1', session_id: 'session-1', device_id: 'browser-1', device_token: JSON.parse(subscription.token).endpoint } });
     expect(message.actions).toEqual([
       { action: 'ALLOW', title: 'Allow', response: 'yes' },
       { action: 'ALLOW_SESSION', title: 'Allow for Session', response: 'yes_always' },

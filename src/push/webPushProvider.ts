@@ -67,7 +67,8 @@ export class WebPushProvider implements IPushProvider {
   send(registration: PushRegistration, notification: PushNotification): Promise<PushResult> {
     let payload: string;
     try {
-      payload = JSON.stringify(buildWebPushMessage(notification, registration.device_id));
+      const endpoint = parseSubscription(registration.token)?.endpoint ?? '';
+      payload = JSON.stringify(buildWebPushMessage(notification, registration.device_id, endpoint));
     } catch (err) {
       return Promise.resolve(localFailure(err));
     }
