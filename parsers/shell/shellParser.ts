@@ -3,12 +3,12 @@
  * back at the cursor (`awaiting_response`). A script it runs may ask a yes/no line prompt
  * (`read -p "Continue? [y/N] "`), read by the shared line-prompt reader (`tool_approval`).
  * Anything else with the cursor at the bottom of the output is a command running (`busy`).
- * With an OSC 133 mark on the snapshot (proposed `promptMark`), the mark decides; without
- * one (today), the prompt is found by structure: a prompt glyph right before the cursor.
+ * With an OSC 133 mark on the snapshot (`shellMark`), the mark decides; without one (bash
+ * and zsh emit none unless configured), the prompt is found by structure: a glyph before the cursor.
  */
 import type { IPromptParser, PromptInfo, ScreenLine, ScreenSnapshot, Verdict } from '../../src/common/index.js';
 import { lastNonEmpty } from '../shared/screenText.js';
-import { readCursorRow, splitAtCell } from '../lineprompt/cursorRow.js';
+import { readCursorRow } from '../lineprompt/cursorRow.js';
 import type { CursorRow } from '../lineprompt/cursorRow.js';
 import { readLinePrompt } from '../lineprompt/linePromptParser.js';
 
@@ -24,41 +24,28 @@ const PROMPT_THEN_SPACE = new RegExp(`[${PROMPT_END}] `, 'u');
 /** A right-hand prompt (zsh RPROMPT): at least two blank cells after the cursor, then text near the right edge. */
 const RIGHT_PROMPT_SLACK = 2;
 
-/**
- * The last OSC 133 (FinalTerm semantic prompt) mark, as the snapshot is proposed to carry it:
- * `A` prompt start, `B` prompt end / input start at (row, col), `C` command output start,
- * `D;<exit>` command finished. Row is viewport-relative. Marks per the FinalTerm spec as
- * implemented by VS Code's shell integration (`vs/platform/terminal/common/capabilities`).
- */
-export interface PromptMark {
-  readonly kind: 'A' | 'B' | 'C' | 'D';
-  readonly row: number;
-  readonly col: number;
-  readonly exitCode?: number;
-}
-
-/** The snapshot's OSC 133 mark, when the snapshot carries one (a proposed optional field). */
-function promptMarkOf(screen: ScreenSnapshot): PromptMark | undefined {
-  return (screen as ScreenSnapshot & { readonly promptMark?: PromptMark }).promptMark;
-}
+/** The snapshot's OSC 133 mark, with the column where the cursor was (a proposed addition: `col`). */
+type ShellMark = NonNullable<ScreenSnapshot['shellMark']> & { readonly col?: number };
 
 /**
- * The verdict an OSC 133 mark gives, or undefined to fall back to structure: after `C` a
- * command runs (busy, unless it asks a line prompt); after `B` the prompt waits while the
- * cursor sits where input starts, and anything typed after it is a command line (busy).
+ * The verdict the last OSC 133 mark gives (FinalTerm semantic prompts: `A` prompt start, `B`
+ * prompt end / input start, `C` output start, `D` done), or undefined to fall back to
+ * structure. After `C` (or below `B`) a command runs: busy, unless it asks a line prompt. With `B` on the
+ * cursor row the prompt waits while the cursor is where input starts (known from the mark's
+ * `col` when carried, else from the structural prompt check); later cursor positions are a
+ * command line being typed (busy).
  */
-function verdictFromMark(screen: ScreenSnapshot, mark: PromptMark): Verdict | undefined {
-  if (mark.kind === 'C') {
+function verdictFromMark(screen: ScreenSnapshot, mark: ShellMark, cursor: CursorRow): Verdict | undefined {
+  // Output below the prompt: a command runs (shells that emit no `C` leave `B` as the last mark).
+  if (mark.kind === 'C' || (mark.kind === 'B' && mark.row >= 0 && cursor.row > mark.row)) {
     const question = readLinePrompt(screen);
     return question ? { state: 'waiting', prompt: question } : { state: 'busy' };
   }
-  if (mark.kind !== 'B' || mark.row < 0 || mark.row >= screen.lines.length) return undefined;
-  const { x, y } = screen.cursor;
-  if (y === mark.row && x === mark.col) {
-    const content = splitAtCell(screen.lines[mark.row].text, mark.col)[0].trim();
-    return { state: 'waiting', prompt: { waitType: 'awaiting_response', content, options: [], acceptsText: true } };
-  }
-  return y > mark.row || (y === mark.row && x > mark.col) ? { state: 'busy' } : undefined;
+  if (mark.kind !== 'B' || mark.row < 0 || cursor.row < mark.row) return undefined;
+  const line = screen.lines[cursor.row];
+  const atInput = mark.col !== undefined ? screen.cursor.x === mark.col && cursor.after === '' : isPromptAtCursor(cursor, screen.cols, line);
+  if (!atInput) return { state: 'busy' };
+  return { state: 'waiting', prompt: { waitType: 'awaiting_response', content: cursor.before.trim(), options: [], acceptsText: true } };
 }
 
 /** True when the text left of the cursor is a prompt the shell drew, with the cursor right after it. */
@@ -100,15 +87,15 @@ export const shellParser: IPromptParser = {
   parse(screen: ScreenSnapshot): Verdict {
     // A full-screen program (less, vim, top) owns the screen: no prompt can be read there.
     if (screen.altScreen) return { state: 'unknown' };
-    const mark = promptMarkOf(screen);
-    const marked = mark ? verdictFromMark(screen, mark) : undefined;
+    const cursor = readCursorRow(screen);
+    if (!cursor) return { state: 'unknown' };
+    const marked = screen.shellMark ? verdictFromMark(screen, screen.shellMark, cursor) : undefined;
     if (marked) return marked;
     const bottom = lastNonEmpty(screen.lines);
     // Text below the cursor: something drew a layout, not a stream of output.
     if (bottom < 0 || screen.cursor.y < bottom) return { state: 'unknown' };
-    const cursor = readCursorRow(screen);
     // A command line being typed (`$ read -p "Continue? [y/N] `) is not a question to answer.
-    const typing = cursor !== undefined && PROMPT_THEN_SPACE.test(cursor.before) && !ENDS_IN_PROMPT.test(cursor.before);
+    const typing = PROMPT_THEN_SPACE.test(cursor.before) && !ENDS_IN_PROMPT.test(cursor.before);
     if (!typing) {
       const question = readLinePrompt(screen);
       if (question) return { state: 'waiting', prompt: question };
