@@ -54,7 +54,7 @@ function seedHome(): void {
 }
 
 /** The shell's environment: nothing from the recording machine but PATH's standard dirs. */
-function shellEnv(): Record<string, string> {
+function shellEnv(extra: Readonly<Record<string, string>> = {}): Record<string, string> {
   return {
     HOME: SHELL_HOME,
     PATH: `${SHELL_HOME}/bin:/usr/local/bin:/usr/bin:/bin`,
@@ -63,6 +63,7 @@ function shellEnv(): Record<string, string> {
     PS1: SHELL_PS1,
     LANG: 'C.UTF-8',
     HISTFILE: '/dev/null',
+    ...extra,
   };
 }
 
@@ -77,7 +78,7 @@ async function record(spec: ShellFixtureSpec, log: (line: string) => void): Prom
     cols: spec.cols,
     rows: spec.rows,
     cwd: SHELL_HOME,
-    env: shellEnv(),
+    env: shellEnv(spec.env),
   });
   const answers: string[][] = [];
   try {

@@ -32,6 +32,8 @@ export interface ShellFixtureSpec {
   readonly cols: number;
   readonly rows: number;
   readonly steps: readonly ShellStep[];
+  /** Extra environment for bash (e.g. an OSC 133 shell integration). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Types `text` one character per chunk, then Enter as its own chunk. */
@@ -108,6 +110,17 @@ const AIDER_GROUP = ['Yes', 'No', 'All', 'Skip all', "Don't ask again"];
 /** Long output: 3000 lines in bursts of 100 with short pauses, so the screen is read mid-stream. */
 const LONG_COMMAND = 'for i in $(seq 1 3000); do echo "line $i of 3000"; (( i % 100 )) || sleep 0.05; done';
 
+/**
+ * A minimal OSC 133 shell integration for bash 5.2 (FinalTerm marks as VS Code's and
+ * WezTerm's bash integrations emit them): `A` … `B` around PS1, `C` from PS0 (printed after
+ * Enter, before the command runs), `D;<exit>` from PROMPT_COMMAND.
+ */
+const OSC133_ENV: Readonly<Record<string, string>> = {
+  PS1: '\\[\\e]133;A\\a\\]tether$ \\[\\e]133;B\\a\\]',
+  PS0: '\\e]133;C\\a',
+  PROMPT_COMMAND: 'printf "\\033]133;D;%s\\007" $?',
+};
+
 const SCENARIOS: ReadonlyArray<Omit<ShellFixtureSpec, 'cols' | 'rows'>> = [
   {
     name: 'idle-after-command',
@@ -154,6 +167,17 @@ const SCENARIOS: ReadonlyArray<Omit<ShellFixtureSpec, 'cols' | 'rows'>> = [
     name: 'lookalike-negative',
     description: 'noisy.sh prints `$ `, `# `, `(Y)es/(N)o … [Yes]: ` and `[y/N] ` rows for ~2 s; only the prompts wait.',
     steps: [run('./noisy.sh'), idleAfter('noisy done')],
+  },
+  {
+    name: 'osc133-marks',
+    description: 'bash emitting OSC 133 marks (A/B in PS1, C in PS0, D in PROMPT_COMMAND): confirm.sh answered y, then noisy.sh.',
+    env: OSC133_ENV,
+    steps: [
+      run('./confirm.sh'),
+      { screen: /Continue\? \[y\/N\]\s*$/, expect: { wait_type: 'tool_approval', options: YES_NO }, answer: ['y', '\r'] },
+      { screen: /continued\s*\ntether\$\s*$/, expect: IDLE, answer: typed('./noisy.sh') },
+      idleAfter('noisy done'),
+    ],
   },
   {
     name: 'sleep-silent',
