@@ -1,10 +1,8 @@
 /**
- * The APNs JSON payloads: the alert (`aps` plus Tether's `data`, kept under Apple's 4096-byte
- * limit by cutting the body, then the subtitle, then the title), the background push that
- * retracts a delivered alert, and the Live Activity update/end.
- * Source: Apple, "Generating a remote notification" (aps keys), "Pushing background updates to
- * your App" (content-available), "Starting and updating Live Activities with ActivityKit push
- * notifications" (timestamp, event, content-state, stale-date, dismissal-date) and "Sending
+ * The APNs JSON payloads, each within Apple's 4096-byte limit: the alert (`aps` plus Tether's
+ * `data`), the background push that retracts a delivered alert, and the Live Activity update/end.
+ * Source: Apple, "Generating a remote notification", "Pushing background updates to your App",
+ * "Starting and updating Live Activities with ActivityKit push notifications" and "Sending
  * notification requests to APNs" (maximum payload size 4 KB).
  */
 import { BugError } from '../common/index.js';

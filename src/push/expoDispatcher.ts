@@ -1,10 +1,8 @@
 /**
- * The undici dispatcher the Expo SDK sends through. expo-server-sdk 5.0.0 has no base-URL
- * option: it builds `https://exp.host/--/api/v2/push/...` from `EXPO_BASE_URL`, an environment
- * variable read once at import and documented as "only for internal Expo use". Its documented
- * `httpAgent` option (an undici Dispatcher) is the hook we use instead: an Agent composed with
- * an interceptor that sends every request to our base URL, with response-header timeouts, and
- * that reports each answer's Retry-After (the SDK drops response headers from its errors).
+ * The undici dispatcher the Expo SDK sends through (its documented `httpAgent` option): it
+ * sends every request to our base URL, bounds the wait for an answer, and reports each answer's
+ * Retry-After. expo-server-sdk 5.0.0 has no base-URL option, only `EXPO_BASE_URL`, read once at
+ * import and documented as "only for internal Expo use"; the SDK drops headers from its errors.
  */
 import { createRequire } from 'node:module';
 import type { Dispatcher } from 'undici';

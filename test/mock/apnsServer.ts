@@ -1,10 +1,9 @@
 /**
- * A local stand-in for Apple's APNs provider API: HTTP/2 over TLS on 127.0.0.1 with a
- * certificate signed by a CA made at start-up. It checks what real APNs checks (path, ES256
- * provider JWT, topic, push type, priority, size, the Live Activity topic and background
- * priority), records every request, and can be told to fail a token: any status (with
- * Retry-After), a hang past the client's timeout, or a dropped connection. Source: Apple, "Sending notification requests to APNs", "Establishing a
- * token-based connection to APNs" and "Handling notification responses from APNs".
+ * A local stand-in for Apple's APNs provider API: HTTP/2 over TLS on 127.0.0.1 (CA made at
+ * start-up). It checks what APNs checks (path, ES256 JWT, topic incl. Live Activity, push type,
+ * priority, size), records requests, and fails a token on demand: any status with Retry-After,
+ * a hang, GOAWAY or a destroyed session. Source: Apple, "Sending notification requests to
+ * APNs", "Establishing a token-based connection to APNs", "Handling notification responses".
  */
 import { createPublicKey, generateKeyPairSync, randomUUID, verify, type KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
