@@ -118,7 +118,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
           registered_at: new Date(systemClock.now()).toISOString(),
         });
       },
-      onAppState: (report) => push.presence.report(report.connection_id, report.device_id, report.state, report.session_id),
+      onAppState: (report) => push.reportAppState(report.connection_id, report.device_id, report.state, report.session_id),
       onPushTest: (deviceId) => push.sendTest(deviceId),
       webPushPublicKey: vapidPublicKeyOf(providers),
       log,

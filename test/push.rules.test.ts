@@ -114,6 +114,36 @@ describe('suppress only on proof that the user is looking at that session', () =
     expect(provider.sent.map((s) => s.notification.data.session_id)).toEqual(['session-1', 'session-3', 'session-4']);
   });
 
+  it('a prompt still live when the proof lapses is pushed then (suppressed is reported once)', async () => {
+    start();
+    dispatcher.reportAppState('c1', 'phone-1', 'active', 'session-1');
+    sessions.emit(waitingEvent());
+    await run(20_000);
+    dispatcher.reportAppState('c1', 'phone-1', 'active', 'session-1'); // the app repeats it while on screen
+    await run(29_750);
+    expect(provider.sent).toHaveLength(0);
+    await run(250);
+    expect(statuses()).toEqual(['suppressed', 'sent']);
+    expect(provider.sent[0].atMs - clock.now()).toBe(0);
+  });
+
+  it('going to the background pushes a held-back prompt at once; a cleared one never', async () => {
+    start();
+    dispatcher.reportAppState('c1', 'phone-1', 'active', 'session-1');
+    dispatcher.reportAppState('c1', 'phone-1', 'active', 'session-2');
+    sessions.emit(waitingEvent({ session_id: 'session-1' }));
+    await run(5_000);
+    dispatcher.reportAppState('c1', 'phone-1', 'background');
+    await dispatcher.whenIdle();
+    expect(provider.sent.map((s) => s.notification.data.session_id)).toEqual(['session-1']);
+    dispatcher.reportAppState('c2', 'phone-1', 'active', 'session-2');
+    const cleared = waitingEvent({ session_id: 'session-2' });
+    sessions.emit(cleared);
+    sessions.emit(clearedEvent(cleared));
+    await run(60_000);
+    expect(provider.sent).toHaveLength(1);
+  });
+
   it('a closed connection stops counting at once', async () => {
     start();
     dispatcher.presence.report('c1', 'phone-1', 'active', 'session-1');

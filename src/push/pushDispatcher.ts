@@ -4,52 +4,25 @@
  * suppression on proof of a watcher, per-device preferences, the per-device rate limit
  * (deliveryQueue), then sends with retries (retryPolicy) and retracts on `waiting_cleared`.
  */
-import { Disposable, Emitter, type Event, type IClock, type SessionEvent, type SessionInfo, type WaitingForInputEvent } from '../common/index.js';
+import { Disposable, Emitter, type Event, type SessionEvent, type SessionInfo, type WaitingForInputEvent } from '../common/index.js';
 import type { PushDeliveryResult } from '../common/protocol.js';
-import type { ISessionService } from '../core/sessionService.js';
-import type { PushConfig } from '../store/config.js';
-import type { DevicePreferences, IPushRegistry, PushRegistration } from '../store/types.js';
+import type { PushRegistration } from '../store/types.js';
 import { deliveryResultOf, logDeliveryReport, type PushDeliveryReport } from './deliveryReport.js';
 import { buildTestPush } from './testPush.js';
 import { DeliveryQueue } from './deliveryQueue.js';
 import { hasTokenRemovals } from './expoProvider.js';
-import { LiveActivityUpdater, type ISessionActivitySource } from './liveActivities.js';
+import { LiveActivityUpdater } from './liveActivities.js';
 import { buildPushNotification } from './notification.js';
 import { mergePreferences, preferenceSuppression, PresenceTracker, shouldPush } from './pushRules.js';
 import { isRetryableFailure, nextRetryDelayMs } from './retryPolicy.js';
 import { DeliveryTracker } from './deliveryTracker.js';
+import type { PushDispatcherOptions, QueuedPush } from './dispatcherTypes.js';
 import { PromptDelay } from './promptDelay.js';
 import { removeTokenSafely, retractSafely, sendSafely } from './providerCalls.js';
 import type { IPushProvider, PushAttempt, PushLog, PushNotification, PushResult } from './types.js';
 
 export { shouldPush } from './pushRules.js';
-
-/** What a PushDispatcher needs. */
-export interface PushDispatcherOptions {
-  readonly sessions: Pick<ISessionService, 'onEvent' | 'currentWaiting' | 'get'>;
-  readonly registry: IPushRegistry;
-  readonly config: PushConfig;
-  readonly providers: readonly IPushProvider[];
-  /** True while at least one client (phone or browser, not the desk terminal) is connected. */
-  readonly hasConnectedClient: () => boolean;
-  readonly clock: IClock;
-  readonly log?: PushLog;
-  /** Stored preferences of a device (JSON-RPC `device/preferences`); merged over `config.devices`. */
-  readonly preferences?: (deviceId: string) => DevicePreferences | undefined;
-  /** Busy line and todo counts for Live Activities (core's `onActivity`), when available. */
-  readonly activity?: ISessionActivitySource;
-  /** Uniform [0, 1) for retry jitter (tests pass a constant). */
-  readonly random?: () => number;
-}
-
-/** A push waiting in the rate-limit queue. */
-interface QueuedPush {
-  readonly sessionId: string;
-  readonly promptId: string;
-  readonly event: WaitingForInputEvent;
-  readonly notification: PushNotification;
-  readonly registrations: readonly PushRegistration[];
-}
+export type { PushDispatcherOptions } from './dispatcherTypes.js';
 
 /** Turns `waiting_for_input` events into pushes. Does nothing when push is disabled or has no providers. */
 export class PushDispatcher extends Disposable {
@@ -66,6 +39,8 @@ export class PushDispatcher extends Disposable {
 
   private readonly _providers = new Map<string, IPushProvider>();
   private readonly _delay: PromptDelay;
+  /** Prompts held back because someone watches their session; rechecked when the proof lapses. */
+  private readonly _watched = new Map<string, WaitingForInputEvent>();
   private readonly _queue: DeliveryQueue<QueuedPush>;
   private readonly _tracker: DeliveryTracker;
   private readonly _log: PushLog;
@@ -94,6 +69,19 @@ export class PushDispatcher extends Disposable {
     this._register(_options.sessions.onEvent((event) => this._onEvent(event)));
     for (const provider of _options.providers.filter(hasTokenRemovals)) {
       this._register(provider.onTokenRemoved(({ token, reason }) => removeTokenSafely(this._options.registry, token, reason, this._log)));
+    }
+  }
+
+  /**
+   * Records a client's `app_state` (the daemon calls it for paired connections only). When a
+   * client stops watching (`background`, `gone`), prompts held back for it are rechecked at once.
+   */
+  reportAppState(connectionId: string, deviceId: string, state: 'active' | 'background' | 'gone', sessionId?: string): void {
+    this.presence.report(connectionId, deviceId, state, sessionId);
+    if (state === 'active') return;
+    for (const [promptId, event] of this._watched) {
+      this._delay.cancel((pending) => pending === promptId);
+      this._recheck(event);
     }
   }
 
@@ -151,6 +139,7 @@ export class PushDispatcher extends Disposable {
 
   private _onCleared(sessionId: string, matches: (promptId: string) => boolean, reason: string): void {
     this._delay.cancel((promptId, pendingSession) => pendingSession === sessionId && matches(promptId));
+    for (const [promptId, event] of this._watched) if (event.session_id === sessionId && matches(promptId)) this._watched.delete(promptId);
     for (const { deviceId, item } of this._queue.remove((queued) => queued.sessionId === sessionId && matches(queued.promptId))) {
       for (const registration of item.registrations) this._report(item.event, registration, { status: 'suppressed', reason }, deviceId);
     }
@@ -186,11 +175,17 @@ export class PushDispatcher extends Disposable {
       this._log('debug', 'push skipped: no registered devices', { prompt_id: event.prompt_id });
       return;
     }
-    const watcher = this.presence.watcherOf(event.session_id);
-    if (watcher !== undefined) {
-      for (const registration of registrations) this._report(event, registration, { status: 'suppressed', reason: `watching: ${watcher}` });
+    const watch = this.presence.watchOf(event.session_id);
+    if (watch !== undefined) {
+      // Reported once; the push still goes out if the prompt outlives the proof.
+      if (!this._watched.has(event.prompt_id)) {
+        for (const registration of registrations) this._report(event, registration, { status: 'suppressed', reason: `watching: ${watch.deviceId}` });
+      }
+      this._watched.set(event.prompt_id, event);
+      this._delay.schedule(event.prompt_id, event.session_id, watch.expiresInMs, () => this._recheck(event));
       return;
     }
+    this._watched.delete(event.prompt_id);
     const session = this._sessionOf(event.session_id);
     const nowMs = this._options.clock.now();
     const notification = buildPushNotification(event, { content: this._options.config.content, session, nowMs });
@@ -216,6 +211,12 @@ export class PushDispatcher extends Disposable {
         this._report(outcome.replaced!.event, registration, { status: 'suppressed', reason: `collapsed: replaced by ${event.prompt_id}` });
       }
     }
+  }
+
+  /** A watched prompt's proof lapsed (or its watcher left): push it if it is still live. */
+  private _recheck(event: WaitingForInputEvent): void {
+    if (this._isLive(event)) this._start(event);
+    else this._watched.delete(event.prompt_id);
   }
 
   /** A queued push got its slot. */

@@ -39,15 +39,22 @@ export class PresenceTracker {
 
   /** The device whose `active` report for `sessionId` is under WATCH_WINDOW_MS old, if any. */
   watcherOf(sessionId: string): string | undefined {
+    return this.watchOf(sessionId)?.deviceId;
+  }
+
+  /** The freshest proof for `sessionId`: its device and when it expires (ms from now). */
+  watchOf(sessionId: string): { readonly deviceId: string; readonly expiresInMs: number } | undefined {
     const now = this._clock.now();
+    let best: { deviceId: string; expiresInMs: number } | undefined;
     for (const [connectionId, report] of this._reports) {
-      if (now - report.atMs >= WATCH_WINDOW_MS) {
+      const expiresInMs = report.atMs + WATCH_WINDOW_MS - now;
+      if (expiresInMs <= 0) {
         this._reports.delete(connectionId);
         continue;
       }
-      if (report.sessionId === sessionId) return report.deviceId;
+      if (report.sessionId === sessionId && (best === undefined || expiresInMs > best.expiresInMs)) best = { deviceId: report.deviceId, expiresInMs };
     }
-    return undefined;
+    return best;
   }
 }
 
