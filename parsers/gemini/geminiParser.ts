@@ -26,6 +26,8 @@ const INPUT_EDGE = /^(▄{8,}|▀{8,}|─{8,})$/u;
 const FOOTER_ROWS = 4;
 /** How many rows an input box may hold (multi-line input). */
 const MAX_INPUT_ROWS = 10;
+/** Hint rows right above the input box (`? for shortcuts` or the spinner, a rule, the mode hint). */
+const HINT_ROWS = 3;
 
 /** Finds the live input box: returns the row of its ` > ` line, or undefined. */
 export function findGeminiInput(lines: readonly ScreenLine[]): number | undefined {
@@ -36,7 +38,10 @@ export function findGeminiInput(lines: readonly ScreenLine[]): number | undefine
     for (let i = edge + 1; i <= bottom; i++) if (/[╭╰│●]/u.test(lines[i].text)) return undefined;
     for (let top = edge - 1; top >= 0 && edge - top <= MAX_INPUT_ROWS + 1; top--) {
       if (INPUT_EDGE.test(lines[top].text.trim())) {
-        return INPUT_ROW.test(lines[top + 1]?.text ?? '') ? top + 1 : undefined;
+        if (!INPUT_ROW.test(lines[top + 1]?.text ?? '')) return undefined;
+        // 0.61 paints the box alone first and redraws with the banner ~1 s later; an Enter
+        // typed before that redraw becomes a newline. Nothing above the hints = not ready yet.
+        return lines.slice(0, Math.max(0, top - HINT_ROWS)).some((line) => line.text.trim() !== '') ? top + 1 : undefined;
       }
     }
     return undefined;
