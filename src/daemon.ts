@@ -117,6 +117,8 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
           owner_id: deviceId,
           registered_at: new Date(systemClock.now()).toISOString(),
         });
+        // A new Live Activity shows the session's state at once, not at the next change.
+        if (registration.token_type === 'live_activity' && registration.session_id !== undefined) push.liveActivities?.refresh(registration.session_id);
       },
       onAppState: (report) => push.reportAppState(report.connection_id, report.device_id, report.state, report.session_id),
       onPushTest: (deviceId) => push.sendTest(deviceId),

@@ -423,6 +423,17 @@ describe('Live Activities', () => {
     expect(registry.list().map((r) => r.token)).toEqual([PHONE]);
   });
 
+  it('sends the current state at once when asked (a token just registered)', async () => {
+    start();
+    activity.fire({ session_id: 'session-2', status: 'busy', operation: 'Compiling…', todo: { completed: 3, total: 5 } });
+    registry.add(registration('d'.repeat(64), 'live_activity', 'phone-1', { session_id: 'session-2' }));
+    dispatcher.liveActivities?.refresh('session-2');
+    await dispatcher.whenIdle();
+    expect(provider.liveUpdates.map((u) => u.update.contentState)).toEqual([
+      expect.objectContaining({ status: 'busy', currentOperation: 'Compiling…', todoProgress: { completed: 3, total: 5 } }),
+    ]);
+  });
+
   it('never sends alert pushes to a Live Activity token', async () => {
     start();
     sessions.emit(waitingEvent());

@@ -75,6 +75,11 @@ export class LiveActivityUpdater extends Disposable {
     });
   }
 
+  /** Sends a session's current state at once (e.g. right after its Live Activity token registered). */
+  refresh(sessionId: string): void {
+    this._sendNow(sessionId, this._state(sessionId), 'update');
+  }
+
   /** Resolves when every started send has finished. */
   async whenIdle(): Promise<void> {
     while (this._inFlight.size > 0) await Promise.all([...this._inFlight]);
