@@ -1,0 +1,165 @@
+/**
+ * The browser tests' world: a daemon composed like `startDaemon` (sessions, devices, pairing,
+ * transport) but with the web UI fallback wired in, restartable on the same port and data dir;
+ * Debian's Chromium driven by playwright-core with a fresh profile; and helpers to pair the way
+ * a phone does (the URL `tether pair --json` prints) and to start real Claude Code sessions
+ * against the mock Anthropic server.
+ */
+import { execFile, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { SessionManager } from '../../src/core/index.js';
+import { DeviceStore } from '../../src/store/deviceStore.js';
+import { PairingService } from '../../src/store/pairing.js';
+import { startTransport, type Transport } from '../../src/transport/index.js';
+import { createWebFallback, defaultWebRoot } from '../../src/web/staticRoutes.js';
+import { REPO_ROOT } from '../support/claudeEnv.js';
+
+const runFile = promisify(execFile);
+
+/** Where Debian installs Chromium (`apt-get install chromium`). */
+export const CHROMIUM_PATH = process.env.TETHER_CHROMIUM ?? '/usr/bin/chromium';
+
+/** True when the browser tests can run here (Chromium installed). */
+export const canRunBrowser = existsSync(CHROMIUM_PATH);
+
+/** A running test daemon. */
+export interface WebDaemon {
+  readonly url: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly adminSecret: string;
+  sessions: SessionManager;
+  devices: DeviceStore;
+  transport: Transport;
+  /** Stops sessions and the server (the data dir stays). */
+  stop(): Promise<void>;
+  /** Starts again after `stop` on the same port and data dir (paired tokens stay valid). */
+  start(): Promise<void>;
+}
+
+/** Builds dist/web once per run when it is missing (CI builds it before the tests). */
+export function ensureWebBuilt(): void {
+  if (existsSync(join(defaultWebRoot(), 'index.html'))) return;
+  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'web', 'build.mjs')], { stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('web build failed');
+}
+
+/** Starts the daemon pieces with the web fallback on 127.0.0.1 (port 0 picks one). */
+export async function startWebDaemon(options: { sessionEnv: NodeJS.ProcessEnv; port?: number; dataDir?: string }): Promise<WebDaemon> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tether-web-'));
+  const adminSecret = randomBytes(32).toString('base64url');
+  const state = { port: options.port ?? 0 } as { port: number; sessions: SessionManager; devices: DeviceStore; transport: Transport };
+
+  const boot = async (): Promise<void> => {
+    const sessions = new SessionManager({ defaultCols: 100, defaultRows: 32, submitDelayMs: 150, env: options.sessionEnv });
+    const devices = new DeviceStore(dataDir);
+    const pairing = new PairingService();
+    let transport: Transport | undefined;
+    const fallback = createWebFallback({
+      devices,
+      pairing,
+      adminSecret,
+      origin: () => transport?.advertisedOrigin ?? `http://127.0.0.1:${state.port}`,
+      // The daemon wires this to the transport's per-device disconnect (see README: Apps).
+      onRevoke: (deviceId) => (transport as unknown as { disconnectDevice?: (id: string) => void })?.disconnectDevice?.(deviceId),
+    });
+    transport = await startTransport({
+      host: '127.0.0.1',
+      port: state.port,
+      sessions,
+      devices,
+      pairing,
+      adminSecret,
+      daemonVersion: 'test',
+      onPushToken: () => undefined,
+      fallback,
+    });
+    state.port = transport.port;
+    Object.assign(state, { sessions, devices, transport });
+    const url = `http://127.0.0.1:${transport.port}`;
+    const daemonFile = { pid: process.pid, host: '127.0.0.1', port: transport.port, url, admin_secret: adminSecret, version: 'test' };
+    writeFileSync(join(dataDir, 'daemon.json'), JSON.stringify(daemonFile), { mode: 0o600 });
+  };
+  const halt = async (): Promise<void> => {
+    state.sessions.dispose();
+    await state.transport.close();
+  };
+  await boot();
+
+  const daemon: WebDaemon = {
+    get url() {
+      return `http://127.0.0.1:${state.port}`;
+    },
+    get port() {
+      return state.port;
+    },
+    dataDir,
+    adminSecret,
+    get sessions() {
+      return state.sessions;
+    },
+    get devices() {
+      return state.devices;
+    },
+    get transport() {
+      return state.transport;
+    },
+    stop: halt,
+    start: boot,
+  } as WebDaemon;
+  return daemon;
+}
+
+/** Removes a data dir. */
+export function removeDir(path: string): void {
+  rmSync(path, { recursive: true, force: true });
+}
+
+/**
+ * A pairing URL as the user gets it: `tether pair --json` against the daemon's data dir
+ * (falls back to the admin endpoint it calls when the CLI is not built).
+ */
+export async function pairingUrl(daemon: WebDaemon): Promise<string> {
+  const bin = join(REPO_ROOT, 'bin', 'tether.js');
+  if (existsSync(join(REPO_ROOT, 'dist', 'src', 'cli.js'))) {
+    // Asynchronously: the daemon answering the CLI lives in this process's event loop.
+    const result = await runFile(process.execPath, [bin, 'pair', '--json', '--data-dir', daemon.dataDir], { encoding: 'utf8', timeout: 15_000 }).catch(() => undefined);
+    if (result !== undefined) return (JSON.parse(result.stdout) as { url: string }).url;
+  }
+  const reply = await fetch(`${daemon.url}/api/admin/pairing-code`, { method: 'POST', headers: { authorization: `Bearer ${daemon.adminSecret}` } });
+  return ((await reply.json()) as { url: string }).url;
+}
+
+/** A phone (390×844, touch, mobile) or a desktop (1280×800) browser. */
+export type Viewport = 'phone' | 'desktop';
+
+/**
+ * Launches Chromium headless with a fresh profile (`--user-data-dir`, through playwright's
+ * persistent context) shaped like a phone or a desktop; `cleanup` closes it and removes the profile.
+ */
+export async function launchBrowser(viewport: Viewport, colorScheme: 'dark' | 'light' = 'dark'): Promise<{ context: BrowserContext; cleanup: () => Promise<void> }> {
+  const profile = mkdtempSync(join(tmpdir(), 'tether-chromium-'));
+  const shape =
+    viewport === 'phone'
+      ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }
+      : { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 };
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
+    colorScheme,
+    ...shape,
+  });
+  return {
+    context,
+    cleanup: async () => {
+      await context.close().catch(() => undefined);
+      removeDir(profile);
+    },
+  };
+}

@@ -1,0 +1,81 @@
+// Tether's service worker: shows Web Push alerts with their action buttons, posts the chosen
+// action to the daemon (POST /api/push/action with the device token from IndexedDB), closes
+// notifications whose prompt was answered elsewhere, and opens the app on a tap. It caches
+// nothing: every page needs the live daemon anyway.
+
+const DATABASE = 'tether';
+
+function readDevice() {
+  return new Promise((resolve) => {
+    const request = indexedDB.open(DATABASE, 1);
+    request.onupgradeneeded = () => request.result.createObjectStore('auth');
+    request.onerror = () => resolve(undefined);
+    request.onsuccess = () => {
+      const database = request.result;
+      const get = database.transaction('auth', 'readonly').objectStore('auth').get('device');
+      get.onsuccess = () => { resolve(get.result); database.close(); };
+      get.onerror = () => { resolve(undefined); database.close(); };
+    };
+  });
+}
+
+self.addEventListener('install', () => self.skipWaiting());
+self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+
+self.addEventListener('push', (event) => {
+  let message;
+  try {
+    message = event.data ? event.data.json() : undefined;
+  } catch {
+    message = undefined;
+  }
+  if (!message) return;
+  if (message.type === 'waiting_cleared') {
+    event.waitUntil(
+      self.registration.getNotifications().then((list) => {
+        for (const notification of list) if (notification.data && notification.data.prompt_id === message.prompt_id) notification.close();
+      }),
+    );
+    return;
+  }
+  const body = [message.subtitle, message.body].filter(Boolean).join('\n');
+  event.waitUntil(
+    self.registration.showNotification(message.title || 'Tether', {
+      body,
+      tag: message.tag,
+      renotify: true,
+      requireInteraction: Boolean(message.requireInteraction),
+      icon: '/icons/icon-192.png',
+      badge: '/icons/badge-96.png',
+      actions: (message.actions || []).map((action) => ({ action: action.action, title: action.title })),
+      data: { ...(message.data || {}), actions: message.actions || [] },
+    }),
+  );
+});
+
+self.addEventListener('notificationclick', (event) => {
+  const notification = event.notification;
+  const data = notification.data || {};
+  notification.close();
+  const chosen = (data.actions || []).find((action) => action.action === event.action);
+  if (chosen) {
+    event.waitUntil(
+      readDevice().then((device) => {
+        if (!device) return undefined;
+        return fetch('/api/push/action', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${device.token}` },
+          body: JSON.stringify({ action: chosen.action, response: chosen.response, session_id: data.session_id, prompt_id: data.prompt_id, device_id: data.device_id }),
+        }).catch(() => undefined);
+      }),
+    );
+    return;
+  }
+  event.waitUntil(
+    self.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((windows) => {
+      const existing = windows.find((client) => new URL(client.url).origin === self.location.origin);
+      if (existing) return existing.focus();
+      return self.clients.openWindow('/phone');
+    }),
+  );
+});
