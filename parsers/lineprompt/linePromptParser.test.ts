@@ -110,5 +110,8 @@ describe('linePromptParser', () => {
     expect(linePromptParser.parse(atCursor(CREATE_NO), 0).state).toBe('waiting');
     expect(linePromptParser.parse(atCursor('building...'), 0).state).toBe('unknown');
     expect(linePromptParser.parse(snapshotFromText(''), 0).state).toBe('unknown');
+    // Read while output still flows (proposed pipeline context): not a settled prompt.
+    expect(linePromptParser.parse(atCursor(CREATE_NO), 0, { quietMs: 10 }).state).toBe('unknown');
+    expect(linePromptParser.parse(atCursor(CREATE_NO), 0, { quietMs: 60 }).state).toBe('waiting');
   });
 });

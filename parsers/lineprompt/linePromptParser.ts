@@ -18,6 +18,30 @@ export interface LinePromptText {
   readonly defaultLabel?: string;
 }
 
+/**
+ * What the pipeline may pass beside the screen (proposed third argument of `parse`): how long
+ * output has been quiet when the screen was read. Absent today.
+ */
+export interface ParseContext {
+  readonly quietMs?: number;
+}
+
+/**
+ * Quiet time (ms) below which output is still flowing: the pipeline's QUIET_MS. A screen read
+ * sooner (the pipeline's forced read, 120 ms into continuous output) shows no settled prompt.
+ */
+export const SETTLED_MS = 40;
+
+/** True when the pipeline says output was still flowing when the screen was read. */
+export function isStillWriting(context: ParseContext | undefined): boolean {
+  return context?.quietMs !== undefined && context.quietMs < SETTLED_MS;
+}
+
+/** A parser that also takes the proposed context (assignable to IPromptParser). */
+export type ContextualParser = IPromptParser & {
+  parse(screen: ScreenSnapshot, nowMs: number, context?: ParseContext): Verdict;
+};
+
 /** Blank cells the cursor may sit after the prompt's last glyph (prompts end in `: ` or `] `). */
 const MAX_GAP = 2;
 /** Rows a wrapped prompt may span above the cursor row. */
@@ -146,9 +170,10 @@ export function readLinePrompt(screen: ScreenSnapshot): PromptInfo | undefined {
 }
 
 /** A parser that reports only line prompts at the cursor (for commands without a parser of their own). */
-export const linePromptParser: IPromptParser = {
+export const linePromptParser: ContextualParser = {
   cli: 'generic',
-  parse(screen: ScreenSnapshot): Verdict {
+  parse(screen: ScreenSnapshot, _nowMs: number, context?: ParseContext): Verdict {
+    if (isStillWriting(context)) return { state: 'unknown' };
     const prompt = readLinePrompt(screen);
     return prompt ? { state: 'waiting', prompt } : { state: 'unknown' };
   },

@@ -6,11 +6,12 @@
  * With an OSC 133 mark on the snapshot (`shellMark`), the mark decides; without one (bash
  * and zsh emit none unless configured), the prompt is found by structure: a glyph before the cursor.
  */
-import type { IPromptParser, PromptInfo, ScreenLine, ScreenSnapshot, Verdict } from '../../src/common/index.js';
+import type { PromptInfo, ScreenLine, ScreenSnapshot, Verdict } from '../../src/common/index.js';
 import { lastNonEmpty } from '../shared/screenText.js';
 import { readCursorRow } from '../lineprompt/cursorRow.js';
 import type { CursorRow } from '../lineprompt/cursorRow.js';
-import { readLinePrompt } from '../lineprompt/linePromptParser.js';
+import { isStillWriting, readLinePrompt } from '../lineprompt/linePromptParser.js';
+import type { ContextualParser, ParseContext } from '../lineprompt/linePromptParser.js';
 
 /**
  * Glyphs that end a shell prompt: `$`/`#` (bash, sh, dash: root uses `#`), `%` (zsh's `%#`),
@@ -82,11 +83,14 @@ export function readShellPrompt(screen: ScreenSnapshot): PromptInfo | undefined 
 }
 
 /** The shell parser. */
-export const shellParser: IPromptParser = {
+export const shellParser: ContextualParser = {
   cli: 'shell',
-  parse(screen: ScreenSnapshot): Verdict {
+  parse(screen: ScreenSnapshot, _nowMs: number, context?: ParseContext): Verdict {
     // A full-screen program (less, vim, top) owns the screen: no prompt can be read there.
     if (screen.altScreen) return { state: 'unknown' };
+    // Read while output still flows (when the pipeline says so): whatever is at the cursor, a
+    // command is printing; a prompt counts only once the output has settled.
+    if (isStillWriting(context)) return { state: 'busy' };
     const cursor = readCursorRow(screen);
     if (!cursor) return { state: 'unknown' };
     const marked = screen.shellMark ? verdictFromMark(screen, screen.shellMark, cursor) : undefined;
