@@ -52,6 +52,23 @@ describe('geminiParser on idle and busy screens', () => {
     }
   });
 
+  it('does not report the first paint (input box without the banner above it) as ready', () => {
+    const firstPaint = [
+      '',
+      '                                                                ? for shortcuts',
+      '─'.repeat(80),
+      ' Shift+Tab to accept edits',
+      '▄'.repeat(80),
+      ' >   Type your message or @path/to/file',
+      '▀'.repeat(80),
+      ' workspace (/directory)                 sandbox                 /model',
+      ' /tmp/tether-gemini/project             no sandbox                Auto',
+    ];
+    expect(geminiParser.parse(handScreen(firstPaint), 0).state).toBe('unknown');
+    const withBanner = [' ▝▜▄     Gemini CLI v0.61.0', ...firstPaint];
+    expect(geminiParser.parse(handScreen(withBanner), 0).state).toBe('waiting');
+  });
+
   it('reads the spinner row as busy, even with prompt-like log lines on screen', () => {
     for (const name of ['busy.120x40', 'busy.80x24', 'busy-spinner.120x40', 'busy-spinner.80x24']) expect(verdictOf(name).state, name).toBe('busy');
   });
