@@ -1,13 +1,182 @@
 /**
- * The Codex parser (placeholder until its screens are studied): reports no waits, so the
- * CLI can run in Tether without false alarms.
+ * The Codex CLI parser (verified against @openai/codex 0.169.0). It reads the screen bottom-up:
+ *
+ *   dialog    a numbered list with the `›` pointer at the bottom of the screen, no composer
+ *             below it, only a hint row after it; the indented rows above it are the prompt
+ *   busy      the title starts with a braille spinner (`⠦ <thread> | <dir>`), or the status row
+ *             `• Working (3s • esc to interrupt)` is on screen (the row hides while text streams)
+ *   idle      the composer: a `› ` row at column 0 followed by the footer rows
+ *
+ * Option keys come from the `(y)` / `(a)` / `(p)` / `(d)` / `(esc)` hint that ends an approval row;
+ * rows without a hint (questions, plan, startup dialogs) take their digit, which selects and
+ * confirms. Dialog kinds are in codexDialogs.ts.
  */
-import type { IPromptParser, Verdict } from '../../src/common/index.js';
+import type { IPromptParser, ScreenLine, ScreenSnapshot, Verdict } from '../../src/common/index.js';
+import { lastNonEmpty } from '../shared/screenText.js';
+import { classifyCodexDialog, type CodexOption } from './codexDialogs.js';
+
+/** Braille spinner frames Codex puts at the start of the title while a turn runs. */
+const BUSY_TITLE = /^[\u2800-\u28ff]/u;
+/** The status row while a turn runs: `• Working (12s • esc to interrupt)`, any heading. */
+const STATUS_ROW = /^\S\s+\S.*\(\s*(?:\d+[hms]\s*)+•\s*esc to interrupt\)/u;
+/** An option row: optional `›` pointer, number, label (and a description column). */
+const OPTION_ROW = /^(\s*)(›\s+)?(\d{1,2})\.\s+(\S.*?)\s*$/u;
+/** The key hint that ends an approval row. */
+const KEY_HINT = /\s\((esc|[a-z])\)$/u;
+/** How many rows after the last option may hold hints (footer, wrapped hint). */
+const MAX_FOOTER_ROWS = 3;
+/** How far above the list a dialog's prompt may start (rows). */
+const MAX_PROMPT_ROWS = 24;
+/** A history cell or the composer: a glyph at column 0 (`• `, `› `, `✔ `, `■ `…). */
+const COLUMN_ZERO_CELL = /^\S/u;
+/** The turn separator row between history and a dialog drawn after the turn. */
+const TURN_SEPARATOR = /^\s*(?:─+\s*)?Worked for\b/u;
+
+interface ListRow {
+  readonly row: number;
+  readonly number: number;
+  readonly focused: boolean;
+  /** Column of the number. */
+  readonly indent: number;
+  /** Label text, wrapped rows joined. */
+  label: string;
+  /** Column where the description column starts, if the row has one. */
+  readonly descriptionColumn: number | undefined;
+}
+
+function parseOptionRow(text: string, row: number): ListRow | undefined {
+  const match = OPTION_ROW.exec(text);
+  if (!match) return undefined;
+  const indent = match[1].length + (match[2]?.length ?? 0);
+  const body = match[4];
+  // A description column follows the label after a gap of two or more spaces.
+  const gap = /\s{2,}/u.exec(body);
+  const label = gap ? body.slice(0, gap.index) : body;
+  const bodyStart = text.length - text.slice(indent).trimStart().length + match[3].length + 2;
+  const bodyColumn = text.indexOf(body, bodyStart - 2);
+  const descriptionColumn = gap ? bodyColumn + gap.index + gap[0].length : undefined;
+  return { row, number: Number(match[3]), focused: match[2] !== undefined, indent, label, descriptionColumn };
+}
+
+/** Finds the numbered list whose last option sits within MAX_FOOTER_ROWS of `bottom`. */
+function findBottomList(lines: readonly ScreenLine[], bottom: number): ListRow[] | undefined {
+  // Walk up from the bottom past the footer to the last option row.
+  let last = bottom;
+  let option: ListRow | undefined;
+  for (; last >= 0 && bottom - last <= MAX_FOOTER_ROWS + 2; last--) {
+    option = parseOptionRow(lines[last].text, last);
+    if (option) break;
+  }
+  if (!option) return undefined;
+  const list: ListRow[] = [];
+  let continuation: string[] = [];
+  for (let i = last; i >= 0 && last - i <= MAX_PROMPT_ROWS; i--) {
+    const text = lines[i].text;
+    const parsed = parseOptionRow(text, i);
+    const expected = list.length === 0 ? undefined : list[0].number - 1;
+    if (parsed && (expected === undefined || parsed.number === expected)) {
+      appendContinuation(parsed, continuation);
+      continuation = [];
+      list.unshift(parsed);
+      if (parsed.number === 1) break;
+      continue;
+    }
+    // A wrapped label or description: indented deeper than the option numbers.
+    if (text.trim() !== '' && text.length - text.trimStart().length > option.indent) {
+      continuation.unshift(text);
+      continue;
+    }
+    return undefined;
+  }
+  if (list.length < 2 || list[0].number !== 1 || !list.some((row) => row.focused)) return undefined;
+  return list;
+}
+
+/** Joins wrapped rows that continue the label (not the description column). */
+function appendContinuation(row: ListRow, rows: readonly string[]): void {
+  for (const text of rows) {
+    const start = text.length - text.trimStart().length;
+    if (row.descriptionColumn !== undefined && start >= row.descriptionColumn) continue;
+    // Codex wraps at hyphens too: `created-by-` + `tool.txt` joins without a space.
+    row.label = row.label.endsWith('-') ? `${row.label}${text.trim()}` : `${row.label} ${text.trim()}`;
+  }
+}
+
+/** Rows under the last option until `bottom`: hints only, and no composer. */
+function footerOf(lines: readonly ScreenLine[], list: readonly ListRow[], bottom: number): string | undefined {
+  const rows: string[] = [];
+  for (let i = list[list.length - 1].row + 1; i <= bottom; i++) {
+    const text = lines[i].text;
+    if (COLUMN_ZERO_CELL.test(text)) return undefined;
+    if (text.trim() !== '') rows.push(text.trim());
+  }
+  return rows.join('\n');
+}
+
+/** The prompt rows above the list: indented paragraphs up to a history cell or a wide gap. */
+function promptAbove(lines: readonly ScreenLine[], firstOption: number): string {
+  const rows: string[] = [];
+  let blanks = 0;
+  for (let i = firstOption - 1; i >= 0 && firstOption - i <= MAX_PROMPT_ROWS; i--) {
+    const text = lines[i].text;
+    if (text.trim() === '') {
+      blanks += 1;
+      if (blanks >= 2 && rows.length > 0) break;
+      continue;
+    }
+    if (COLUMN_ZERO_CELL.test(text) || TURN_SEPARATOR.test(text)) break;
+    // A paragraph indented deeper than the dialog after a gap belongs to a history cell above it.
+    if (blanks > 0 && rows.length > 0 && text.length - text.trimStart().length > 2) break;
+    blanks = 0;
+    rows.unshift(text.trim());
+  }
+  return rows.join('\n');
+}
+
+function toOptions(list: readonly ListRow[]): CodexOption[] {
+  return list.map((row) => {
+    const hint = KEY_HINT.exec(row.label);
+    const label = hint ? row.label.slice(0, hint.index).trim() : row.label;
+    const keys = hint ? (hint[1] === 'esc' ? '\x1b' : hint[1]) : String(row.number);
+    return { id: String(row.number), label, keys, hint: hint?.[1] };
+  });
+}
+
+/** True while a turn runs. */
+function isBusy(screen: ScreenSnapshot): boolean {
+  if (BUSY_TITLE.test(screen.title)) return true;
+  return screen.lines.some((line) => STATUS_ROW.test(line.text));
+}
+
+/** Row of the composer (`› ` at column 0 with only footer rows below), if any. */
+export function findComposer(lines: readonly ScreenLine[], bottom: number): number | undefined {
+  for (let i = bottom; i >= 0 && bottom - i <= 8; i--) {
+    if (/^›(\s|$)/u.test(lines[i].text) && !OPTION_ROW.test(lines[i].text)) return i;
+  }
+  return undefined;
+}
 
 /** The Codex prompt parser. */
 export const codexParser: IPromptParser = {
   cli: 'codex',
-  parse(): Verdict {
+  parse(screen: ScreenSnapshot): Verdict {
+    const lines = screen.lines;
+    const bottom = lastNonEmpty(lines);
+    if (bottom < 0) return { state: 'unknown' };
+    const list = findBottomList(lines, bottom);
+    const footer = list ? footerOf(lines, list, bottom) : undefined;
+    if (list && footer !== undefined) {
+      const content = promptAbove(lines, list[0].row);
+      const prompt = classifyCodexDialog({ content, options: toOptions(list), footer });
+      if (prompt) return { state: 'waiting', prompt };
+    }
+    if (isBusy(screen)) return { state: 'busy' };
+    if (findComposer(lines, bottom) !== undefined) {
+      return { state: 'waiting', prompt: { waitType: 'awaiting_response', content: '', options: [], acceptsText: true } };
+    }
     return { state: 'unknown' };
+  },
+  matchesBanner(screen: ScreenSnapshot): boolean {
+    return screen.lines.some((line) => />_ OpenAI Codex\b/u.test(line.text));
   },
 };

@@ -1,0 +1,100 @@
+/**
+ * Classifies a Codex 0.169 dialog from its prompt rows, options and hint row: approvals (rows
+ * end in a `(y)`-style key hint), the plan approval, request_user_input questions, and startup
+ * dialogs (model migration, trust). Screen shapes are in testdata/NOTES.md.
+ */
+import type { OptionRole, PromptInfo, PromptOption } from '../../src/common/index.js';
+
+/** ESC cancels every Codex dialog (deny and tell Codex for approvals, back for the plan). */
+const ESCAPE = '\x1b';
+
+/** An option as read off the screen, with the key hint it carried. */
+export interface CodexOption extends PromptOption {
+  /** The hint letter (`y`, `a`, `p`, `d`, `esc`), when the row had one. */
+  readonly hint?: string;
+}
+
+/** What a dialog says, as read off the screen. */
+export interface CodexDialogText {
+  /** Prompt rows above the list, trimmed, joined with newlines. */
+  readonly content: string;
+  readonly options: readonly CodexOption[];
+  /** Hint rows under the list. */
+  readonly footer: string;
+}
+
+/** Approval titles → the tool that asked. */
+const TOOL_TITLES: ReadonlyArray<readonly [RegExp, string]> = [
+  [/run the following command/i, 'exec_command'],
+  [/make the following edits/i, 'apply_patch'],
+  [/grant these permissions/i, 'request_permissions'],
+  [/send input to the existing terminal/i, 'write_stdin'],
+  [/network access/i, 'network'],
+  [/needs your approval/i, 'mcp'],
+];
+
+/** Role of an approval row from its key hint. */
+function roleOf(hint: string | undefined, hasDecline: boolean): OptionRole | undefined {
+  switch (hint) {
+    case 'y':
+      return 'approve';
+    case 'a':
+    case 'p':
+      return 'approve_always';
+    case 'd':
+      return 'deny';
+    case 'esc':
+    case 'n':
+      return hasDecline ? undefined : 'deny';
+    default:
+      return undefined;
+  }
+}
+
+function strip(option: CodexOption): PromptOption {
+  const { hint: _hint, ...rest } = option;
+  return rest;
+}
+
+function approval(text: CodexDialogText): PromptInfo {
+  const hasDecline = text.options.some((o) => o.hint === 'd');
+  const options = text.options.map((option) => {
+    const role = roleOf(option.hint, hasDecline);
+    // Esc denies and hands the composer back for "what to do differently".
+    const acceptsText = option.hint === 'esc';
+    return { ...strip(option), ...(role ? { role } : {}), ...(acceptsText ? { acceptsText } : {}) };
+  });
+  // `approve_always`: prefer the session-scoped row (a) over the persistent prefix rule (p).
+  const always = options.filter((o) => o.role === 'approve_always');
+  const fixed = always.length > 1 ? options.map((o) => (o.role === 'approve_always' && text.options.find((x) => x.id === o.id)?.hint === 'p' ? { ...o, role: undefined } : o)) : options;
+  const title = text.content.split('\n')[0] ?? '';
+  const tool = TOOL_TITLES.find(([pattern]) => pattern.test(title))?.[1];
+  return {
+    waitType: 'tool_approval',
+    ...(tool ? { toolName: tool, kind: tool } : {}),
+    content: text.content,
+    options: fixed,
+    cancelKeys: ESCAPE,
+    acceptsText: false,
+  };
+}
+
+/** Classifies a dialog; undefined when the list is not a Codex dialog. */
+export function classifyCodexDialog(text: CodexDialogText): PromptInfo | undefined {
+  const { content, options, footer } = text;
+  if (options.some((o) => o.hint !== undefined)) return approval(text);
+  const base = { content, options: options.map(strip), cancelKeys: ESCAPE, acceptsText: false };
+  if (/^Question \d+\/\d+/mu.test(content) || /submit (answer|all)/i.test(footer)) {
+    // "None of the above" takes notes (tab) before it is submitted.
+    return { ...base, waitType: 'clarifying_question', kind: 'request_user_input' };
+  }
+  if (/\bplan\b/i.test(content) && options.some((o) => /^yes\b/i.test(o.label))) {
+    return { ...base, waitType: 'plan_approval', kind: 'plan' };
+  }
+  if (/trust|Do you trust/i.test(content)) return { ...base, waitType: 'tool_approval', kind: 'trust_folder' };
+  if (/existing model/i.test(options.map((o) => o.label).join('\n'))) {
+    return { ...base, waitType: 'clarifying_question', kind: 'model_migration' };
+  }
+  if (!/enter|esc|confirm|select/i.test(footer)) return undefined;
+  return { ...base, waitType: 'clarifying_question' };
+}
