@@ -159,10 +159,24 @@ export function mountDesktop(root: HTMLElement, connection: Connection, token: s
     maybeOpenSheet();
   }
 
-  connection.on('change', render);
+  // The tray app opens windows on one session (`?session=`) or a panel (`?panel=new|pair|devices`).
+  const params = new URLSearchParams(location.search);
+  let wanted = params.get('session') ?? undefined;
+  const panelName = params.get('panel');
+  connection.on('change', () => {
+    if (wanted !== undefined && connection.sessions.has(wanted)) {
+      const sessionId = wanted;
+      wanted = undefined;
+      select(sessionId);
+    }
+    render();
+  });
   connection.on('status', (status) => {
     banner.hidden = status === 'online' || status === 'connecting';
     if (status === 'unauthorized') onSignedOut();
   });
+  if (panelName === 'new') showNewSession();
+  else if (panelName === 'pair') void showPairing();
+  else if (panelName === 'devices') void showDevices();
   render();
 }
