@@ -24,10 +24,10 @@ afterEach(async () => {
     }
   }
 });
-beforeAll(() => {
-  if (canRunBrowser) ensureWebBuilt();
+beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-});
+  if (canRunBrowser) await ensureWebBuilt();
+}, 150_000);
 
 describe('web fallback', () => {
   it('sends a CSP without inline scripts', () => {

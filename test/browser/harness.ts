@@ -5,9 +5,9 @@
  * a phone does (the URL `tether pair --json` prints) and to start real Claude Code sessions
  * against the mock Anthropic server.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -42,11 +42,35 @@ export interface WebDaemon {
   start(): Promise<void>;
 }
 
-/** Builds dist/web once per run when it is missing (CI builds it before the tests). */
-export function ensureWebBuilt(): void {
-  if (existsSync(join(defaultWebRoot(), 'index.html'))) return;
-  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'web', 'build.mjs')], { stdio: 'inherit' });
-  if (result.status !== 0) throw new Error('web build failed');
+/**
+ * Builds dist/web when it is missing (`npm run build` normally has). Test files run in
+ * parallel, so one builds under a lock directory while the others wait for index.html.
+ */
+export async function ensureWebBuilt(): Promise<void> {
+  const index = join(defaultWebRoot(), 'index.html');
+  if (existsSync(index)) return;
+  const lock = join(REPO_ROOT, 'dist', '.web-build.lock');
+  mkdirSync(join(REPO_ROOT, 'dist'), { recursive: true });
+  let owner = false;
+  try {
+    mkdirSync(lock);
+    owner = true;
+  } catch {
+    // another test file is building
+  }
+  if (owner) {
+    try {
+      await runFile(process.execPath, [join(REPO_ROOT, 'web', 'build.mjs')], { timeout: 120_000 });
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+    return;
+  }
+  const deadline = Date.now() + 120_000;
+  while (!existsSync(index) || existsSync(lock)) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the web build');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 /** Starts the daemon pieces with the web fallback on 127.0.0.1 (port 0 picks one). */

@@ -27,10 +27,10 @@ afterEach(async () => {
     }
   }
 });
-beforeAll(() => {
-  if (canRunBrowser) ensureWebBuilt();
+beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-});
+  if (canRunBrowser) await ensureWebBuilt();
+}, 150_000);
 
 interface PhoneWorld {
   daemon: WebDaemon;
@@ -150,6 +150,12 @@ describe.skipIf(!canRunBrowser)('phone view in Chromium', { timeout: 150_000 }, 
   it('shows the offline banner while the daemon restarts, then reconnects by itself', async () => {
     const world = await phoneWorld(bashScenario('true'));
     const { page, daemon } = world;
+    // The PWA's service worker is live (127.0.0.1 is a secure context); without a VAPID key the
+    // "Notify me" button says so instead of failing.
+    const worker = await page.evaluate(() => navigator.serviceWorker.ready.then((registration) => registration.active?.scriptURL));
+    expect(worker).toMatch(/\/sw\.js$/);
+    await page.getByRole('button', { name: 'Notify me' }).tap();
+    await page.getByRole('button', { name: /no Web Push key|Notifications on/ }).waitFor();
     await daemon.sessions.create({ cli: 'bash', cwd: world.projectDir, name: 'before restart' });
     await page.locator('.session-row', { hasText: 'before restart' }).waitFor();
     await daemon.stop();

@@ -1,23 +1,7 @@
 // Tether's service worker: shows Web Push alerts with their action buttons, posts the chosen
-// action to the daemon (POST /api/push/action with the device token from IndexedDB), closes
+// action to the daemon (POST /api/push/action, authenticated by this browser's subscription), closes
 // notifications whose prompt was answered elsewhere, and opens the app on a tap. It caches
 // nothing: every page needs the live daemon anyway.
-
-const DATABASE = 'tether';
-
-function readDevice() {
-  return new Promise((resolve) => {
-    const request = indexedDB.open(DATABASE, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore('auth');
-    request.onerror = () => resolve(undefined);
-    request.onsuccess = () => {
-      const database = request.result;
-      const get = database.transaction('auth', 'readonly').objectStore('auth').get('device');
-      get.onsuccess = () => { resolve(get.result); database.close(); };
-      get.onerror = () => { resolve(undefined); database.close(); };
-    };
-  });
-}
 
 self.addEventListener('install', () => self.skipWaiting());
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
@@ -59,13 +43,14 @@ self.addEventListener('notificationclick', (event) => {
   notification.close();
   const chosen = (data.actions || []).find((action) => action.action === event.action);
   if (chosen) {
+    // The daemon authenticates the action by this browser's registered subscription.
     event.waitUntil(
-      readDevice().then((device) => {
-        if (!device) return undefined;
+      self.registration.pushManager.getSubscription().then((subscription) => {
+        if (!subscription) return undefined;
         return fetch('/api/push/action', {
           method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${device.token}` },
-          body: JSON.stringify({ action: chosen.action, response: chosen.response, session_id: data.session_id, prompt_id: data.prompt_id, device_id: data.device_id }),
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ device_token: subscription.endpoint, action: chosen.action, session_id: data.session_id, prompt_id: data.prompt_id }),
         }).catch(() => undefined);
       }),
     );
