@@ -13,7 +13,8 @@ import { contentSecurityPolicy } from '../../src/web/staticRoutes.js';
 import { TestClient } from '../../src/transport/testClient.js';
 import { canRunBrowser, ensureWebBuilt, launchBrowser, removeDir, startWebDaemon } from './harness.js';
 
-const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
+// `TETHER_SCREENSHOTS=1` refreshes the README's screenshots; other runs write them to a temp dir.
+const SCREENSHOTS = process.env.TETHER_SCREENSHOTS === '1' ? join(REPO_ROOT, 'docs', 'screenshots') : join(tmpdir(), 'tether-screenshots');
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) {

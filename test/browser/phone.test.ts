@@ -5,6 +5,7 @@
  * question by tapping an option, reconnect after a daemon restart, and "already answered".
  */
 import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +17,8 @@ import { waitUntil } from '../support/waitFor.js';
 import { TestClient } from '../../src/transport/testClient.js';
 import { canRunBrowser, ensureWebBuilt, launchBrowser, pairingUrl, removeDir, startWebDaemon, type WebDaemon } from './harness.js';
 
-const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
+// `TETHER_SCREENSHOTS=1` refreshes the README's screenshots; other runs write them to a temp dir.
+const SCREENSHOTS = process.env.TETHER_SCREENSHOTS === '1' ? join(REPO_ROOT, 'docs', 'screenshots') : join(tmpdir(), 'tether-screenshots');
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) {
