@@ -12,8 +12,10 @@ import { isSolidRule, lastNonEmpty } from '../shared/screenText.js';
 import { boxText, findLastBox, readRadioList } from '../gemini/geminiBox.js';
 import { classifyGeminiDialog } from '../gemini/geminiDialogs.js';
 
-/** Busy hint in the spinner row (`⠋ Thinking… (esc to cancel, 3s)`). */
-const CANCEL_HINT = /\(esc to cancel\b/i;
+/** Busy hint in the spinner row (`⠋ Thinking... (3s · ↑ 15 tokens · esc to cancel)`). */
+const CANCEL_HINT = /\(.*\besc to\s+cancel\b.*\)/i;
+/** A spinner row (braille frame, then text) such as `⠋ Initializing...`. */
+const SPINNER_ROW = /^\s*[\u2800-\u28ff]\s+\S/u;
 /** The input row: prompt glyph (`>`, `!` shell mode, `*` YOLO) then the text or placeholder. */
 const INPUT_ROW = /^\s*[>!*]\s/u;
 /** Rows under the input's bottom rule (shortcut hint, status footer). */
@@ -41,7 +43,12 @@ export function findQwenInput(screen: ScreenSnapshot): number | undefined {
 
 function isBusy(lines: readonly ScreenLine[], inputRow: number | undefined): boolean {
   const to = inputRow ?? lines.length;
-  for (let i = Math.max(0, to - 6); i < to; i++) if (CANCEL_HINT.test(lines[i].text)) return true;
+  // The spinner row wraps at 80 columns (`… esc to` / `cancel)`): read the rows above as one text.
+  const above = lines.slice(Math.max(0, to - 6), to);
+  if (CANCEL_HINT.test(above.map((line) => line.text.trim()).join(' '))) return true;
+  if (above.some((line) => SPINNER_ROW.test(line.text))) return true;
+  // At start-up the input is drawn with `⠋ Initializing...` under it; keys are not read yet.
+  if (inputRow !== undefined) for (let i = inputRow + 1; i < lines.length; i++) if (SPINNER_ROW.test(lines[i].text)) return true;
   return false;
 }
 

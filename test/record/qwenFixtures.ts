@@ -110,6 +110,8 @@ const BASE: readonly ChatFixtureSpec[] = [
     rows: 40,
     files: { 'src/app.ts': 'export const mode = debug ? "verbose" : "quiet";\nexport const level = 1;\n' },
     script: chatSteps([
+      // Qwen refuses to edit a file it has not read in the session.
+      { toolCalls: [{ name: 'read_file', arguments: { file_path: `${PROJECT_DIR}/src/app.ts` } }] },
       {
         toolCalls: [
           {
