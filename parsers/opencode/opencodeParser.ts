@@ -33,7 +33,8 @@ const READY_TITLE = /^(OpenCode|OC \|)/;
 /** A row's text inside the panel's left border `┃` (trimmed), or undefined outside a panel. */
 export function panelText(line: ScreenLine | undefined): string | undefined {
   const match = /^\s*┃(.*)$/u.exec(line?.text ?? '');
-  return match ? match[1].trim() : undefined;
+  // A scrollable body (a long diff) draws its scrollbar at the right edge while it is focused.
+  return match ? match[1].trim().replace(/(^|\s+)[█▀▄]$/u, '') : undefined;
 }
 
 function isBusy(lines: readonly ScreenLine[], bottom: number): boolean {
