@@ -89,11 +89,11 @@ const BASE: readonly ChatFixtureSpec[] = [
   bashApprove(80, 24),
   {
     name: 'bash-always',
-    description: 'Bash permission answered with → Enter (Allow always) and Enter on the Confirm stage; the repeat runs unprompted.',
+    description: 'Bash permission answered with "→ Enter Enter" in one write (Allow always, then Confirm, as the phone sends it); the repeat runs unprompted.',
     cols: 120,
     rows: 40,
     script: chatSteps([bash('touch created-by-tool.txt', 'Create a marker file'), bash('touch created-by-tool.txt', 'Create it again')]),
-    prompts: [ready('create the marker file twice'), permission('bash', [RIGHT, '\r', '\r']), idleAfter(/Done\./)],
+    prompts: [ready('create the marker file twice'), permission('bash', [`${RIGHT}\r\r`]), idleAfter(/Done\./)],
   },
   {
     name: 'bash-deny',
