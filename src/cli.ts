@@ -10,6 +10,7 @@ import { replayCommand } from './cli/replayCommand.js';
 import { daemonCommand } from './cli/daemonCommand.js';
 import { pushTestCommand } from './cli/pushTestCommand.js';
 import { runRecorder } from './core/recorder.js';
+import { openCommand } from './cli/openCommand.js';
 
 function positiveInt(value: string): number {
   const parsed = Number(value);
@@ -41,6 +42,15 @@ export async function main(argv: string[]): Promise<number | undefined> {
     .option('--json', 'print {"url","code","expires_at"} only')
     .action(async (options) => {
       exitCode = await pairCommand(options);
+    });
+
+  program
+    .command('open')
+    .description('open the desktop dashboard of the running daemon with a one-time login link')
+    .option('--data-dir <dir>', 'data directory of the running daemon')
+    .option('--print', 'print the link instead of opening a browser')
+    .action(async (options) => {
+      exitCode = await openCommand(options);
     });
 
   program

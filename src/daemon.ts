@@ -28,6 +28,8 @@ import {
 import { DAEMON_FILE } from './daemonFile.js';
 import type { DaemonFile } from './daemonFile.js';
 import { VERSION } from './version.js';
+import { loadTls } from './tlsFiles.js';
+import { createWebFallback } from './web/staticRoutes.js';
 import { createLogger } from './log.js';
 import type { Logger } from './log.js';
 
@@ -76,6 +78,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     submitDelayMs: config.sessions.submit_delay_ms,
     env: options.sessionEnv,
   });
+  const tls = config.server.tls ? loadTls(config.server.tls) : undefined;
   const devices = new DeviceStore(dataDir);
   const pairing = new PairingService();
   const providers = config.push.enabled ? createPushProviders(config.push, { dataDir, log, clock: systemClock }) : [];
@@ -123,6 +126,15 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       onAppState: (report) => push.reportAppState(report.connection_id, report.device_id, report.state, report.session_id),
       onPushTest: (deviceId) => push.sendTest(deviceId),
       webPushPublicKey: vapidPublicKeyOf(providers),
+      // The web UI (phone PWA and desktop dashboard) on the same port.
+      fallback: createWebFallback({
+        devices,
+        pairing,
+        adminSecret,
+        origin: () => transport?.advertisedOrigin ?? `http://127.0.0.1:${port}`,
+        onRevoke: (deviceId) => transport?.disconnectDevice(deviceId),
+      }),
+      ...(tls ? { tls } : {}),
       log,
     });
   } catch (err) {
@@ -130,7 +142,8 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     sessions.dispose();
     throw err instanceof TetherError ? err : new TetherError('INTERNAL', `cannot listen on ${host}:${port}: ${(err as Error).message}`, { cause: err });
   }
-  const localUrl = `http://127.0.0.1:${transport.port}`;
+  // With TLS the certificate names a host, not 127.0.0.1: local clients use that name too.
+  const localUrl = tls ? transport.url : `http://127.0.0.1:${transport.port}`;
   const daemonFile: DaemonFile = { pid: process.pid, host, port: transport.port, url: localUrl, admin_secret: adminSecret, version: VERSION };
   writeFileAtomicSync(join(dataDir, DAEMON_FILE), `${JSON.stringify(daemonFile, null, 2)}\n`);
   log('info', 'daemon started', { url: transport.url, data_dir: dataDir, push_providers: providers.map((p) => p.tokenType) });

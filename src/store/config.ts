@@ -110,6 +110,8 @@ export const configSchema = z.object({
     .object({
       host: z.string().default('127.0.0.1'),
       port: z.number().int().min(0).max(65535).default(DEFAULT_PORT),
+      /** Serve HTTPS/WSS (phones allow service workers and Web Push only on secure origins), e.g. from `tailscale cert`. */
+      tls: z.object({ cert_file: z.string(), key_file: z.string() }).optional(),
     })
     .prefault({}),
   push: pushSchema.prefault({}),

@@ -18,8 +18,8 @@ export function advertisedHost(host: string, interfaces = networkInterfaces()): 
   return '127.0.0.1';
 }
 
-/** Builds `http://host:port`, bracketing IPv6 literals. @throws never */
-export function httpOrigin(host: string, port: number): string {
+/** Builds `http(s)://host:port`, bracketing IPv6 literals. @throws never */
+export function httpOrigin(host: string, port: number, scheme: 'http' | 'https' = 'http'): string {
   const literal = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-  return `http://${literal}:${port}`;
+  return `${scheme}://${literal}:${port}`;
 }

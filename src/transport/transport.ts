@@ -4,6 +4,7 @@
  * then the session event stream, and a 30 s ping/pong heartbeat that terminates dead peers.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { SessionEvent } from '../common/index.js';
@@ -82,6 +83,8 @@ export interface TransportOptions {
   readonly log?: TransportLog;
   /** Serves any request the routes do not (the web UI); returns true when it answered. */
   readonly fallback?: (request: IncomingMessage, response: ServerResponse) => boolean;
+  /** Serve HTTPS/WSS with this certificate and key (PEM) instead of plain HTTP. */
+  readonly tls?: { readonly cert: string; readonly key: string; readonly hostname?: string };
   /** Heartbeat period override (tests). */
   readonly heartbeatIntervalMs?: number;
   /** Clock for rate limiting (tests). */
@@ -99,9 +102,14 @@ export interface Transport {
   connectedClientCount(): number;
   /** Sends a message to every connected socket (e.g. `push_result`). @throws never */
   broadcast(message: ServerMessage): void;
+  /** Closes every socket of a device at once (close code 4001), e.g. after a revoke; returns how many. */
+  disconnectDevice(deviceId: string): number;
   /** Closes every socket and the server. @throws never */
   close(): Promise<void>;
 }
+
+/** WebSocket close code for a revoked device (4000–4999 are application codes, RFC 6455 §7.4.2). */
+export const REVOKED_CLOSE_CODE = 4001;
 
 /**
  * Starts the HTTP + WebSocket server.
@@ -117,10 +125,12 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
     now: options.now,
   });
   let boundPort = options.port;
-  const origin = (): string => httpOrigin(advertisedHost(options.host), boundPort);
+  const scheme = options.tls ? 'https' : 'http';
+  const origin = (): string => httpOrigin(options.tls?.hostname ?? advertisedHost(options.host), boundPort, scheme);
 
   const routeContext = { ...options, limiter, origin, log };
-  const server = createServer((request, response) => void handleHttpRequest(routeContext, request, response));
+  const onRequest = (request: IncomingMessage, response: ServerResponse) => void handleHttpRequest(routeContext, request, response);
+  const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : createServer(onRequest);
   const webSockets = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES });
   const handlerContext = {
     sessions,
@@ -238,6 +248,15 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
     broadcast: (message) => {
       const text = JSON.stringify(message);
       for (const connection of connections) connection.sendText(text);
+    },
+    disconnectDevice: (deviceId) => {
+      let closed = 0;
+      for (const connection of [...connections]) {
+        if (connection.identity.isAdmin || connection.identity.deviceId !== deviceId) continue;
+        connection.socket.close(REVOKED_CLOSE_CODE, 'device revoked');
+        closed += 1;
+      }
+      return closed;
     },
     close: () =>
       (closing ??= (async () => {
