@@ -95,6 +95,10 @@ describe('codexParser on idle and busy screens', () => {
     for (const name of idle) expect(promptOf(name).waitType, name).toBe('awaiting_response');
   });
 
+  it('does not report the composer while the session still loads (only "? for shortcuts" below it)', () => {
+    for (const size of SIZES) expect(verdictOf(`loading.${size}`).state, size).toBe('unknown');
+  });
+
   it('reads a running turn as busy: the Working row, or the title spinner while text streams', () => {
     for (const name of screenNames().filter((n) => n.startsWith('busy'))) expect(verdictOf(name).state, name).toBe('busy');
   });

@@ -5,7 +5,9 @@
  *             below it, only a hint row after it; the indented rows above it are the prompt
  *   busy      the title starts with a braille spinner (`⠦ <thread> | <dir>`), or the status row
  *             `• Working (3s • esc to interrupt)` is on screen (the row hides while text streams)
- *   idle      the composer: a `› ` row at column 0 followed by the footer rows
+ *   idle      the composer: a `› ` row at column 0 followed by the footer rows, one of them the
+ *             status line (`GPT-5.5 default · /dir`); while the session loads (about 8 s) only
+ *             `? for shortcuts` shows and typed input is lost, so that screen is not idle yet
  *
  * Option keys come from the `(y)` / `(a)` / `(p)` / `(d)` / `(esc)` hint that ends an approval row;
  * rows without a hint (questions, plan, startup dialogs) take their digit, which selects and
@@ -15,6 +17,8 @@ import type { IPromptParser, ScreenLine, ScreenSnapshot, Verdict } from '../../s
 import { lastNonEmpty } from '../shared/screenText.js';
 import { classifyCodexDialog, type CodexOption } from './codexDialogs.js';
 
+/** The banner box's first row. */
+const BANNER = />_ OpenAI Codex\b/u;
 /** Braille spinner frames Codex puts at the start of the title while a turn runs. */
 const BUSY_TITLE = /^[\u2800-\u28ff]/u;
 /** The status row while a turn runs: `• Working (12s • esc to interrupt)`, any heading. */
@@ -142,10 +146,17 @@ function toOptions(list: readonly ListRow[]): CodexOption[] {
   });
 }
 
-/** True while a turn runs. */
-function isBusy(screen: ScreenSnapshot): boolean {
-  if (BUSY_TITLE.test(screen.title)) return true;
-  return screen.lines.some((line) => STATUS_ROW.test(line.text));
+/**
+ * True while a turn runs. The title spinner alone does not count before the first prompt: Codex
+ * flashes it for ~80 ms once the session has loaded, while the banner and an empty history show.
+ */
+function isBusy(screen: ScreenSnapshot, composer: number | undefined): boolean {
+  if (screen.lines.some((line) => STATUS_ROW.test(line.text))) return true;
+  if (!BUSY_TITLE.test(screen.title)) return false;
+  const banner = screen.lines.findIndex((line) => BANNER.test(line.text));
+  if (banner < 0 || composer === undefined) return true;
+  // A turn has a submitted prompt (`› …` at column 0) between the banner and the composer.
+  return screen.lines.slice(banner + 1, composer).some((line) => /^›\s\S/u.test(line.text));
 }
 
 /** Row of the composer (`› ` at column 0 with only footer rows below), if any. */
@@ -154,6 +165,12 @@ export function findComposer(lines: readonly ScreenLine[], bottom: number): numb
     if (/^›(\s|$)/u.test(lines[i].text) && !OPTION_ROW.test(lines[i].text)) return i;
   }
   return undefined;
+}
+
+/** True when a footer row under the composer is the status line (fields joined with ` · `). */
+function hasStatusLine(lines: readonly ScreenLine[], composer: number, bottom: number): boolean {
+  for (let i = composer + 1; i <= bottom; i++) if (/\S \u00b7 \S/u.test(lines[i].text)) return true;
+  return false;
 }
 
 /** The Codex prompt parser. */
@@ -170,13 +187,14 @@ export const codexParser: IPromptParser = {
       const prompt = classifyCodexDialog({ content, options: toOptions(list), footer });
       if (prompt) return { state: 'waiting', prompt };
     }
-    if (isBusy(screen)) return { state: 'busy' };
-    if (findComposer(lines, bottom) !== undefined) {
+    const composer = findComposer(lines, bottom);
+    if (isBusy(screen, composer)) return { state: 'busy' };
+    if (composer !== undefined && hasStatusLine(lines, composer, bottom)) {
       return { state: 'waiting', prompt: { waitType: 'awaiting_response', content: '', options: [], acceptsText: true } };
     }
     return { state: 'unknown' };
   },
   matchesBanner(screen: ScreenSnapshot): boolean {
-    return screen.lines.some((line) => />_ OpenAI Codex\b/u.test(line.text));
+    return screen.lines.some((line) => BANNER.test(line.text));
   },
 };

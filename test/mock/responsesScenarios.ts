@@ -129,10 +129,16 @@ export function proposedPlan(plan: string): ResponsesReply {
 /** The plan the plan scenarios propose. */
 export const SAMPLE_PLAN = ['# Add a greeting script', '', '1. Create `hello.sh` that prints "hello".', '2. Make it executable.', '3. Run it once.'].join('\n');
 
-/** Answers each user turn with the next text (then "Done."). */
+/**
+ * Answers each user turn with the next text (then "Done.") after `FIRST_TOKEN_MS`, like a real
+ * model: a turn shorter than the detector's evaluation window would show no busy screen at all.
+ */
 export function textScenario(...texts: string[]): ResponsesScript {
-  return (state) => ({ text: texts[state.userTurns - 1] ?? 'Done.' });
+  return (state) => ({ text: texts[state.userTurns - 1] ?? 'Done.', delayMs: FIRST_TOKEN_MS });
 }
+
+/** First-token latency of the text scenarios (ms). */
+export const FIRST_TOKEN_MS = 600;
 
 /** An answer whose code block merely looks like a Codex approval prompt. */
 export const LOOKALIKE_TEXT = [

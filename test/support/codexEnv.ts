@@ -15,8 +15,8 @@ export const CODEX_VERSION = '0.169.0';
 /** The Codex launcher installed by test/installAgentClis.mjs. */
 export const CODEX_BIN = agentCliBin('codex');
 
-/** The env var the mock provider reads its (fake) key from. */
-export const CODEX_KEY_ENV = 'TETHER_MOCK_OPENAI_KEY';
+/** The env var the mock provider reads its (fake) key from (not TETHER_*: the daemon strips those). */
+export const CODEX_KEY_ENV = 'CODEX_MOCK_API_KEY';
 
 /** Options for {@link makeCodexEnv}. */
 export interface CodexEnvOptions {

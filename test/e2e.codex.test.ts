@@ -1,0 +1,145 @@
+/**
+ * The whole loop with Codex CLI 0.169: the daemon in-process, a paired phone socket, a real
+ * Codex session against the mock Responses API reaching an escalated command approval, answered
+ * over the WebSocket (`tool_approval yes` → the file exists; `no` → it does not). Cleanup ends
+ * Codex's detached app-server processes.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startDaemon } from '../src/daemon.js';
+import { configSchema } from '../src/store/config.js';
+import { silentLogger } from '../src/log.js';
+import { TestClient } from '../src/transport/testClient.js';
+import type { ReceivedMessage } from '../src/transport/testClient.js';
+import { startMockResponses } from './mock/openaiResponsesServer.js';
+import type { MockResponses } from './mock/openaiResponsesServer.js';
+import { execScenario } from './mock/responsesScenarios.js';
+import { CODEX_BIN, codexProcesses, makeCodexEnv } from './support/codexEnv.js';
+import type { CodexEnv } from './support/codexEnv.js';
+import { hasAgentCli } from './support/agentClis.js';
+import { waitUntil } from './support/waitFor.js';
+
+const MARKER = 'created-by-tool.txt';
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) {
+    try {
+      await cleanup();
+    } catch {
+      // best effort
+    }
+  }
+});
+
+async function until(client: TestClient, predicate: (m: ReceivedMessage) => boolean, timeoutMs: number, what: string): Promise<ReceivedMessage> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) throw new Error(`timed out waiting for ${what}; unread: ${JSON.stringify(client.unread().map((m) => m.type))}`);
+    const message = await client.next(remaining).catch((err: Error) => {
+      throw new Error(`${err.message} (waiting for ${what})`);
+    });
+    if (predicate(message)) return message;
+  }
+}
+
+interface World {
+  mock: MockResponses;
+  codexEnv: CodexEnv;
+  phone: TestClient;
+  sessionId: string;
+}
+
+async function startWorld(cols: number, rows: number): Promise<World> {
+  const mock = await startMockResponses({ script: execScenario(`touch ${MARKER}`, 'Create the marker file') });
+  cleanups.push(() => mock.close());
+  const codexEnv = makeCodexEnv({ baseUrl: mock.url });
+  // Runs last: the daemon has stopped Codex by then, so its app-server is all that is left.
+  cleanups.push(() => codexEnv.cleanup());
+  const dataDir = mkdtempSync(join(tmpdir(), 'tether-e2e-codex-'));
+  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  const daemon = await startDaemon({
+    config: configSchema.parse({ server: { port: 0 } }),
+    dataDir,
+    port: 0,
+    sessionEnv: { ...codexEnv.env, PATH: `${dirname(CODEX_BIN)}:${codexEnv.env.PATH}` },
+    log: silentLogger,
+  });
+  cleanups.push(() => daemon.stop());
+
+  const admin = JSON.parse(readFileSync(join(dataDir, 'daemon.json'), 'utf8')) as { admin_secret: string };
+  const codeReply = await fetch(`${daemon.url}/api/admin/pairing-code`, { method: 'POST', headers: { authorization: `Bearer ${admin.admin_secret}` } });
+  const { code } = (await codeReply.json()) as { code: string };
+  const pairReply = await fetch(`${daemon.url}/api/pair`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code, device_name: 'Test iPhone', platform: 'ios' }),
+  });
+  expect(pairReply.status).toBe(200);
+  const { token } = (await pairReply.json()) as { token: string };
+  const phone = await TestClient.connect(`${daemon.url.replace(/^http/, 'ws')}/ws`, { authorization: `Bearer ${token}` });
+  cleanups.push(() => phone.close());
+  expect((await phone.next()).type).toBe('welcome');
+  expect((await phone.next()).type).toBe('sessions');
+  phone.send({ type: 'create_session', request_id: 'create', cli: 'codex', cwd: codexEnv.projectDir, cols, rows });
+  const created = await until(phone, (m) => m.type === 'session_created' && m.request_id === 'create', 15_000, 'session_created');
+  const session = created.session as { id: string; cli_type: string };
+  expect(session.cli_type).toBe('codex');
+  return { mock, codexEnv, phone, sessionId: session.id };
+}
+
+async function reachApproval(world: World): Promise<ReceivedMessage> {
+  const { phone, sessionId } = world;
+  const idle = await until(phone, (m) => m.type === 'waiting_for_input' && m.session_id === sessionId, 40_000, 'composer');
+  expect(idle.wait_type).toBe('awaiting_response');
+  // The parser reports the composer only once the session has loaded (the status line shows).
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  phone.send({ type: 'send_input', session_id: sessionId, text: 'create the marker file' });
+  const approval = await until(phone, (m) => m.type === 'waiting_for_input' && m.wait_type === 'tool_approval', 40_000, 'command approval');
+  expect(approval.cli_type).toBe('codex');
+  expect(approval.tool_name).toBe('exec_command');
+  expect(approval.prompt_content).toContain(`$ touch ${MARKER}`);
+  const labels = (approval.options as Array<{ label: string }>).map((o) => o.label);
+  expect(labels[0]).toBe('Yes, proceed');
+  expect(labels.at(-1)).toBe('No, and tell Codex what to do differently');
+  return approval;
+}
+
+describe.skipIf(!hasAgentCli('codex'))('end to end: real Codex 0.169, phone socket', () => {
+  it('approves an escalated command from the phone: the command runs', async () => {
+    const world = await startWorld(120, 40);
+    const { phone, sessionId } = world;
+    const approval = await reachApproval(world);
+    phone.send({ type: 'tool_approval', request_id: 'approve', session_id: sessionId, prompt_id: approval.prompt_id, response: 'yes' });
+    const cleared = await until(phone, (m) => m.type === 'waiting_cleared' && m.prompt_id === approval.prompt_id, 5_000, 'waiting_cleared');
+    expect(cleared.cause).toBe('answered');
+    await until(phone, (m) => m.type === 'waiting_for_input' && m.wait_type === 'awaiting_response', 40_000, 'composer after the turn');
+    expect(existsSync(join(world.codexEnv.projectDir, MARKER))).toBe(true);
+    const outputs = world.mock.toolOutputs();
+    expect(outputs.length).toBe(1);
+    expect(outputs[0].output).toContain('exited with code 0');
+  });
+
+  it('denies the command from the phone: it does not run', async () => {
+    const world = await startWorld(80, 24);
+    const { phone, sessionId } = world;
+    const approval = await reachApproval(world);
+    phone.send({ type: 'tool_approval', request_id: 'deny', session_id: sessionId, prompt_id: approval.prompt_id, response: 'no' });
+    await until(phone, (m) => m.type === 'waiting_cleared' && m.prompt_id === approval.prompt_id, 5_000, 'waiting_cleared');
+    const back = await until(phone, (m) => m.type === 'waiting_for_input' && m.session_id === sessionId, 40_000, 'the composer after the denial');
+    expect(back.wait_type).toBe('awaiting_response');
+    expect(existsSync(join(world.codexEnv.projectDir, MARKER))).toBe(false);
+  });
+
+  it('leaves no Codex process behind', async () => {
+    const world = await startWorld(80, 24);
+    await until(world.phone, (m) => m.type === 'waiting_for_input', 40_000, 'composer');
+    const codexHome = world.codexEnv.codexHome;
+    await waitUntil(() => codexProcesses(codexHome).length > 0, 10_000, 'codex processes');
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    expect(codexProcesses(codexHome)).toEqual([]);
+  });
+});
