@@ -38,6 +38,17 @@ describe('opencodeParser on real OpenCode 1.18.33 screens', () => {
     ]);
   });
 
+  it('reads the question tool: numbered options, digits select, the free-text row', () => {
+    const prompt = promptOf(loadScreen('question.120x40'));
+    expect(prompt.waitType).toBe('clarifying_question');
+    expect(prompt.content).toBe('Which database should I use?');
+    expect(prompt.options.map((o) => [o.keys, o.label, o.acceptsText ?? false])).toEqual([
+      ['1', 'SQLite', false],
+      ['2', 'Postgres', false],
+      ['3', 'Type your own answer', true],
+    ]);
+  });
+
   it('is busy while the status row says esc interrupt', () => {
     expect(opencodeParser.parse(loadScreen('busy.120x40'), 0).state).toBe('busy');
   });

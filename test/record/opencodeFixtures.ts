@@ -130,6 +130,38 @@ const BASE: readonly ChatFixtureSpec[] = [
     prompts: [ready('raise the level'), permission('edit', ['\r']), idleAfter(/Done\./)],
   },
   {
+    name: 'question-one',
+    description: 'The question tool (one question, two options and "Type your own answer"), answered with 1.',
+    cols: 120,
+    rows: 40,
+    script: chatSteps([
+      {
+        toolCalls: [
+          {
+            name: 'question',
+            arguments: {
+              questions: [
+                {
+                  header: 'Storage',
+                  question: 'Which database should I use?',
+                  options: [
+                    { label: 'SQLite', description: 'One file' },
+                    { label: 'Postgres', description: 'A server' },
+                  ],
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ]),
+    prompts: [
+      ready('pick a database'),
+      { screen: /Which database should I use\?[\s\S]*esc dismiss/, expect: { wait_type: 'clarifying_question', options: ['SQLite', 'Postgres', 'Type your own answer'] }, answer: ['1'] },
+      idleAfter(/Done\./),
+    ],
+  },
+  {
     name: 'idle-after-text',
     description: 'A plain answer: the idle input panel before and after the turn.',
     cols: 80,
@@ -164,7 +196,7 @@ const BASE: readonly ChatFixtureSpec[] = [
 ];
 
 /** Fixtures also recorded at the other size. */
-const SMALL_TOO = ['bash-always', 'lookalike-negative', 'bash-deny'];
+const SMALL_TOO = ['bash-always', 'lookalike-negative', 'bash-deny', 'question-one'];
 
 /** Every OpenCode fixture. */
 export const OPENCODE_FIXTURES: readonly ChatFixtureSpec[] = [
