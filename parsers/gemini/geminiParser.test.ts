@@ -123,7 +123,7 @@ describe('geminiParser on dialogs', () => {
       expect(prompt.kind).toBe('trust_folder');
       expect(summary(name)).toEqual([
         ['1', 'Trust folder (project)', 'approve'],
-        ['2', 'Trust parent folder (tether-gemini)', ''],
+        ['2', 'Trust parent folder (tether-gemini-study)', ''],
         ['3', "Don't trust", 'deny'],
       ]);
     }
@@ -174,6 +174,7 @@ describe('geminiParser on the older labels (hand-made screens)', () => {
 
   it('reads the edit variant with "save to policy" and the editor row', () => {
     const rows = [
+      ' > fix the app',
       '╭──────────────────────────────────────────────────────────╮',
       '│ ? Edit  src/app.ts: foo => bar                           │',
       '│ Apply this change?                                       │',

@@ -39,14 +39,25 @@ export function findGeminiInput(lines: readonly ScreenLine[]): number | undefine
     for (let top = edge - 1; top >= 0 && edge - top <= MAX_INPUT_ROWS + 1; top--) {
       if (INPUT_EDGE.test(lines[top].text.trim())) {
         if (!INPUT_ROW.test(lines[top + 1]?.text ?? '')) return undefined;
-        // 0.61 paints the box alone first and redraws with the banner ~1 s later; an Enter
-        // typed before that redraw becomes a newline. Nothing above the hints = not ready yet.
-        return lines.slice(0, Math.max(0, top - HINT_ROWS)).some((line) => line.text.trim() !== '') ? top + 1 : undefined;
+        return isFirstPaint(lines, top - HINT_ROWS) ? undefined : top + 1;
       }
     }
     return undefined;
   }
   return undefined;
+}
+
+/** Blank rows under a dialog that show the screen has not filled up yet (nothing scrolled). */
+const UNFILLED_ROWS = 4;
+
+/**
+ * True when the frame starting at `row` is a first paint: 0.61 draws the input box or a startup
+ * dialog alone, then clears and redraws it under the banner about a second later, and keys typed
+ * before that redraw are lost (an Enter becomes a newline). A first paint has nothing above it.
+ * (After a relaunch the new process paints under the old screen: that paint is not caught.)
+ */
+function isFirstPaint(lines: readonly ScreenLine[], row: number): boolean {
+  return !lines.slice(0, Math.max(0, row)).some((line) => line.text.trim() !== '');
 }
 
 function isBusy(lines: readonly ScreenLine[], inputRow: number | undefined): boolean {
@@ -64,6 +75,8 @@ const TEXT_FIELD = /^\s*>\s/u;
 export function readGeminiDialog(lines: readonly ScreenLine[]): PromptInfo | undefined {
   const box = findLastBox(lines);
   if (!box || !isLastBlock(lines, box.bottom)) return undefined;
+  // A dialog alone on a screen that has not filled up is a startup dialog's first paint.
+  if (box.bottom < lines.length - UNFILLED_ROWS && isFirstPaint(lines, box.top)) return undefined;
   const list = readRadioList(box.rows, box.width);
   if (list && list.some((option) => option.focused)) {
     const first = list[0].row;

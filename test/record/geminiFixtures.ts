@@ -215,11 +215,13 @@ function dialogFixtures(): GeminiFixtureSpec[] {
       script: scenarios.geminiText('Hi.'),
       prompts: [
         {
-          screen: /Do you trust the files in this folder\?[\s\S]*Don't trust/,
+          // Drawn under the banner (its first paint, alone on the screen, loses keys).
+          screen: /Authenticated with[\s\S]*Do you trust the files in this folder\?[\s\S]*Don't trust/,
           expect: { wait_type: 'tool_approval', kind: 'trust_folder', options: ['Trust folder (project)', 'Trust parent folder (tether-gemini)', "Don't trust"] },
           answer: ['1'],
         },
-        READY,
+        // The relaunched CLI paints its idle box under the old screen (no banner above it).
+        { screen: IDLE_BOX, expect: { wait_type: 'awaiting_response' } },
       ],
     },
   ];

@@ -148,7 +148,9 @@ const STUDIES: Record<string, Study> = {
     env: { trust: false },
     waitReady: false,
     async run(driver, dump) {
-      await dumpWhen(driver, dump, /trust/i, 'trust-dialog');
+      await driver.waitFor(/Do you trust the files/, 30_000);
+      await sleep(2500); // past the first paint: the dialog is redrawn under the banner
+      await dumpWhen(driver, dump, /Do you trust the files/, 'trust-dialog');
     },
   },
   auth: {
@@ -156,7 +158,9 @@ const STUDIES: Record<string, Study> = {
     env: { auth: false },
     waitReady: false,
     async run(driver, dump) {
-      await dumpWhen(driver, dump, /auth|sign in|Login/i, 'auth-dialog');
+      await driver.waitFor(/How would you like to authenticate/, 30_000);
+      await sleep(2500);
+      await dumpWhen(driver, dump, /How would you like to authenticate/, 'auth-dialog');
     },
   },
 };
