@@ -69,6 +69,20 @@ describe('geminiParser on idle and busy screens', () => {
     expect(geminiParser.parse(handScreen(withBanner), 0).state).toBe('waiting');
   });
 
+  it('does not report a startup dialog painted alone on an unfilled screen, only once redrawn under the banner', () => {
+    const dialog = [
+      ' ╭──────────────────────────────────────────────────╮',
+      ' │ Do you trust the files in this folder?           │',
+      ' │ ● 1. Trust folder (project)                      │',
+      ' │   2. Trust parent folder (tmp)                   │',
+      " │   3. Don't trust                                 │",
+      ' ╰──────────────────────────────────────────────────╯',
+    ];
+    expect(geminiParser.parse(handScreen(dialog), 0).state).toBe('unknown');
+    const redrawn = geminiParser.parse(handScreen([' ▝▜▄     Gemini CLI v0.61.0', ...dialog]), 0);
+    expect(redrawn.state === 'waiting' && redrawn.prompt.kind).toBe('trust_folder');
+  });
+
   it('reads the spinner row as busy, even with prompt-like log lines on screen', () => {
     for (const name of ['busy.120x40', 'busy.80x24', 'busy-spinner.120x40', 'busy-spinner.80x24']) expect(verdictOf(name).state, name).toBe('busy');
   });
