@@ -12,7 +12,14 @@ const ESCAPE = '\x1b';
 export interface CodexOption extends PromptOption {
   /** The hint letter (`y`, `a`, `p`, `d`, `esc`), when the row had one. */
   readonly hint?: string;
+  /** True for the row the `›` pointer is on. */
+  readonly focused?: boolean;
+  /** The description column (questions, plan), dropped from the prompt. */
+  readonly description?: string;
 }
+
+const DOWN = '\x1b[B';
+const UP = '\x1b[A';
 
 /** What a dialog says, as read off the screen. */
 export interface CodexDialogText {
@@ -52,8 +59,22 @@ function roleOf(hint: string | undefined, hasDecline: boolean): OptionRole | und
 }
 
 function strip(option: CodexOption): PromptOption {
-  const { hint: _hint, ...rest } = option;
+  const { hint: _hint, focused: _focused, description: _description, ...rest } = option;
   return rest;
+}
+
+/**
+ * request_user_input options. A digit picks and submits at once. The row whose description
+ * offers notes via `(tab)` ("None of the above") takes free text: arrow to it, Tab opens the
+ * notes field, the text and Enter submit (seen: `["None of the above", "user_note: …"]`).
+ */
+function questionOptions(options: readonly CodexOption[]): PromptOption[] {
+  const focused = Math.max(0, options.findIndex((o) => o.focused));
+  return options.map((option, index) => {
+    if (!/\(tab\)\s*$/u.test(option.description ?? '')) return strip(option);
+    const moves = index >= focused ? DOWN.repeat(index - focused) : UP.repeat(focused - index);
+    return { ...strip(option), keys: `${moves}\t`, acceptsText: true };
+  });
 }
 
 function approval(text: CodexDialogText): PromptInfo {
@@ -85,8 +106,8 @@ export function classifyCodexDialog(text: CodexDialogText): PromptInfo | undefin
   if (options.some((o) => o.hint !== undefined)) return approval(text);
   const base = { content, options: options.map(strip), cancelKeys: ESCAPE, acceptsText: false };
   if (/^Question \d+\/\d+/mu.test(content) || /submit (answer|all)/i.test(footer)) {
-    // "None of the above" takes notes (tab) before it is submitted.
-    return { ...base, waitType: 'clarifying_question', kind: 'request_user_input' };
+    const questionOptionsRead = questionOptions(options);
+    return { ...base, options: questionOptionsRead, waitType: 'clarifying_question', kind: 'request_user_input', acceptsText: questionOptionsRead.some((o) => o.acceptsText === true) };
   }
   if (/\bplan\b/i.test(content) && options.some((o) => /^yes\b/i.test(o.label))) {
     return { ...base, waitType: 'plan_approval', kind: 'plan' };

@@ -74,7 +74,10 @@ describe('codexParser on plan mode and questions', () => {
       expect(prompt.waitType).toBe('clarifying_question');
       expect(prompt.content).toBe('Question 1/1 (1 unanswered)\nWhich auth method should we use?');
       expect(prompt.options.map((o) => o.label)).toEqual(['OAuth (Recommended)', 'API key', 'None of the above']);
-      expect(prompt.options.map((o) => o.keys)).toEqual(['1', '2', '3']);
+      // Digits pick and submit; "None of the above" takes notes: arrow down to it, Tab, then the text.
+      expect(prompt.options.map((o) => o.keys)).toEqual(['1', '2', '\x1b[B\x1b[B\t']);
+      expect(prompt.options.map((o) => o.acceptsText === true)).toEqual([false, false, true]);
+      expect(prompt.acceptsText).toBe(true);
     }
   });
 

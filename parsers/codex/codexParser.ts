@@ -46,6 +46,8 @@ interface ListRow {
   label: string;
   /** Column where the description column starts, if the row has one. */
   readonly descriptionColumn: number | undefined;
+  /** The description column's text ('' when none). */
+  readonly description: string;
 }
 
 function parseOptionRow(text: string, row: number): ListRow | undefined {
@@ -59,7 +61,8 @@ function parseOptionRow(text: string, row: number): ListRow | undefined {
   const bodyStart = text.length - text.slice(indent).trimStart().length + match[3].length + 2;
   const bodyColumn = text.indexOf(body, bodyStart - 2);
   const descriptionColumn = gap ? bodyColumn + gap.index + gap[0].length : undefined;
-  return { row, number: Number(match[3]), focused: match[2] !== undefined, indent, label, descriptionColumn };
+  const description = gap ? body.slice(gap.index + gap[0].length) : '';
+  return { row, number: Number(match[3]), focused: match[2] !== undefined, indent, label, descriptionColumn, description };
 }
 
 /** Finds the numbered list whose last option sits within MAX_FOOTER_ROWS of `bottom`. */
@@ -142,7 +145,7 @@ function toOptions(list: readonly ListRow[]): CodexOption[] {
     const hint = KEY_HINT.exec(row.label);
     const label = hint ? row.label.slice(0, hint.index).trim() : row.label;
     const keys = hint ? (hint[1] === 'esc' ? '\x1b' : hint[1]) : String(row.number);
-    return { id: String(row.number), label, keys, hint: hint?.[1] };
+    return { id: String(row.number), label, keys, hint: hint?.[1], focused: row.focused, description: row.description };
   });
 }
 
