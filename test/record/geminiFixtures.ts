@@ -173,6 +173,23 @@ function dialogFixtures(): GeminiFixtureSpec[] {
       prompts: [ready('plan a greeting script'), { ...planPrompt, answer: ['1'] }, idleAfter(/Done\./)],
     },
     {
+      name: 'plan-feedback',
+      description: 'Plan mode: 3 (Type your feedback...), feedback typed, Enter; the model answers Done.',
+      cols: 120,
+      rows: 40,
+      env: { approvalMode: 'plan' },
+      script: scenarios.planScenario(),
+      prompts: [ready('plan a greeting script'), { ...planPrompt, answer: ['3', ...typed('use zsh instead')] }, idleAfter(/Done\./)],
+    },
+    {
+      name: 'ask-free-text',
+      description: 'ask_user answered with free text: 3 (Enter a custom value), text, Enter.',
+      cols: 120,
+      rows: 40,
+      script: scenarios.askUserScenario([auth]),
+      prompts: [ready('set up auth'), question(auth, ['3', ...typed('mutual TLS')]), idleAfter(/Done\./)],
+    },
+    {
       name: 'ask-one',
       description: 'ask_user with one choice question, answered with 1.',
       cols: 120,
