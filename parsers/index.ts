@@ -37,6 +37,19 @@ const COMMAND_NAMES: Readonly<Record<string, CliType>> = {
   dash: 'shell',
 };
 
+/**
+ * Shortest pause (ms) between typed text and the submitting Enter, per CLI. Gemini CLI and its
+ * fork Qwen Code treat a multi-character write as a paste and turn an Enter that follows within
+ * a few hundred ms into a newline (measured on Gemini CLI 0.61.0: 150, 250 and 400 ms failed,
+ * 1000 ms always submitted). Others use the configured `sessions.submit_delay_ms`.
+ */
+const MIN_SUBMIT_DELAY_MS: Partial<Record<CliType, number>> = { gemini: 1000, qwen: 1000 };
+
+/** The pause to leave before a submitting Enter for `cli`, at least `configuredMs`. */
+export function submitDelayFor(cli: CliType, configuredMs: number): number {
+  return Math.max(configuredMs, MIN_SUBMIT_DELAY_MS[cli] ?? 0);
+}
+
 /** The parser for a CLI type (the generic parser where none exists yet). */
 export function getParser(cli: CliType): IPromptParser {
   return PARSERS[cli] ?? genericParser;

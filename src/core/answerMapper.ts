@@ -15,6 +15,13 @@ export const ESCAPE_PAUSE_MS = 80;
 /** Pause between selecting a text option and typing into it (ms). */
 export const FOCUS_PAUSE_MS = 120;
 
+/** A CLI that needs a long pause before Enter also needs one between the option key and the text. */
+function focusPause(submitDelayMs: number): number {
+  return Math.max(FOCUS_PAUSE_MS, submitDelayMs > DEFAULT_SUBMIT_PAUSE_MS ? submitDelayMs : 0);
+}
+/** The submit pause most CLIs need (ms); above it, the option key gets the same pause. */
+const DEFAULT_SUBMIT_PAUSE_MS = 150;
+
 const YES = /^yes\b/i;
 const ALWAYS = /don.t ask again|\balways\b|allow all|during this session|for this session|auto-accept|for all future/i;
 const NO = /^no\b/i;
@@ -69,11 +76,11 @@ export function mapAnswer(
     const option = prompt.options.find((o) => o.id === answer.optionId);
     if (!option) throw new TetherError('OPTION_NOT_FOUND', `option ${answer.optionId} is not on screen`);
     if (answer.text === undefined || answer.text === '') return selectSteps(option);
-    return [...selectSteps(option), { pauseMs: FOCUS_PAUSE_MS }, ...typeAndSubmit(answer.text, submitDelayMs, bracketedPaste)];
+    return [...selectSteps(option), { pauseMs: focusPause(submitDelayMs) }, ...typeAndSubmit(answer.text, submitDelayMs, bracketedPaste)];
   }
   if (answer.text === undefined) throw new TetherError('OPTION_NOT_FOUND', 'answer needs option_id or text');
   if (prompt.options.length === 0 && prompt.acceptsText) return typeAndSubmit(answer.text, submitDelayMs, bracketedPaste);
   const textOption = prompt.options.find((o) => o.acceptsText);
   if (!textOption) throw new TetherError('OPTION_NOT_FOUND', `${prompt.waitType} prompt takes no free text`);
-  return [...selectSteps(textOption), { pauseMs: FOCUS_PAUSE_MS }, ...typeAndSubmit(answer.text, submitDelayMs, bracketedPaste)];
+  return [...selectSteps(textOption), { pauseMs: focusPause(submitDelayMs) }, ...typeAndSubmit(answer.text, submitDelayMs, bracketedPaste)];
 }

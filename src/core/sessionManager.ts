@@ -13,6 +13,7 @@ import { checkCwd, resolveCliType, resolveExecutable, sanitizedEnv } from './com
 import { Session } from './session.js';
 import type { ApprovalResponse, CreateSessionOptions, InputOptions, ISessionActivitySource, ISessionService } from './sessionService.js';
 import { systemClock } from './clocks.js';
+import { submitDelayFor } from '../../parsers/index.js';
 
 /** Settings for new sessions. */
 export interface SessionManagerOptions {
@@ -99,7 +100,7 @@ export class SessionManager extends Disposable implements ISessionService, ISess
     }
     session.pipeline.input(text);
     const live = session.pipeline.live;
-    const steps = typeAndSubmit(text, this._submitDelay, session.pipeline.screen.bracketedPaste);
+    const steps = typeAndSubmit(text, this._submitDelay(session), session.pipeline.screen.bracketedPaste);
     await session.writeSteps(live?.event.prompt_id ?? '', steps);
   }
 
@@ -114,7 +115,7 @@ export class SessionManager extends Disposable implements ISessionService, ISess
 
   async answer(sessionId: string, promptId: string, answer: { optionId?: string; text?: string }): Promise<void> {
     const { session, prompt } = this._livePrompt(sessionId, promptId);
-    const steps = mapAnswer(prompt, answer, this._submitDelay, session.pipeline.screen.bracketedPaste);
+    const steps = mapAnswer(prompt, answer, this._submitDelay(session), session.pipeline.screen.bracketedPaste);
     await session.writeSteps(promptId, steps);
   }
 
@@ -135,8 +136,8 @@ export class SessionManager extends Disposable implements ISessionService, ISess
     return this._session(sessionId).eventsSince(since);
   }
 
-  private get _submitDelay(): number {
-    return this._options.submitDelayMs ?? DEFAULT_SUBMIT_DELAY_MS;
+  private _submitDelay(session: Session): number {
+    return submitDelayFor(session.pipeline.cliType, this._options.submitDelayMs ?? DEFAULT_SUBMIT_DELAY_MS);
   }
 
   /**
