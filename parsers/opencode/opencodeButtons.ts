@@ -54,14 +54,16 @@ export function readButtonRow(lines: readonly ScreenLine[], row: number, hint: R
   }
   if (labels.length < 2 || !labels.every((label) => LABEL.test(label))) return undefined;
   if (inner.slice(border).trim().split(BUTTON_GAP).length !== labels.length) return undefined;
-  return { row: buttonsRow, labels, columns, focused: focusedButton(lines[buttonsRow] as HighlightedLine, columns) };
+  return { row: buttonsRow, labels, columns, focused: focusedButton(lines[buttonsRow] as HighlightedLine, columns, labels) };
 }
 
-function focusedButton(line: HighlightedLine, columns: readonly number[]): number {
-  const highlight = line.highlights?.[0];
-  if (!highlight) return 0;
-  const index = columns.findIndex((column, i) => column <= highlight.end && (columns[i + 1] ?? Infinity) > highlight.start + 1);
-  return Math.max(0, index);
+/** The button drawn on a highlighted background (OpenTUI marks focus only by colour); else the first. */
+function focusedButton(line: HighlightedLine, columns: readonly number[], labels: readonly string[]): number {
+  for (const highlight of line.highlights ?? []) {
+    const index = columns.findIndex((column, i) => column < highlight.end && column + labels[i].length > highlight.start);
+    if (index >= 0) return index;
+  }
+  return 0;
 }
 
 /**

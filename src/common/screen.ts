@@ -9,6 +9,11 @@ export interface ScreenLine {
   readonly text: string;
   /** True when the row continues the row above (soft wrap). */
   readonly isWrapped: boolean;
+  /**
+   * Cell ranges (start inclusive, end exclusive) drawn on a background other than the row's
+   * dominant one, e.g. a focused button. Computed on first read (read it while parsing).
+   */
+  readonly highlights?: ReadonlyArray<{ readonly start: number; readonly end: number }>;
 }
 
 /** An immutable snapshot of a terminal's viewport. */

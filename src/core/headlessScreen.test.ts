@@ -16,6 +16,14 @@ describe('HeadlessScreen', () => {
     screen.dispose();
   });
 
+  it('reports cells drawn on a non-dominant background as highlights (a focused button)', async () => {
+    const screen = new HeadlessScreen(40, 3);
+    await write(screen, '  Allow once  \x1b[43m Allow always \x1b[0m  Reject');
+    expect(screen.snapshot().lines[0].highlights).toEqual([{ start: 14, end: 28 }]);
+    expect(screen.snapshot().lines[1].highlights).toEqual([]);
+    screen.dispose();
+  });
+
   it('carries the last OSC 133 shell-integration mark with its row and exit code', async () => {
     const screen = new HeadlessScreen(40, 5);
     await write(screen, '\x1b]133;A\x07$ \x1b]133;B\x07ls\r\n\x1b]133;C\x07file\r\n\x1b]133;D;0\x07\x1b]133;A\x07$ ');

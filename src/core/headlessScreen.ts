@@ -18,6 +18,30 @@ const OSC_SHELL_INTEGRATION = 133;
 export const SCROLLBACK_LINES = 5000;
 
 type XtermTerminal = InstanceType<typeof Terminal>;
+type BufferLine = NonNullable<ReturnType<XtermTerminal['buffer']['active']['getLine']>>;
+
+/** Runs of cells whose background differs from the row's most common background. */
+function backgroundHighlights(line: BufferLine, cols: number): Array<{ start: number; end: number }> {
+  const keys: string[] = [];
+  const counts = new Map<string, number>();
+  for (let x = 0; x < cols; x++) {
+    const cell = line.getCell(x);
+    const key = cell ? `${cell.getBgColorMode()}:${cell.getBgColor()}:${cell.isInverse()}` : '';
+    keys.push(key);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  let dominant = '';
+  let best = -1;
+  for (const [key, count] of counts) if (count > best) [dominant, best] = [key, count];
+  const runs: Array<{ start: number; end: number }> = [];
+  for (let x = 0; x < cols; x++) {
+    if (keys[x] === dominant) continue;
+    const last = runs[runs.length - 1];
+    if (last && last.end === x) last.end = x + 1;
+    else runs.push({ start: x, end: x + 1 });
+  }
+  return runs;
+}
 
 /** A headless terminal with snapshots and reply forwarding. */
 export class HeadlessScreen extends Disposable {
@@ -102,7 +126,17 @@ export class HeadlessScreen extends Disposable {
     const lines: ScreenLine[] = [];
     for (let y = 0; y < this._terminal.rows; y++) {
       const line = buffer.getLine(buffer.viewportY + y);
-      lines.push({ text: line ? line.translateToString(true).replace(/\u00a0/g, ' ') : '', isWrapped: line?.isWrapped ?? false });
+      const cols = this._terminal.cols;
+      let highlights: Array<{ start: number; end: number }> | undefined;
+      lines.push({
+        text: line ? line.translateToString(true).replace(/\u00a0/g, ' ') : '',
+        isWrapped: line?.isWrapped ?? false,
+        // Lazy: a per-cell scan costs more than the rest of the snapshot, and few parsers need it.
+        get highlights() {
+          highlights ??= line ? backgroundHighlights(line, cols) : [];
+          return highlights;
+        },
+      });
     }
     return {
       cols: this._terminal.cols,
