@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { snapshotFromText } from '../../src/common/index.js';
 import type { ScreenSnapshot } from '../../src/common/index.js';
-import { linePromptParser, parseLinePromptText, readLinePrompt } from './linePromptParser.js';
+import { isStillWriting, linePromptParser, parseLinePromptText, readLinePrompt } from './linePromptParser.js';
 import { cellWidth, splitAtCell } from './cursorRow.js';
 
 /** A screen whose cursor sits right after the last row's text (plus `gap` cells). */
@@ -110,8 +110,8 @@ describe('linePromptParser', () => {
     expect(linePromptParser.parse(atCursor(CREATE_NO), 0).state).toBe('waiting');
     expect(linePromptParser.parse(atCursor('building...'), 0).state).toBe('unknown');
     expect(linePromptParser.parse(snapshotFromText(''), 0).state).toBe('unknown');
-    // Read while output still flows (proposed pipeline context): not a settled prompt.
-    expect(linePromptParser.parse(atCursor(CREATE_NO), 0, { quietMs: 10 }).state).toBe('unknown');
-    expect(linePromptParser.parse(atCursor(CREATE_NO), 0, { quietMs: 60 }).state).toBe('waiting');
+    expect(isStillWriting({ quietMs: 10 })).toBe(true);
+    expect(isStillWriting({ quietMs: 60 })).toBe(false);
+    expect(isStillWriting(undefined)).toBe(false);
   });
 });

@@ -32,7 +32,10 @@ export interface ParseContext {
  */
 export const SETTLED_MS = 40;
 
-/** True when the pipeline says output was still flowing when the screen was read. */
+/**
+ * True when the pipeline says output was still flowing when the screen was read. Not applied
+ * yet: it needs the pipeline to read the settled screen again after a forced read.
+ */
 export function isStillWriting(context: ParseContext | undefined): boolean {
   return context?.quietMs !== undefined && context.quietMs < SETTLED_MS;
 }
@@ -173,7 +176,7 @@ export function readLinePrompt(screen: ScreenSnapshot): PromptInfo | undefined {
 export const linePromptParser: ContextualParser = {
   cli: 'generic',
   parse(screen: ScreenSnapshot, _nowMs: number, context?: ParseContext): Verdict {
-    if (isStillWriting(context)) return { state: 'unknown' };
+    void context; // see shellParser: quietMs waits for the pipeline's re-read after forced reads
     const prompt = readLinePrompt(screen);
     return prompt ? { state: 'waiting', prompt } : { state: 'unknown' };
   },

@@ -81,12 +81,6 @@ describe('shellParser without a prompt', () => {
     expect(waitType(parse(atCursor('Continue? [y/N] y', 0)))).toBe('busy');
   });
 
-  it('is busy whatever the cursor shows when the pipeline says output is still flowing', () => {
-    expect(shellParser.parse(atCursor('Continue? [y/N]'), 0, { quietMs: 5 }).state).toBe('busy');
-    expect(shellParser.parse(atCursor('x\ntether$'), 0, { quietMs: 5 }).state).toBe('busy');
-    expect(waitType(shellParser.parse(atCursor('x\ntether$'), 0, { quietMs: 40 }))).toBe('awaiting_response');
-  });
-
   it('is unknown on a full-screen program, a blank screen, or text below the cursor', () => {
     expect(parse({ ...atCursor('tether$'), altScreen: true }).state).toBe('unknown');
     expect(parse(snapshotFromText('', { cursor: { x: 0, y: 0 } })).state).toBe('unknown');

@@ -10,7 +10,7 @@ import type { PromptInfo, ScreenLine, ScreenSnapshot, Verdict } from '../../src/
 import { lastNonEmpty } from '../shared/screenText.js';
 import { readCursorRow } from '../lineprompt/cursorRow.js';
 import type { CursorRow } from '../lineprompt/cursorRow.js';
-import { isStillWriting, readLinePrompt } from '../lineprompt/linePromptParser.js';
+import { readLinePrompt } from '../lineprompt/linePromptParser.js';
 import type { ContextualParser, ParseContext } from '../lineprompt/linePromptParser.js';
 
 /**
@@ -88,9 +88,10 @@ export const shellParser: ContextualParser = {
   parse(screen: ScreenSnapshot, _nowMs: number, context?: ParseContext): Verdict {
     // A full-screen program (less, vim, top) owns the screen: no prompt can be read there.
     if (screen.altScreen) return { state: 'unknown' };
-    // Read while output still flows (when the pipeline says so): whatever is at the cursor, a
-    // command is printing; a prompt counts only once the output has settled.
-    if (isStillWriting(context)) return { state: 'busy' };
+    // `context.quietMs` is not used yet: the pipeline reads the screen once more after a forced
+    // read only with the re-read proposed beside it; without that, a prompt drawn at the tail of
+    // a stream would be read only while still "flowing" and be lost.
+    void context;
     const cursor = readCursorRow(screen);
     if (!cursor) return { state: 'unknown' };
     const marked = screen.shellMark ? verdictFromMark(screen, screen.shellMark, cursor) : undefined;
