@@ -8,7 +8,7 @@ import { codexParser } from './codex/codexParser.js';
 import { geminiParser } from './gemini/geminiParser.js';
 import { opencodeParser } from './opencode/opencodeParser.js';
 import { qwenParser } from './qwen/qwenParser.js';
-import { shellParser } from './shell/shellParser.js';
+import { readShellPrompt, shellParser } from './shell/shellParser.js';
 import { genericParser } from './generic/genericParser.js';
 
 /** Every parser; banner detection tries them in this order. */
@@ -66,10 +66,15 @@ export function detectCliFromCommand(command: string): CliType | undefined {
   return COMMAND_NAMES[base.toLowerCase()];
 }
 
-/** The CLI whose banner is on screen, if any parser recognises it. */
+/**
+ * The CLI whose banner is on screen, if any parser recognises it; else a plain shell when the
+ * screen carries shell-integration marks (OSC 133) or a `$`/`#`/`%` prompt waits at the cursor.
+ */
 export function detectCliFromScreen(screen: ScreenSnapshot): CliType | undefined {
   for (const parser of Object.values(PARSERS)) {
     if (parser?.matchesBanner?.(screen)) return parser.cli;
   }
+  // `>` and `❯` prompts are also agent input boxes drawn before their banners; `$ # %` are shells'.
+  if (screen.shellMark !== undefined || /[$#%]$/u.test(readShellPrompt(screen)?.content ?? '')) return 'shell';
   return undefined;
 }

@@ -63,11 +63,17 @@ export type Verdict =
   | { readonly state: 'waiting'; readonly prompt: PromptInfo }
   | { readonly state: 'unknown' };
 
+/** What the pipeline knows beside the screen when it asks a parser. */
+export interface ParseContext {
+  /** How long output had been quiet when the screen was read (ms). */
+  readonly quietMs?: number;
+}
+
 /** A pure, per-CLI prompt parser. It never throws and never reads the clock itself. */
 export interface IPromptParser {
   readonly cli: CliType;
   /** Reads one snapshot; `nowMs` is the pipeline clock (virtual in replay). */
-  parse(screen: ScreenSnapshot, nowMs: number): Verdict;
+  parse(screen: ScreenSnapshot, nowMs: number, context?: ParseContext): Verdict;
   /** True when the first screen shows this CLI's banner (used by `--cli auto`). */
   matchesBanner?(screen: ScreenSnapshot): boolean;
 }

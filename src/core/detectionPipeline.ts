@@ -17,8 +17,6 @@ export const QUIET_MS = 40;
 export const MAX_EVALUATION_DELAY_MS = 120;
 /** How long an open synchronized-output frame may postpone evaluation (ms). */
 export const MAX_FRAME_WAIT_MS = 500;
-/** How long `auto` waits for a banner before settling on the generic parser (ms). */
-export const AUTO_DETECT_TIMEOUT_MS = 15_000;
 
 /** Options for a pipeline. */
 export interface DetectionPipelineOptions {
@@ -41,7 +39,6 @@ export class DetectionPipeline extends Disposable {
   private _firstPendingAt: number | undefined;
   private _lastOutputAt = 0;
   private _lastVerdict: Verdict = { state: 'unknown' };
-  private readonly _startedAt: number;
 
   private readonly _onEvent = this._register(new Emitter<WaitingForInputEvent | WaitingClearedEvent>());
   /** Waiting edges. */
@@ -60,8 +57,7 @@ export class DetectionPipeline extends Disposable {
     this.onReply = this.screen.onReply;
     this._cliType = _options.cli === 'auto' ? 'generic' : _options.cli;
     this._parser = _options.cli === 'auto' ? undefined : getParser(_options.cli);
-    this._startedAt = _options.clock.now();
-    this._activity = { session_id: _options.sessionId, status: 'busy', since: new Date(this._startedAt).toISOString() };
+    this._activity = { session_id: _options.sessionId, status: 'busy', since: new Date(_options.clock.now()).toISOString() };
     this._detector = this._register(
       new WaitDetector({
         sessionId: _options.sessionId,
@@ -133,7 +129,8 @@ export class DetectionPipeline extends Disposable {
   readVerdict(): Verdict {
     const parser = this._resolveParser();
     if (!parser) return { state: 'unknown' };
-    return parser.parse(this.screen.snapshot(), this._options.clock.now());
+    const now = this._options.clock.now();
+    return parser.parse(this.screen.snapshot(), now, { quietMs: now - this._lastOutputAt });
   }
 
   /** Output reached the screen: (re)arm the one evaluation timer. Cheap, since it runs per batch. */
@@ -163,6 +160,12 @@ export class DetectionPipeline extends Disposable {
     const verdict = this._lastVerdict;
     if (verdict.state === 'busy') this._setActivity({ status: 'busy', operation: verdict.activity, todo: verdict.todo });
     else if (verdict.state === 'waiting') this._setActivity({ status: verdict.prompt.waitType === 'awaiting_response' ? 'idle' : 'waiting' });
+    // A forced read (output still flowing) is followed by one read of the settled screen, so a
+    // parser may trust `quietMs` without missing a prompt drawn at the end of a burst.
+    if (now - this._lastOutputAt < QUIET_MS) {
+      this._firstPendingAt = now;
+      this._timer = this._options.clock.setTimeout(() => this._onTimer(), Math.max(1, Math.ceil(this._lastOutputAt + QUIET_MS - now)));
+    }
   }
 
   private _setActivity(next: Pick<SessionActivity, 'status' | 'operation' | 'todo'>): void {
@@ -182,13 +185,11 @@ export class DetectionPipeline extends Disposable {
 
   private _resolveParser(): IPromptParser | undefined {
     if (this._parser) return this._parser;
-    const snapshot = this.screen.snapshot();
-    const detected = detectCliFromScreen(snapshot);
-    if (detected) {
-      this._cliType = detected;
-    } else if (this._options.clock.now() - this._startedAt < AUTO_DETECT_TIMEOUT_MS) {
-      return undefined;
-    }
+    // Until a banner (or a shell prompt) shows, nothing is reported: an unknown program never
+    // raises a false alarm, and a slow CLI (OpenCode takes tens of seconds) is still found.
+    const detected = detectCliFromScreen(this.screen.snapshot());
+    if (!detected) return undefined;
+    this._cliType = detected;
     this._parser = getParser(this._cliType);
     return this._parser;
   }
