@@ -35,6 +35,8 @@ const COMMAND_NAMES: Readonly<Record<string, CliType>> = {
   sh: 'shell',
   fish: 'shell',
   dash: 'shell',
+  // Line-prompt CLIs: the generic parser reads their y/n prompts at the cursor.
+  aider: 'generic',
 };
 
 /**

@@ -1,13 +1,17 @@
 /**
- * The generic parser for commands Tether has no parser for: it never reports a wait, so an
- * unknown program can never raise a false alarm. (Line-prompt and shell parsers come later.)
+ * The generic parser for commands Tether has no parser of its own for (Aider and other
+ * line-prompt CLIs): it reports only a y/n line prompt waiting at the cursor, once output has
+ * settled, and nothing else, so an unknown full-screen program never raises a false alarm.
  */
-import type { IPromptParser, ScreenSnapshot, Verdict } from '../../src/common/index.js';
+import type { IPromptParser, ParseContext, ScreenSnapshot, Verdict } from '../../src/common/index.js';
+import { isStillWriting, readLinePrompt } from '../lineprompt/linePromptParser.js';
 
-/** A parser that only ever says `unknown`. */
+/** Line prompts at the cursor, else `unknown`. */
 export const genericParser: IPromptParser = {
   cli: 'generic',
-  parse(_screen: ScreenSnapshot, _nowMs: number): Verdict {
-    return { state: 'unknown' };
+  parse(screen: ScreenSnapshot, _nowMs: number, context?: ParseContext): Verdict {
+    if (screen.altScreen || isStillWriting(context)) return { state: 'unknown' };
+    const prompt = readLinePrompt(screen);
+    return prompt ? { state: 'waiting', prompt } : { state: 'unknown' };
   },
 };
