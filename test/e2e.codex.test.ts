@@ -4,10 +4,10 @@
  * over the WebSocket (`tool_approval yes` → the file exists; `no` → it does not). Cleanup ends
  * Codex's detached app-server processes.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startDaemon } from '../src/daemon.js';
 import { configSchema } from '../src/store/config.js';
 import { silentLogger } from '../src/log.js';
@@ -20,19 +20,11 @@ import { CODEX_BIN, codexProcesses, makeCodexEnv } from './support/codexEnv.js';
 import type { CodexEnv } from './support/codexEnv.js';
 import { hasAgentCli } from './support/agentClis.js';
 import { waitUntil } from './support/waitFor.js';
+import { pairPhone, until, useCleanups } from './support/phone.js';
 
 const MARKER = 'created-by-tool.txt';
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) {
-    try {
-      await cleanup();
-    } catch {
-      // best effort
-    }
-  }
-});
+const cleanups = useCleanups();
 
 async function until(client: TestClient, predicate: (m: ReceivedMessage) => boolean, timeoutMs: number, what: string): Promise<ReceivedMessage> {
   const deadline = Date.now() + timeoutMs;
@@ -70,20 +62,8 @@ async function startWorld(cols: number, rows: number): Promise<World> {
   });
   cleanups.push(() => daemon.stop());
 
-  const admin = JSON.parse(readFileSync(join(dataDir, 'daemon.json'), 'utf8')) as { admin_secret: string };
-  const codeReply = await fetch(`${daemon.url}/api/admin/pairing-code`, { method: 'POST', headers: { authorization: `Bearer ${admin.admin_secret}` } });
-  const { code } = (await codeReply.json()) as { code: string };
-  const pairReply = await fetch(`${daemon.url}/api/pair`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ code, device_name: 'Test iPhone', platform: 'ios' }),
-  });
-  expect(pairReply.status).toBe(200);
-  const { token } = (await pairReply.json()) as { token: string };
-  const phone = await TestClient.connect(`${daemon.url.replace(/^http/, 'ws')}/ws`, { authorization: `Bearer ${token}` });
+  const phone = await pairPhone(daemon.url, dataDir);
   cleanups.push(() => phone.close());
-  expect((await phone.next()).type).toBe('welcome');
-  expect((await phone.next()).type).toBe('sessions');
   phone.send({ type: 'create_session', request_id: 'create', cli: 'codex', cwd: codexEnv.projectDir, cols, rows });
   const created = await until(phone, (m) => m.type === 'session_created' && m.request_id === 'create', 15_000, 'session_created');
   const session = created.session as { id: string; cli_type: string };

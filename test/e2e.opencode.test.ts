@@ -7,7 +7,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startDaemon } from '../src/daemon.js';
 import { configSchema } from '../src/store/config.js';
 import { silentLogger } from '../src/log.js';
@@ -19,35 +19,14 @@ import { hasAgentCli } from './support/agentClis.js';
 import { makeOpencodeEnv, OPENCODE_BIN } from './support/opencodeEnv.js';
 import type { OpencodeEnv } from './support/opencodeEnv.js';
 import { waitUntil } from './support/waitFor.js';
+import { pairPhone, until, useCleanups } from './support/phone.js';
 
 /** OpenCode can take half a minute to start on a busy machine (ms). */
 const STEP_TIMEOUT_MS = 90_000;
 /** After the first idle panel, OpenCode's splash may still drop keys for a few seconds (ms). */
 const WARMUP_MS = 4000;
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) {
-    try {
-      await cleanup();
-    } catch {
-      // best effort: a CLI that is still exiting may hold temp files
-    }
-  }
-});
-
-/** Reads messages until one matches. */
-async function until(client: TestClient, predicate: (m: ReceivedMessage) => boolean, timeoutMs: number, what: string): Promise<ReceivedMessage> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) throw new Error(`timed out waiting for ${what}; unread: ${JSON.stringify(client.unread().map((m) => m.type))}`);
-    const message = await client.next(remaining).catch((err: Error) => {
-      throw new Error(`${err.message} (waiting for ${what})`);
-    });
-    if (predicate(message)) return message;
-  }
-}
+const cleanups = useCleanups();
 
 interface World {
   mock: MockOpenAiChat;
@@ -94,22 +73,8 @@ async function startWorld(cols: number, rows: number): Promise<World> {
     });
   });
 
-  const admin = JSON.parse(readFileSync(join(dataDir, 'daemon.json'), 'utf8')) as { admin_secret: string };
-  const codeReply = await fetch(`${daemon.url}/api/admin/pairing-code`, { method: 'POST', headers: { authorization: `Bearer ${admin.admin_secret}` } });
-  expect(codeReply.status).toBe(200);
-  const { code } = (await codeReply.json()) as { code: string };
-  const pairReply = await fetch(`${daemon.url}/api/pair`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ code, device_name: 'Test iPhone', platform: 'ios' }),
-  });
-  expect(pairReply.status).toBe(200);
-  const { token } = (await pairReply.json()) as { token: string };
-
-  const phone = await TestClient.connect(`${daemon.url.replace(/^http/, 'ws')}/ws`, { authorization: `Bearer ${token}` });
+  const phone = await pairPhone(daemon.url, dataDir);
   cleanups.push(() => phone.close());
-  expect((await phone.next()).type).toBe('welcome');
-  expect((await phone.next()).type).toBe('sessions');
   phone.send({ type: 'create_session', request_id: 'create', cli: 'opencode', cwd: opencodeEnv.projectDir, cols, rows });
   const created = await until(phone, (m) => m.type === 'session_created' && m.request_id === 'create', 10_000, 'session_created');
   const session = created.session as { id: string; cli_type: string };

@@ -7,7 +7,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startDaemon } from '../src/daemon.js';
 import type { Daemon } from '../src/daemon.js';
 import { configSchema } from '../src/store/config.js';
@@ -22,35 +22,14 @@ import type { MockApns } from './mock/apnsServer.js';
 import { makeClaudeEnv } from './support/claudeEnv.js';
 import type { ClaudeEnv } from './support/claudeEnv.js';
 import { waitUntil } from './support/waitFor.js';
+import { pairPhone, until, useCleanups } from './support/phone.js';
 
 /** A well-formed APNs device token (64 hex characters). */
 const DEVICE_TOKEN = 'ab'.repeat(32);
 /** Push delay for the test (s): short, but the test still waits past it. */
 const PUSH_DELAY_SECONDS = 1;
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) {
-    try {
-      await cleanup();
-    } catch {
-      // best effort: a CLI that is still exiting may hold temp files
-    }
-  }
-});
-
-/** Reads messages until one matches. */
-async function until(client: TestClient, predicate: (m: ReceivedMessage) => boolean, timeoutMs: number, what: string): Promise<ReceivedMessage> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) throw new Error(`timed out waiting for ${what}; unread: ${JSON.stringify(client.unread().map((m) => m.type))}`);
-    const message = await client.next(remaining).catch((err: Error) => {
-      throw new Error(`${err.message} (waiting for ${what})`);
-    });
-    if (predicate(message)) return message;
-  }
-}
+const cleanups = useCleanups();
 
 interface World {
   daemon: Daemon;
@@ -97,22 +76,8 @@ async function startWorld(options: { cols: number; rows: number; onboarding?: 's
   cleanups.push(() => daemon.stop());
 
   // Pair the way a phone does: a code from the admin endpoint (what `tether pair` calls), then POST /api/pair.
-  const admin = JSON.parse((await import('node:fs')).readFileSync(join(dataDir, 'daemon.json'), 'utf8')) as { admin_secret: string };
-  const codeReply = await fetch(`${daemon.url}/api/admin/pairing-code`, { method: 'POST', headers: { authorization: `Bearer ${admin.admin_secret}` } });
-  expect(codeReply.status).toBe(200);
-  const { code } = (await codeReply.json()) as { code: string };
-  const pairReply = await fetch(`${daemon.url}/api/pair`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ code, device_name: 'Test iPhone', platform: 'ios' }),
-  });
-  expect(pairReply.status).toBe(200);
-  const { token } = (await pairReply.json()) as { token: string };
-
-  const phone = await TestClient.connect(`${daemon.url.replace(/^http/, 'ws')}/ws`, { authorization: `Bearer ${token}` });
+  const phone = await pairPhone(daemon.url, dataDir);
   cleanups.push(() => phone.close());
-  expect((await phone.next()).type).toBe('welcome');
-  expect((await phone.next()).type).toBe('sessions');
   phone.send({ type: 'register_push_token', request_id: 'reg', token: DEVICE_TOKEN, token_type: 'apns', platform: 'ios', environment: 'sandbox' });
   await until(phone, (m) => m.type === 'ack' && m.request_id === 'reg', 5_000, 'register ack');
   phone.send({ type: 'create_session', request_id: 'create', cli: 'claude', cwd: claudeEnv.projectDir, cols: options.cols, rows: options.rows });

@@ -1,0 +1,63 @@
+/**
+ * What the end-to-end suites share: cleanups run after each test, reading a phone socket
+ * until a message matches, and pairing a phone with a running daemon the way a real phone
+ * does (a code from the admin endpoint `tether pair` uses, then `POST /api/pair`).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, expect } from 'vitest';
+import { TestClient } from '../../src/transport/testClient.js';
+import type { ReceivedMessage } from '../../src/transport/testClient.js';
+
+/** A list of cleanups run in reverse after each test; a failing cleanup (a CLI still exiting) is ignored. */
+export function useCleanups(): Array<() => unknown> {
+  const cleanups: Array<() => unknown> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      try {
+        await cleanup();
+      } catch {
+        // best effort: a CLI that is still exiting may hold temp files
+      }
+    }
+  });
+  return cleanups;
+}
+
+/**
+ * Reads messages until one matches.
+ * @throws Error naming `what` and the unread message types after `timeoutMs`
+ */
+export async function until(client: TestClient, predicate: (m: ReceivedMessage) => boolean, timeoutMs: number, what: string): Promise<ReceivedMessage> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) throw new Error(`timed out waiting for ${what}; unread: ${JSON.stringify(client.unread().map((m) => m.type))}`);
+    const message = await client.next(remaining).catch((err: Error) => {
+      throw new Error(`${err.message} (waiting for ${what})`);
+    });
+    if (predicate(message)) return message;
+  }
+}
+
+/**
+ * Pairs a phone with the daemon whose data dir is `dataDir` and connects its socket; returns
+ * it after `welcome` and `sessions`.
+ */
+export async function pairPhone(daemonUrl: string, dataDir: string): Promise<TestClient> {
+  const admin = JSON.parse(readFileSync(join(dataDir, 'daemon.json'), 'utf8')) as { admin_secret: string };
+  const codeReply = await fetch(`${daemonUrl}/api/admin/pairing-code`, { method: 'POST', headers: { authorization: `Bearer ${admin.admin_secret}` } });
+  expect(codeReply.status).toBe(200);
+  const { code } = (await codeReply.json()) as { code: string };
+  const pairReply = await fetch(`${daemonUrl}/api/pair`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code, device_name: 'Test iPhone', platform: 'ios' }),
+  });
+  expect(pairReply.status).toBe(200);
+  const { token } = (await pairReply.json()) as { token: string };
+  const phone = await TestClient.connect(`${daemonUrl.replace(/^http/, 'ws')}/ws`, { authorization: `Bearer ${token}` });
+  expect((await phone.next()).type).toBe('welcome');
+  expect((await phone.next()).type).toBe('sessions');
+  return phone;
+}
