@@ -16,6 +16,7 @@ import { findInput, lastChangeBefore, screensOf, toMillis } from './castTiming.j
 import { fixtureDirs, OPENCODE_FIXTURES, type ChatFixtureSpec } from './opencodeFixtures.js';
 import { QWEN_FIXTURES } from './qwenFixtures.js';
 import { PtyDriver, sleep } from './ptyDriver.js';
+import { childPids, killGroup } from './processes.js';
 
 /** Quiet time after a prompt appears before answering. */
 const READ_MS = 1200;
@@ -59,26 +60,6 @@ const RECIPES: Readonly<Record<string, CliRecipe>> = {
     },
   },
 };
-
-function childPids(pid: number): number[] {
-  try {
-    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
-}
 
 async function record(recipe: CliRecipe, spec: ChatFixtureSpec, outDir: string, log: (line: string) => void): Promise<void> {
   const mock = await startMockOpenAiChat({ script: spec.script });

@@ -13,6 +13,7 @@ import { CLAUDE_BIN, CLAUDE_VERSION, REPO_ROOT, makeClaudeEnv } from '../support
 import { findInput, lastChangeBefore, screensOf, toMillis } from './castTiming.js';
 import { FIXTURES, HOME_DIR, PROJECT_DIR, type FixtureSpec } from './claudeFixtures.js';
 import { PtyDriver, sleep } from './ptyDriver.js';
+import { childPids, killGroup } from './processes.js';
 
 /** Where fixtures go. */
 const OUT_DIR = path.join(REPO_ROOT, 'fixtures/claude');
@@ -22,33 +23,6 @@ const READ_MS = 1200;
 const TOLERANCE_MS = 500;
 /** Pause between answer key chunks (Esc needs its own write; typing is per character). */
 const KEY_GAP_MS = 80;
-
-/** The claude process: the recorder's child in the outer PTY. */
-function childPids(pid: number): number[] {
-  try {
-    return fs
-      .readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
-
-/** Kills `pid`'s process group (Claude leads its PTY's session), else the process. */
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
-}
 
 async function record(spec: FixtureSpec, log: (line: string) => void): Promise<void> {
   const mock = await startMockAnthropic({ script: spec.script });

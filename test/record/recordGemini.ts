@@ -14,6 +14,7 @@ import { GEMINI_BIN, GEMINI_VERSION, makeGeminiEnv } from '../support/geminiEnv.
 import { findInput, lastChangeBefore, screensOf, toMillis } from './castTiming.js';
 import { GEMINI_FIXTURES, HOME_DIR, PROJECT_DIR, type GeminiFixtureSpec } from './geminiFixtures.js';
 import { PtyDriver, sleep } from './ptyDriver.js';
+import { childPids, killGroup } from './processes.js';
 
 const OUT_DIR = path.join(REPO_ROOT, 'fixtures/gemini');
 /** Quiet time after a prompt appears before answering, like a person reading it. */
@@ -26,28 +27,6 @@ const KEY_GAP_MS = 80;
  * Enter read before it drops the last character or lands as a newline.
  */
 const SUBMIT_PAUSE_MS = 700;
-
-/** Direct children of `pid`. */
-function childPids(pid: number): number[] {
-  try {
-    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-
-/** Kills `pid`'s process group (the CLI leads its PTY's session; its relaunched child shares it). */
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
-}
 
 async function record(spec: GeminiFixtureSpec, log: (line: string) => void): Promise<void> {
   const mock = await startMockGemini({ script: spec.script });

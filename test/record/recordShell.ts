@@ -12,6 +12,7 @@ import { parseCast } from '../../src/core/asciicast.js';
 import { findInput, lastChangeBefore, screensOf, toMillis } from './castTiming.js';
 import { PtyDriver, sleep } from './ptyDriver.js';
 import { SCRIPTS, SHELL_FIXTURES, SHELL_HOME, SHELL_PS1, type ShellFixtureSpec } from './shellFixtures.js';
+import { childPids } from './processes.js';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
 /** Where fixtures go. */
@@ -22,15 +23,6 @@ const READ_MS = 1200;
 const TOLERANCE_MS = 500;
 /** Pause between typed keys. */
 const KEY_GAP_MS = 80;
-
-/** Child pids of `pid` (the recorder's child is the shell). */
-function childPids(pid: number): number[] {
-  try {
-    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
 
 /**
  * A python3 that has prompt_toolkit (the recording machine's, found on its PATH); linked as
