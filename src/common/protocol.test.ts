@@ -5,13 +5,12 @@ import type { SessionInfo, WaitingClearedEvent, WaitingForInputEvent } from './e
 import {
   LIMITS,
   PROTOCOL_VERSION,
-  parseClientMessage,
-  peekRequestId,
   serverMessageSchema,
   type sessionInfoSchema,
   type waitingClearedSchema,
   type waitingForInputSchema,
 } from './protocol.js';
+import { parseClientMessage, peekRequestId } from './protocolParse.js';
 
 function rejection(raw: string): TetherError {
   try {

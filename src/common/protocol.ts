@@ -1,8 +1,8 @@
 /**
  * The WebSocket protocol between the daemon and its clients (phone, desktop, `tether run`):
  * zod schemas for every message in both directions, their TypeScript types, the bounds on
- * every field. `parseClientMessage` (protocolParse.ts, re-exported here) is the one entry
- * point for untrusted frames.
+ * every field. `parseClientMessage` (protocolParse.ts) is the one entry point for untrusted
+ * frames.
  * docs/schemas/*.json are generated from these schemas (test/genSchemas.ts).
  */
 import { z } from 'zod';
@@ -302,7 +302,3 @@ export type ServerMessage =
   | ErrorMessage
   | AckMessage
   | PushResultMessage;
-
-// ---------------------------------------------------------------- parsing
-
-export { parseClientMessage, peekRequestId } from './protocolParse.js';

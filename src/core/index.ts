@@ -1,6 +1,10 @@
-/** Core's public face for transport, push and the daemon. */
+/**
+ * Core's public face: transport and push import core only through this file (the lint in
+ * `npm run typecheck` enforces it); the daemon, the CLI and the tests may reach further.
+ */
 export { SessionManager } from './sessionManager.js';
 export type { SessionManagerOptions } from './sessionManager.js';
 export type { ISessionService, ISessionActivitySource, CreateSessionOptions, ApprovalResponse, InputOptions } from './sessionService.js';
+export { systemClock } from './clocks.js';
 export { replayCast } from './replay.js';
 export type { ReplayEvent, ReplayInput } from './replay.js';

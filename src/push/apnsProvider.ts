@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import apn from '@parse/node-apn';
 import type { IClock } from '../common/index.js';
-import { systemClock } from '../core/clocks.js';
+import { systemClock } from '../core/index.js';
 import type { PushRegistration } from '../store/types.js';
 import { classifyApnsFailure } from './apnsResult.js';
 import { buildApnsPayload, buildApnsRetractPayload, buildLiveActivityPayload } from './apnsPayload.js';

@@ -3,7 +3,7 @@
  * clients, stored preferences, session activity) and the entry its rate-limit queue holds.
  */
 import type { IClock, WaitingForInputEvent } from '../common/index.js';
-import type { ISessionService } from '../core/sessionService.js';
+import type { ISessionService } from '../core/index.js';
 import type { PushConfig } from '../store/config.js';
 import type { DevicePreferences, IPushRegistry, PushRegistration } from '../store/types.js';
 import type { ISessionActivitySource } from './liveActivities.js';

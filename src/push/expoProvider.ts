@@ -8,7 +8,7 @@
  */
 import { Expo, type ExpoPushMessage, type ExpoPushReceipt, type ExpoPushTicket } from 'expo-server-sdk';
 import { Emitter, type Event, type IClock, type IDisposable } from '../common/index.js';
-import { systemClock } from '../core/clocks.js';
+import { systemClock } from '../core/index.js';
 import type { PushRegistration } from '../store/types.js';
 import { createExpoDispatcher, type ExpoDispatcher } from './expoDispatcher.js';
 import { buildExpoMessage, buildExpoRetractMessage, classifyExpoError, classifyExpoTicket } from './expoPayload.js';

@@ -7,7 +7,7 @@
  */
 import { JWT } from 'google-auth-library';
 import type { IClock } from '../common/index.js';
-import { systemClock } from '../core/clocks.js';
+import { systemClock } from '../core/index.js';
 import type { PushRegistration } from '../store/types.js';
 import { buildFcmMessage, buildFcmRetractMessage, classifyFcmAnswer, type FcmMessage } from './fcmPayload.js';
 import { CLOSED_RESULT, DEFAULT_REQUEST_TIMEOUT_MS, ProviderAgents, localFailure, parseRetryAfter, postText, transportFailure } from './providerHttp.js';

@@ -6,7 +6,7 @@
  */
 import type { Event, IClock, IDisposable, SessionEvent, WaitingForInputEvent } from '../common/index.js';
 import { Disposable } from '../common/index.js';
-import type { ISessionService } from '../core/sessionService.js';
+import type { ISessionService } from '../core/index.js';
 import type { IPushRegistry, PushRegistration } from '../store/types.js';
 import { buildPushNotification, type PushContent } from './notification.js';
 import type { IPushProvider, LiveActivityContentState, LiveActivityUpdate, PushLog } from './types.js';

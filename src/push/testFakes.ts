@@ -5,7 +5,7 @@
  */
 import { Emitter, type IClock, type IDisposable, type SessionEvent, type SessionInfo, type WaitingForInputEvent } from '../common/index.js';
 import { TetherError } from '../common/index.js';
-import type { ISessionService } from '../core/sessionService.js';
+import type { ISessionService } from '../core/index.js';
 import { configSchema, type PushConfig } from '../store/config.js';
 import type { IPushRegistry, PushRegistration, PushTokenType, RegistrationTokenType } from '../store/types.js';
 import type { ActivityReport } from './liveActivities.js';

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { Agent } from 'node:https';
 import webpush from 'web-push';
 import type { IClock } from '../common/index.js';
-import { systemClock } from '../core/clocks.js';
+import { systemClock } from '../core/index.js';
 import type { PushRegistration } from '../store/types.js';
 import { CLOSED_RESULT, DEFAULT_REQUEST_TIMEOUT_MS, httpFailure, localFailure, parseRetryAfter } from './providerHttp.js';
 import type { VapidKeys } from './vapidKeys.js';

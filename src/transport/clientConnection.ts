@@ -7,7 +7,7 @@
 import { WebSocket } from 'ws';
 import type { PtyOutputEvent, SessionCreatedEvent, SessionInfo } from '../common/index.js';
 import type { ServerMessage } from '../common/protocol.js';
-import type { ISessionService } from '../core/sessionService.js';
+import type { ISessionService } from '../core/index.js';
 import type { Identity } from './auth.js';
 
 /** Log sink: `level`, a short message, structured fields. */

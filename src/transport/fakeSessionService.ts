@@ -4,7 +4,7 @@
  */
 import { Emitter, TetherError } from '../common/index.js';
 import type { SessionEvent, SessionInfo, WaitingForInputEvent } from '../common/index.js';
-import type { ApprovalResponse, CreateSessionOptions, ISessionService } from '../core/sessionService.js';
+import type { ApprovalResponse, CreateSessionOptions, ISessionService } from '../core/index.js';
 
 /** Builds a SessionInfo with defaults. */
 export function fakeSession(id: string, overrides: Partial<SessionInfo> = {}): SessionInfo {

@@ -7,13 +7,13 @@
 import { z } from 'zod';
 import { TetherError, toTetherError } from '../common/index.js';
 import { LIMITS } from '../common/protocol.js';
-import type { ISessionService } from '../core/sessionService.js';
+import type { ISessionService } from '../core/index.js';
 import { devicePreferencesSchema } from '../store/config.js';
 import type { DeviceStore } from '../store/deviceStore.js';
 import type { PushRegistration, RegistrationTokenType } from '../store/types.js';
 import type { Identity } from './auth.js';
 import type { ClientConnection, TransportLog } from './clientConnection.js';
-import type { PushTokenRegistration } from './transport.js';
+import type { PushTokenRegistration } from './types.js';
 
 /** JSON-RPC 2.0 error codes (spec §5.1) and the server-error code Tether uses. */
 export const JSON_RPC_ERRORS = {

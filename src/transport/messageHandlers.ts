@@ -5,10 +5,11 @@
  * throw or reject.
  */
 import { toTetherError, TetherError } from '../common/index.js';
-import { parseClientMessage, peekRequestId, type ClientMessage } from '../common/protocol.js';
-import type { ISessionService } from '../core/sessionService.js';
+import type { ClientMessage } from '../common/protocol.js';
+import { parseClientMessage, peekRequestId } from '../common/protocolParse.js';
+import type { ISessionService } from '../core/index.js';
 import type { DeviceStore } from '../store/deviceStore.js';
-import type { AppStateReport, PushTokenRegistration } from './transport.js';
+import type { AppStateReport, PushTokenRegistration } from './types.js';
 import type { ClientConnection, TransportLog } from './clientConnection.js';
 import { handleJsonRpc, isJsonRpcFrame } from './jsonRpc.js';
 

@@ -7,13 +7,13 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TetherError } from '../common/index.js';
-import type { ApprovalResponse, ISessionService } from '../core/sessionService.js';
+import type { ApprovalResponse, ISessionService } from '../core/index.js';
 import type { DeviceStore } from '../store/deviceStore.js';
 import { secretMatches } from './auth.js';
 import { bearerToken, readJsonBody, remoteAddress, sendJson } from './httpUtil.js';
 import type { FailureRateLimiter } from './rateLimiter.js';
 import type { TransportLog } from './clientConnection.js';
-import type { PushTestResult } from './transport.js';
+import type { PushTestResult } from './types.js';
 
 /** Notification action identifiers (the APNs category actions, lower-cased) → approval answers. */
 export const PUSH_ACTIONS: Readonly<Record<string, ApprovalResponse>> = {

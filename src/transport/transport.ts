@@ -8,17 +8,19 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { SessionEvent } from '../common/index.js';
-import { PROTOCOL_VERSION, type PushResultMessage, type ServerMessage } from '../common/protocol.js';
-import type { ISessionService } from '../core/sessionService.js';
+import { PROTOCOL_VERSION, type ServerMessage } from '../common/protocol.js';
+import type { ISessionService } from '../core/index.js';
 import type { DeviceStore } from '../store/deviceStore.js';
 import type { PairingService } from '../store/pairing.js';
-import type { RegistrationTokenType } from '../store/types.js';
 import { identify, requestToken, type Identity } from './auth.js';
 import { advertisedHost, httpOrigin } from './advertisedHost.js';
 import { ClientConnection, type TransportLog } from './clientConnection.js';
 import { handleHttpRequest } from './httpRoutes.js';
 import { handleFrame } from './messageHandlers.js';
 import { FailureRateLimiter } from './rateLimiter.js';
+import type { AppStateReport, PushTestResult, PushTokenRegistration } from './types.js';
+
+export type { AppStateReport, PushTestResult, PushTokenRegistration } from './types.js';
 
 /**
  * Largest frame accepted. `text` may be 64 Ki characters, and JSON-escaping control
@@ -31,32 +33,6 @@ export const HEARTBEAT_INTERVAL_MS = 30_000;
 /** Pairing failures allowed per address per minute before 429. */
 const PAIRING_FAILURE_LIMIT = 5;
 const PAIRING_FAILURE_WINDOW_MS = 60_000;
-
-/** A push registration as the phone sends it (`register_push_token` or JSON-RPC `device/register`). */
-export interface PushTokenRegistration {
-  readonly token: string;
-  readonly token_type: RegistrationTokenType;
-  readonly platform: string;
-  readonly environment?: 'sandbox' | 'production';
-  /** Live Activity tokens: the session they belong to. */
-  readonly session_id?: string;
-  /** JSON-RPC only: the device the token is for (defaults to the caller's paired id) and its labels. */
-  readonly device_id?: string;
-  readonly device_name?: string;
-  readonly app_version?: string;
-  readonly os_version?: string;
-}
-
-/** An `app_state` report from a paired connection; `gone` when its socket closed. */
-export interface AppStateReport {
-  readonly connection_id: string;
-  readonly device_id: string;
-  readonly state: 'active' | 'background' | 'gone';
-  readonly session_id?: string;
-}
-
-/** One line of `POST /api/admin/push-test`'s answer: a `push_result` without its `type`. */
-export type PushTestResult = Omit<PushResultMessage, 'type'>;
 
 /** Options for `startTransport`. */
 export interface TransportOptions {
