@@ -1,71 +1,64 @@
 /**
- * The parser registry: one pure parser per CLI, CLI detection from a command name and from
- * the first screen's banner.
+ * The CLI registry: the one list of CLI descriptors (one per `parsers/<cli>/` folder) and the
+ * look-ups the daemon makes through it: a CLI by id, by command name, by the first screen's
+ * banner, its parser, its submit pause, and the catalogue clients are sent. Adding a CLI is
+ * one line in `CLIS` (see parsers/README.md).
  */
 import type { CliType, IPromptParser, ScreenSnapshot } from '../src/common/index.js';
-import { claudeParser } from './claude/claudeParser.js';
-import { codexParser } from './codex/codexParser.js';
-import { geminiParser } from './gemini/geminiParser.js';
-import { opencodeParser } from './opencode/opencodeParser.js';
-import { qwenParser } from './qwen/qwenParser.js';
-import { readShellPrompt, shellParser } from './shell/shellParser.js';
-import { genericParser } from './generic/genericParser.js';
+import type { CliDescriptor } from './cliDescriptor.js';
+import { aiderCli } from './aider/aiderCli.js';
+import { claudeCli } from './claude/claudeCli.js';
+import { codexCli } from './codex/codexCli.js';
+import { geminiCli } from './gemini/geminiCli.js';
+import { genericCli } from './generic/genericCli.js';
+import { opencodeCli } from './opencode/opencodeCli.js';
+import { qwenCli } from './qwen/qwenCli.js';
+import { shellCli } from './shell/shellCli.js';
+import { readShellPrompt } from './shell/shellParser.js';
 
-/** Every parser; banner detection tries them in this order. */
-const PARSERS: Partial<Record<CliType, IPromptParser>> = {
-  claude: claudeParser,
-  codex: codexParser,
-  gemini: geminiParser,
-  qwen: qwenParser,
-  opencode: opencodeParser,
-  shell: shellParser,
-  generic: genericParser,
-};
-
-/** Command basenames that identify a CLI (`claude` → claude). */
-const COMMAND_NAMES: Readonly<Record<string, CliType>> = {
-  claude: 'claude',
-  'claude.exe': 'claude',
-  codex: 'codex',
-  gemini: 'gemini',
-  opencode: 'opencode',
-  qwen: 'qwen',
-  bash: 'shell',
-  zsh: 'shell',
-  sh: 'shell',
-  fish: 'shell',
-  dash: 'shell',
-  // Line-prompt CLIs: the generic parser reads their y/n prompts at the cursor.
-  aider: 'generic',
-};
+export type { AgentSignal, AgentWitnesses, AnswerStyle, CliDescriptor, HookReader, NotificationWording, TranscriptReader } from './cliDescriptor.js';
 
 /**
- * Shortest pause (ms) between typed text and the submitting Enter, per CLI. Gemini CLI and its
- * fork Qwen Code treat a multi-character write as a paste and turn an Enter that follows within
- * a few hundred ms into a newline (measured on Gemini CLI 0.61.0: 150, 250 and 400 ms failed,
- * 1000 ms always submitted). Others use the configured `sessions.submit_delay_ms`.
+ * Every CLI Tether knows. Banner detection (`--cli auto`) tries them in this order: Gemini
+ * before its fork Qwen Code; `generic` last, the fallback for any other command.
  */
-const MIN_SUBMIT_DELAY_MS: Partial<Record<CliType, number>> = { gemini: 1000, qwen: 1000 };
+export const CLIS: readonly CliDescriptor[] = [claudeCli, codexCli, geminiCli, qwenCli, opencodeCli, aiderCli, shellCli, genericCli];
 
-/** The pause to leave before a submitting Enter for `cli`, at least `configuredMs`. */
-export function submitDelayFor(cli: CliType, configuredMs: number): number {
-  return Math.max(configuredMs, MIN_SUBMIT_DELAY_MS[cli] ?? 0);
+/** The descriptor of `generic`, for commands without one of their own. */
+export const GENERIC_CLI: CliDescriptor = genericCli;
+
+/** A CLI as clients see it (`welcome.clis`): id, display name, the commands that start it. */
+export interface CliSummary {
+  readonly id: CliType;
+  readonly display_name: string;
+  /** Command names that run it; the first is the one to offer for a new session. */
+  readonly commands: readonly string[];
 }
 
-/** The parser for a CLI type (the generic parser where none exists yet). */
-export function getParser(cli: CliType): IPromptParser {
-  return PARSERS[cli] ?? genericParser;
-}
-
-/** True when `name` is a CLI type Tether knows. */
+/** True when `name` is the id of a CLI in the registry. */
 export function isCliType(name: string): name is CliType {
-  return ['claude', 'codex', 'gemini', 'opencode', 'qwen', 'shell', 'generic'].includes(name);
+  return CLIS.some((cli) => cli.id === name);
+}
+
+/** The descriptor of a CLI id; `generic` for an id the registry does not know. */
+export function getCli(cli: CliType): CliDescriptor {
+  return CLIS.find((descriptor) => descriptor.id === cli) ?? genericCli;
+}
+
+/** The parser for a CLI id (the generic parser for an unknown id). */
+export function getParser(cli: CliType): IPromptParser {
+  return getCli(cli).parser;
+}
+
+/** The pause (ms) to leave before a submitting Enter for `cli`: at least `configuredMs`. */
+export function submitDelayFor(cli: CliType, configuredMs: number): number {
+  return Math.max(configuredMs, getCli(cli).answers.minSubmitDelayMs ?? 0);
 }
 
 /** The CLI a command runs, from its basename (`/usr/bin/claude` → claude); undefined if unknown. */
 export function detectCliFromCommand(command: string): CliType | undefined {
-  const base = command.split(/[\\/]/).pop() ?? command;
-  return COMMAND_NAMES[base.toLowerCase()];
+  const base = (command.split(/[\\/]/).pop() ?? command).toLowerCase();
+  return CLIS.find((cli) => cli.commands.includes(base))?.id;
 }
 
 /**
@@ -73,10 +66,15 @@ export function detectCliFromCommand(command: string): CliType | undefined {
  * screen carries shell-integration marks (OSC 133) or a `$`/`#`/`%` prompt waits at the cursor.
  */
 export function detectCliFromScreen(screen: ScreenSnapshot): CliType | undefined {
-  for (const parser of Object.values(PARSERS)) {
-    if (parser?.matchesBanner?.(screen)) return parser.cli;
+  for (const cli of CLIS) {
+    if (cli.parser.matchesBanner?.(screen)) return cli.id;
   }
   // `>` and `❯` prompts are also agent input boxes drawn before their banners; `$ # %` are shells'.
-  if (screen.shellMark !== undefined || /[$#%]$/u.test(readShellPrompt(screen)?.content ?? '')) return 'shell';
+  if (screen.shellMark !== undefined || /[$#%]$/u.test(readShellPrompt(screen)?.content ?? '')) return shellCli.id;
   return undefined;
+}
+
+/** The catalogue clients receive in `welcome`: every CLI in registry order. */
+export function cliCatalog(): CliSummary[] {
+  return CLIS.map((cli) => ({ id: cli.id, display_name: cli.displayName, commands: [...cli.commands] }));
 }

@@ -10,6 +10,7 @@ import { replayCommand } from './cli/replayCommand.js';
 import { daemonCommand } from './cli/daemonCommand.js';
 import { pushTestCommand } from './cli/pushTestCommand.js';
 import { runRecorder } from './core/recorder.js';
+import { cliCatalog } from './core/index.js';
 import { openCommand } from './cli/openCommand.js';
 
 function positiveInt(value: string): number {
@@ -21,6 +22,7 @@ function positiveInt(value: string): number {
 /** Parses `argv` and runs the subcommand; resolves with the process exit code. */
 export async function main(argv: string[]): Promise<number | undefined> {
   let exitCode: number | undefined;
+  const clis = cliCatalog();
   const program = new Command('tether').version(VERSION).description('Tether: see and answer your AI coding agents from your phone');
 
   program
@@ -56,7 +58,7 @@ export async function main(argv: string[]): Promise<number | undefined> {
   program
     .command('run')
     .description('start a session in the running daemon and attach this terminal (Ctrl-] detaches)')
-    .argument('<cli>', 'claude, codex, gemini, opencode, or any command')
+    .argument('<cli>', `${clis.flatMap((cli) => cli.commands.slice(0, 1)).join(', ')}, or any command`)
     .argument('[args...]', 'arguments for the command (after --)')
     .option('--data-dir <dir>', 'data directory of the running daemon')
     .option('--name <name>', 'session name')
@@ -79,7 +81,7 @@ export async function main(argv: string[]): Promise<number | undefined> {
     .command('replay')
     .description('replay a recording through the detection pipeline and print its events')
     .argument('<file>', 'an asciicast v2 .cast file')
-    .option('--cli <cli>', 'claude|codex|gemini|opencode|auto', 'auto')
+    .option('--cli <cli>', `${[...clis.map((cli) => cli.id), 'auto'].join('|')}`, 'auto')
     .option('--json', 'one JSON object per line')
     .action(async (file: string, options) => {
       exitCode = await replayCommand(file, options);

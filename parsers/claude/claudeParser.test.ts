@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { claudeParser } from './claudeParser.js';
-import { loadScreen, screenNames } from './testScreens.js';
+import { screenDumps } from '../../test/support/screenDumps.js';
 import { snapshotFromText } from '../../src/common/index.js';
+
+const { loadScreen, screenNames } = screenDumps('claude');
 
 const verdictOf = (name: string) => claudeParser.parse(loadScreen(name), 0);
 

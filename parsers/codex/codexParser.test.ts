@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { codexParser } from './codexParser.js';
-import { loadScreen, screenNames } from './testScreens.js';
+import { screenDumps } from '../../test/support/screenDumps.js';
 import { snapshotFromText } from '../../src/common/index.js';
 import type { PromptInfo } from '../../src/common/index.js';
+
+const { loadScreen, screenNames } = screenDumps('codex');
 
 const verdictOf = (name: string) => codexParser.parse(loadScreen(name), 0);
 

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { snapshotFromText } from '../../src/common/index.js';
 import { geminiParser } from './geminiParser.js';
 import { findLastBox, readRadioList } from './geminiBox.js';
-import { handScreen, loadScreen, screenNames } from './testScreens.js';
+import { handScreen, screenDumps } from '../../test/support/screenDumps.js';
+
+const { loadScreen, screenNames } = screenDumps('gemini');
 
 const verdictOf = (name: string) => geminiParser.parse(loadScreen(name), 0);
 const promptOf = (name: string) => {

@@ -2,9 +2,10 @@
  * The line-prompt reader: a yes/no question typed at the cursor, the way Aider (prompt_toolkit)
  * and shell scripts ask, answered by typing a word and Enter. It reads only the cursor row (and
  * the rows it wraps from), so the same text printed in scrollback or followed by more output
- * never counts. Reusable by any parser (`readLinePrompt`) and as a `generic`-style parser.
+ * never counts. Reusable by any parser (`readLinePrompt`) and as a whole parser for line-prompt
+ * CLIs (`linePromptParserFor`: Aider, and the generic fallback).
  */
-import type { IPromptParser, OptionRole, PromptInfo, PromptOption, ScreenSnapshot, Verdict } from '../../src/common/index.js';
+import type { CliType, IPromptParser, OptionRole, ParseContext, PromptInfo, PromptOption, ScreenSnapshot, Verdict } from '../../src/common/index.js';
 import { cellWidth, readCursorRow } from './cursorRow.js';
 
 /** A line prompt's text, parsed. */
@@ -19,31 +20,18 @@ export interface LinePromptText {
 }
 
 /**
- * What the pipeline may pass beside the screen (proposed third argument of `parse`): how long
- * output has been quiet when the screen was read. Absent today.
- */
-export interface ParseContext {
-  readonly quietMs?: number;
-}
-
-/**
  * Quiet time (ms) below which output is still flowing: the pipeline's QUIET_MS. A screen read
  * sooner (the pipeline's forced read, 120 ms into continuous output) shows no settled prompt.
  */
 export const SETTLED_MS = 40;
 
 /**
- * True when the pipeline says output was still flowing when the screen was read. Not applied
- * yet: it needs the pipeline to read the settled screen again after a forced read.
+ * True when the pipeline says output was still flowing when the screen was read (the pipeline
+ * reads the settled screen once more after such a forced read, so waiting for it loses nothing).
  */
 export function isStillWriting(context: ParseContext | undefined): boolean {
   return context?.quietMs !== undefined && context.quietMs < SETTLED_MS;
 }
-
-/** A parser that also takes the proposed context (assignable to IPromptParser). */
-export type ContextualParser = IPromptParser & {
-  parse(screen: ScreenSnapshot, nowMs: number, context?: ParseContext): Verdict;
-};
 
 /** Blank cells the cursor may sit after the prompt's last glyph (prompts end in `: ` or `] `). */
 const MAX_GAP = 2;
@@ -172,12 +160,20 @@ export function readLinePrompt(screen: ScreenSnapshot): PromptInfo | undefined {
   return { waitType: 'tool_approval', content: rows.join('\n'), options: parsed.options, acceptsText: false };
 }
 
-/** A parser that reports only line prompts at the cursor (for commands without a parser of their own). */
-export const linePromptParser: ContextualParser = {
-  cli: 'generic',
-  parse(screen: ScreenSnapshot, _nowMs: number, context?: ParseContext): Verdict {
-    void context; // see shellParser: quietMs waits for the pipeline's re-read after forced reads
-    const prompt = readLinePrompt(screen);
-    return prompt ? { state: 'waiting', prompt } : { state: 'unknown' };
-  },
-};
+/**
+ * A parser for `cli` that reports only line prompts at the cursor, once output has settled,
+ * and nothing on a full-screen program (`unknown`), so it never raises a false alarm elsewhere.
+ */
+export function linePromptParserFor(cli: CliType): IPromptParser {
+  return {
+    cli,
+    parse(screen: ScreenSnapshot, _nowMs: number, context?: ParseContext): Verdict {
+      if (screen.altScreen || isStillWriting(context)) return { state: 'unknown' };
+      const prompt = readLinePrompt(screen);
+      return prompt ? { state: 'waiting', prompt } : { state: 'unknown' };
+    },
+  };
+}
+
+/** The line-prompt parser of commands without a descriptor of their own (`generic`). */
+export const linePromptParser = linePromptParserFor('generic');

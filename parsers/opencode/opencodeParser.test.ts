@@ -3,7 +3,9 @@ import { snapshotFromText } from '../../src/common/index.js';
 import type { PromptInfo, ScreenSnapshot } from '../../src/common/index.js';
 import { opencodeParser } from './opencodeParser.js';
 import { buttonKeys, readButtonRow } from './opencodeButtons.js';
-import { loadScreen, withTitle } from './testScreens.js';
+import { screenDumps, withTitle } from '../../test/support/screenDumps.js';
+
+const { loadScreen } = screenDumps('opencode');
 
 const promptOf = (screen: ScreenSnapshot): PromptInfo => {
   const verdict = opencodeParser.parse(screen, 0);

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { snapshotFromText } from '../../src/common/index.js';
 import type { PromptInfo, ScreenSnapshot } from '../../src/common/index.js';
 import { qwenParser } from './qwenParser.js';
-import { loadScreen } from './testScreens.js';
+import { screenDumps } from '../../test/support/screenDumps.js';
+
+const { loadScreen } = screenDumps('qwen');
 
 const promptOf = (screen: ScreenSnapshot): PromptInfo => {
   const verdict = qwenParser.parse(screen, 0);

@@ -6,12 +6,11 @@
  * With an OSC 133 mark on the snapshot (`shellMark`), the mark decides; without one (bash
  * and zsh emit none unless configured), the prompt is found by structure: a glyph before the cursor.
  */
-import type { PromptInfo, ScreenLine, ScreenSnapshot, Verdict } from '../../src/common/index.js';
+import type { IPromptParser, ParseContext, PromptInfo, ScreenLine, ScreenSnapshot, Verdict } from '../../src/common/index.js';
 import { lastNonEmpty } from '../shared/screenText.js';
 import { readCursorRow } from '../lineprompt/cursorRow.js';
 import type { CursorRow } from '../lineprompt/cursorRow.js';
 import { readLinePrompt } from '../lineprompt/linePromptParser.js';
-import type { ContextualParser, ParseContext } from '../lineprompt/linePromptParser.js';
 
 /**
  * Glyphs that end a shell prompt: `$`/`#` (bash, sh, dash: root uses `#`), `%` (zsh's `%#`),
@@ -83,7 +82,7 @@ export function readShellPrompt(screen: ScreenSnapshot): PromptInfo | undefined 
 }
 
 /** The shell parser. */
-export const shellParser: ContextualParser = {
+export const shellParser: IPromptParser = {
   cli: 'shell',
   parse(screen: ScreenSnapshot, _nowMs: number, context?: ParseContext): Verdict {
     // A full-screen program (less, vim, top) owns the screen: no prompt can be read there.

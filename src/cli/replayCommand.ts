@@ -8,7 +8,7 @@ import type { CliType } from '../common/index.js';
 import { parseCast } from '../core/asciicast.js';
 import { replayCast } from '../core/replay.js';
 import type { ReplayEvent } from '../core/replay.js';
-import { isCliType } from '../../parsers/index.js';
+import { isCliType } from '../core/index.js';
 
 /** Formats one event as a human-readable line. */
 function formatEvent(event: ReplayEvent): string {

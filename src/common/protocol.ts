@@ -6,7 +6,7 @@
  * docs/schemas/*.json are generated from these schemas (test/genSchemas.ts).
  */
 import { z } from 'zod';
-import { CLI_TYPES, WAIT_TYPES } from './verdict.js';
+import { CLI_ID_PATTERN, WAIT_TYPES } from './verdict.js';
 import type {
   SessionInfo,
   WaitingClearedEvent,
@@ -51,6 +51,8 @@ const id = z.string().min(1).max(LIMITS.id);
 const cols = z.number().int().min(LIMITS.colsMin).max(LIMITS.colsMax);
 const rows = z.number().int().min(LIMITS.rowsMin).max(LIMITS.rowsMax);
 const seq = z.number().int().min(0);
+/** A CLI id; which ids exist is the daemon's registry's to say (listed in `welcome.clis`). */
+const cliId = z.string().regex(CLI_ID_PATTERN);
 
 /** A client message: its `type` tag, the optional `request_id` every request may carry, and `shape`. */
 function request<Type extends string, Shape extends z.ZodRawShape>(type: Type, shape: Shape) {
@@ -155,7 +157,7 @@ const waitingSchema = z.object({ prompt_id: z.string(), wait_type: z.enum(WAIT_T
 export const sessionInfoSchema = z.object({
   id: z.string(),
   name: z.string(),
-  cli_type: z.enum(CLI_TYPES),
+  cli_type: cliId,
   command: z.string(),
   args: z.array(z.string()),
   cwd: z.string(),
@@ -200,7 +202,7 @@ export const waitingForInputSchema = z.object({
   wait_type: z.enum(WAIT_TYPES),
   prompt_content: z.string(),
   options: z.array(z.object({ id: z.string(), label: z.string() })),
-  cli_type: z.enum(CLI_TYPES),
+  cli_type: cliId,
   tool_name: z.string().optional(),
   kind: z.string().optional(),
   after_turn: z.boolean().optional(),

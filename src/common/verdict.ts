@@ -9,10 +9,19 @@ export const WAIT_TYPES = ['tool_approval', 'plan_approval', 'clarifying_questio
 /** A kind of waiting. */
 export type WaitType = (typeof WAIT_TYPES)[number];
 
-/** The CLIs Tether has parsers for; `shell` is a plain shell, `generic` any other command. */
-export const CLI_TYPES = ['claude', 'codex', 'gemini', 'opencode', 'qwen', 'shell', 'generic'] as const;
-/** A CLI type. */
-export type CliType = (typeof CLI_TYPES)[number];
+/**
+ * A CLI id (`claude`, `codex`, `shell`, `generic`, …). Deliberately a plain string: the ids
+ * belong to the descriptors in `parsers/<cli>/`, and this zone may not import `parsers/`, so
+ * no list of CLIs is kept here. The registry (`parsers/index.ts`, `isCliType`) is the one judge
+ * of which ids exist: every id that enters the daemon (`create_session`'s command, `--cli`, a
+ * fixture's `cli`) is resolved or checked there, and the daemon only emits ids taken from a
+ * descriptor. On the wire the schemas check the shape (`CLI_ID_PATTERN`) and `welcome.clis`
+ * lists the ids this daemon knows.
+ */
+export type CliType = string;
+
+/** The shape of a CLI id: lowercase letters and digits, at most 32 characters. */
+export const CLI_ID_PATTERN = /^[a-z][a-z0-9]{0,31}$/;
 
 /** One selectable option read off the screen. */
 export interface PromptOption {

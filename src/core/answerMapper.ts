@@ -26,10 +26,13 @@ const YES = /^yes\b/i;
 const ALWAYS = /don.t ask again|\balways\b|allow all|during this session|for this session|auto-accept|for all future/i;
 const NO = /^no\b/i;
 
-/** Steps that type `text` and submit it with `\r` after a pause (never `\n`). */
-export function typeAndSubmit(text: string, submitDelayMs: number, bracketedPaste: boolean): KeyStep[] {
+/**
+ * Steps that type `text` and submit it with `submitKey` (the CLI descriptor's; `\r`, never
+ * `\n`, for every CLI so far) after a pause of `submitDelayMs`.
+ */
+export function typeAndSubmit(text: string, submitDelayMs: number, bracketedPaste: boolean, submitKey = '\r'): KeyStep[] {
   const body = text.includes('\n') && bracketedPaste ? `\x1b[200~${text}\x1b[201~` : text.replace(/\r?\n/g, ' ');
-  return [{ write: body }, { pauseMs: submitDelayMs }, { write: '\r' }];
+  return [{ write: body }, { pauseMs: submitDelayMs }, { write: submitKey }];
 }
 
 function selectSteps(option: PromptOption): KeyStep[] {
@@ -64,6 +67,7 @@ export function mapApproval(prompt: PromptInfo, response: ApprovalResponse): Key
 /**
  * Maps an option pick and/or free text to key steps for `prompt`.
  * With only text, the prompt must accept text (idle box) or offer a text option ("Type something.").
+ * Text is submitted with `submitKey` (the CLI descriptor's) after `submitDelayMs`.
  * @throws TetherError OPTION_NOT_FOUND when the option is not on screen or text has nowhere to go
  */
 export function mapAnswer(
@@ -71,16 +75,18 @@ export function mapAnswer(
   answer: { optionId?: string; text?: string },
   submitDelayMs: number,
   bracketedPaste = false,
+  submitKey = '\r',
 ): KeyStep[] {
+  const typed = (text: string) => typeAndSubmit(text, submitDelayMs, bracketedPaste, submitKey);
   if (answer.optionId !== undefined) {
     const option = prompt.options.find((o) => o.id === answer.optionId);
     if (!option) throw new TetherError('OPTION_NOT_FOUND', `option ${answer.optionId} is not on screen`);
     if (answer.text === undefined || answer.text === '') return selectSteps(option);
-    return [...selectSteps(option), { pauseMs: focusPause(submitDelayMs) }, ...typeAndSubmit(answer.text, submitDelayMs, bracketedPaste)];
+    return [...selectSteps(option), { pauseMs: focusPause(submitDelayMs) }, ...typed(answer.text)];
   }
   if (answer.text === undefined) throw new TetherError('OPTION_NOT_FOUND', 'answer needs option_id or text');
-  if (prompt.options.length === 0 && prompt.acceptsText) return typeAndSubmit(answer.text, submitDelayMs, bracketedPaste);
+  if (prompt.options.length === 0 && prompt.acceptsText) return typed(answer.text);
   const textOption = prompt.options.find((o) => o.acceptsText);
   if (!textOption) throw new TetherError('OPTION_NOT_FOUND', `${prompt.waitType} prompt takes no free text`);
-  return [...selectSteps(textOption), { pauseMs: focusPause(submitDelayMs) }, ...typeAndSubmit(answer.text, submitDelayMs, bracketedPaste)];
+  return [...selectSteps(textOption), { pauseMs: focusPause(submitDelayMs) }, ...typed(answer.text)];
 }

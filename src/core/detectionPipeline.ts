@@ -6,7 +6,7 @@
  */
 import { Disposable, Emitter } from '../common/index.js';
 import type { CliType, IClock, IDisposable, IPromptParser, SessionActivity, Verdict, WaitingClearedEvent, WaitingForInputEvent } from '../common/index.js';
-import { detectCliFromScreen, getParser } from '../../parsers/index.js';
+import { GENERIC_CLI, detectCliFromScreen, getParser } from '../../parsers/index.js';
 import { HeadlessScreen } from './headlessScreen.js';
 import { isTerminalReply } from './terminalReplies.js';
 import { WaitDetector } from './waitDetector.js';
@@ -55,7 +55,7 @@ export class DetectionPipeline extends Disposable {
     super();
     this.screen = this._register(new HeadlessScreen(_options.cols, _options.rows));
     this.onReply = this.screen.onReply;
-    this._cliType = _options.cli === 'auto' ? 'generic' : _options.cli;
+    this._cliType = _options.cli === 'auto' ? GENERIC_CLI.id : _options.cli;
     this._parser = _options.cli === 'auto' ? undefined : getParser(_options.cli);
     this._activity = { session_id: _options.sessionId, status: 'busy', since: new Date(_options.clock.now()).toISOString() };
     this._detector = this._register(

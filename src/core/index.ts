@@ -8,3 +8,6 @@ export type { ISessionService, ISessionActivitySource, CreateSessionOptions, App
 export { systemClock } from './clocks.js';
 export { replayCast } from './replay.js';
 export type { ReplayEvent, ReplayInput } from './replay.js';
+// The CLI registry, for the zones that may not import parsers/ themselves (push, transport).
+export { cliCatalog, getCli, isCliType } from '../../parsers/index.js';
+export type { CliDescriptor, CliSummary } from '../../parsers/index.js';

@@ -13,7 +13,7 @@ import { checkCwd, resolveCliType, resolveExecutable, sanitizedEnv } from './com
 import { Session } from './session.js';
 import type { ApprovalResponse, CreateSessionOptions, InputOptions, ISessionActivitySource, ISessionService } from './sessionService.js';
 import { systemClock } from './clocks.js';
-import { submitDelayFor } from '../../parsers/index.js';
+import { getCli, submitDelayFor } from '../../parsers/index.js';
 
 /** Settings for new sessions. */
 export interface SessionManagerOptions {
@@ -100,7 +100,7 @@ export class SessionManager extends Disposable implements ISessionService, ISess
     }
     session.pipeline.input(text);
     const live = session.pipeline.live;
-    const steps = typeAndSubmit(text, this._submitDelay(session), session.pipeline.screen.bracketedPaste);
+    const steps = typeAndSubmit(text, this._submitDelay(session), session.pipeline.screen.bracketedPaste, this._submitKey(session));
     await session.writeSteps(live?.event.prompt_id ?? '', steps);
   }
 
@@ -115,7 +115,7 @@ export class SessionManager extends Disposable implements ISessionService, ISess
 
   async answer(sessionId: string, promptId: string, answer: { optionId?: string; text?: string }): Promise<void> {
     const { session, prompt } = this._livePrompt(sessionId, promptId);
-    const steps = mapAnswer(prompt, answer, this._submitDelay(session), session.pipeline.screen.bracketedPaste);
+    const steps = mapAnswer(prompt, answer, this._submitDelay(session), session.pipeline.screen.bracketedPaste, this._submitKey(session));
     await session.writeSteps(promptId, steps);
   }
 
@@ -138,6 +138,11 @@ export class SessionManager extends Disposable implements ISessionService, ISess
 
   private _submitDelay(session: Session): number {
     return submitDelayFor(session.pipeline.cliType, this._options.submitDelayMs ?? DEFAULT_SUBMIT_DELAY_MS);
+  }
+
+  /** The key that submits typed text in this session's CLI (its descriptor's). */
+  private _submitKey(session: Session): string {
+    return getCli(session.pipeline.cliType).answers.submitKey;
   }
 
   /**

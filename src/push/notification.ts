@@ -4,6 +4,7 @@
  * keeps prompt text (commands, questions) out of the notification; `full` adds a summary.
  */
 import type { CliType, SessionInfo, WaitingForInputEvent } from '../common/index.js';
+import { getCli } from '../core/index.js';
 import { summarize, truncateText } from './text.js';
 import type { PushCategory, PushData, PushNotification } from './types.js';
 
@@ -16,17 +17,6 @@ export const PUSH_EXPIRATION_MS = 60 * 60 * 1000;
 
 /** What a notification may contain: `minimal` never includes prompt text. */
 export type PushContent = 'full' | 'minimal';
-
-/** Display names of known CLIs. */
-const CLI_NAMES: Readonly<Record<CliType, string>> = {
-  claude: 'Claude Code',
-  codex: 'Codex',
-  gemini: 'Gemini CLI',
-  opencode: 'OpenCode',
-  qwen: 'Qwen Code',
-  shell: 'Shell',
-  generic: 'Agent',
-};
 
 /** Category of each wait type. */
 const CATEGORIES: Readonly<Record<WaitingForInputEvent['wait_type'], PushCategory>> = {
@@ -51,13 +41,17 @@ export function baseName(path: string): string {
   return parts.length === 0 ? '' : parts[parts.length - 1];
 }
 
-/** The human name of the CLI ("Claude Code"); a generic session uses its command's name. */
+/**
+ * The human name of the CLI, from its descriptor ("Claude Code"); a CLI whose wording says so
+ * (`generic`: any other command) is named after the session's command.
+ */
 export function cliDisplayName(cliType: CliType, session?: SessionInfo): string {
-  if (cliType === 'generic' && session !== undefined) {
+  const cli = getCli(cliType);
+  if (cli.notification?.nameFromCommand === true && session !== undefined) {
     const command = baseName(session.command);
     if (command !== '') return truncateText(command, MAX_NAME_CHARACTERS);
   }
-  return CLI_NAMES[cliType];
+  return cli.displayName;
 }
 
 /**

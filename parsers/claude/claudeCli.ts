@@ -1,0 +1,12 @@
+/** Claude Code (Anthropic, verified against 2.1.197): the descriptor the registry lists. */
+import { ENTER, type CliDescriptor } from '../cliDescriptor.js';
+import { claudeParser } from './claudeParser.js';
+
+/** Claude Code. The npm package ships the native binary as `claude.exe`. */
+export const claudeCli: CliDescriptor = {
+  id: 'claude',
+  displayName: 'Claude Code',
+  commands: ['claude', 'claude.exe'],
+  parser: claudeParser,
+  answers: { submitKey: ENTER },
+};

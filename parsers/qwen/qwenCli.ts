@@ -1,0 +1,13 @@
+/** Qwen Code (a Gemini CLI fork, verified against 0.15.10): the descriptor the registry lists. */
+import { ENTER, type CliDescriptor } from '../cliDescriptor.js';
+import { GEMINI_SUBMIT_DELAY_MS } from '../gemini/geminiCli.js';
+import { qwenParser } from './qwenParser.js';
+
+/** Qwen Code. It keeps Gemini CLI's paste detection, so it needs the same pause before Enter. */
+export const qwenCli: CliDescriptor = {
+  id: 'qwen',
+  displayName: 'Qwen Code',
+  commands: ['qwen'],
+  parser: qwenParser,
+  answers: { submitKey: ENTER, minSubmitDelayMs: GEMINI_SUBMIT_DELAY_MS },
+};
