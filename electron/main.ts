@@ -1,7 +1,7 @@
 /**
  * The Electron tray app's entry point, deliberately thin: take the single-instance lock, start
  * the daemon in-process with `startDaemon()` (config from `$TETHER_CONFIG` or
- * `<data dir>/config.yaml`), serve the web UI through the transport fallback, and map tray
+ * `<data dir>/config.yaml`), serve the browser UI on the transport's port, and map tray
  * menu actions to windows and app calls. Closing windows keeps the app in the tray; only Quit quits.
  */
 import { app, dialog } from 'electron';

@@ -5,7 +5,7 @@
  */
 import { BrowserWindow, shell } from 'electron';
 import type { PairingService } from '../src/store/pairing.js';
-import { mintLoginLink } from '../src/web/loginLink.js';
+import { mintLoginLink } from '../src/loginLink.js';
 import type { WindowView } from './menuModel.js';
 
 /** Opens and tracks the app's windows. */

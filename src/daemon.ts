@@ -14,7 +14,7 @@ import { DeviceStore } from './store/deviceStore.js';
 import { PairingService } from './store/pairing.js';
 import { writeFileAtomicSync, PRIVATE_DIR_MODE } from './store/atomicFile.js';
 import type { TetherConfig } from './store/config.js';
-import { startTransport } from './transport/index.js';
+import { defaultUiRoot, startTransport } from './transport/index.js';
 import type { Transport } from './transport/index.js';
 import {
   createPushProviders,
@@ -28,7 +28,6 @@ import { DAEMON_FILE } from './daemonFile.js';
 import type { DaemonFile } from './daemonFile.js';
 import { VERSION } from './version.js';
 import { loadTls } from './tlsFiles.js';
-import { createWebFallback } from './web/staticRoutes.js';
 import { createLogger } from './log.js';
 import type { Logger } from './log.js';
 
@@ -125,14 +124,8 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       onAppState: (report) => push.reportAppState(report.connection_id, report.device_id, report.state, report.session_id),
       onPushTest: (deviceId) => push.sendTest(deviceId),
       webPushPublicKey: vapidPublicKeyOf(providers),
-      // The web UI (phone PWA and desktop dashboard) on the same port.
-      fallback: createWebFallback({
-        devices,
-        pairing,
-        adminSecret,
-        origin: () => transport?.advertisedOrigin ?? `http://127.0.0.1:${port}`,
-        onRevoke: (deviceId) => transport?.disconnectDevice(deviceId),
-      }),
+      // The browser UI (phone PWA and desktop dashboard) on the same port.
+      uiRoot: defaultUiRoot(),
       ...(tls ? { tls } : {}),
       log,
     });

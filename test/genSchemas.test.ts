@@ -31,6 +31,12 @@ describe('docs/protocol.md', () => {
     expect(documented).toEqual([...ERROR_CODES]);
   });
 
+  it('lists every HTTP route', async () => {
+    const { HTTP_ROUTES } = await import('../src/transport/httpRoutes.js');
+    const table = [...text.matchAll(/^\| `((?:GET|POST|DELETE) \/[^`]*)` \|/gm)].map((match) => match[1]);
+    expect(table).toEqual(HTTP_ROUTES.map((route) => `${route.method} ${route.path}`));
+  });
+
   it('mentions every message type', async () => {
     const { clientMessageSchemas } = await import('../src/common/protocol.js');
     const serverTypes = ['welcome', 'sessions', 'session_created', 'session_closed', 'waiting_for_input', 'waiting_cleared', 'pty_output', 'screen', 'error', 'ack'];

@@ -1,7 +1,7 @@
 /**
  * Vite config for the web UI (phone PWA and desktop dashboard). The root is `web/`, static
  * files (manifest, service worker, icons) come from `web/public`, and the build lands in
- * `dist/web`, which the daemon serves (src/web/staticRoutes.ts). No inline scripts: the CSP forbids them.
+ * `dist/web`, which the daemon serves (src/transport/uiFiles.ts). No inline scripts: the CSP forbids them.
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';

@@ -3,7 +3,7 @@
  * daemon and opens it in the default browser (`--print` only prints it).
  */
 import { readDaemonFile, resolveDataDir } from '../daemonFile.js';
-import { openInBrowser, requestLoginLink } from '../web/loginLink.js';
+import { openInBrowser, requestLoginLink } from '../loginLink.js';
 
 /** Runs `tether open`. @throws TetherError DAEMON_NOT_RUNNING */
 export async function openCommand(options: { dataDir?: string; print?: boolean }): Promise<number> {

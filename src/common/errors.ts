@@ -8,6 +8,8 @@ export const ERROR_CODES = [
   'BAD_MESSAGE', // frame is not JSON, fails the schema, or has an unknown type
   'MESSAGE_TOO_LARGE', // frame exceeds the protocol's maxPayload
   'UNAUTHORIZED', // missing or invalid token
+  'FORBIDDEN', // a valid token that may not do this (a phone on a desktop-only route)
+  'NOT_FOUND', // no such HTTP route, WebSocket path or paired device
   'PAIRING_REJECTED', // pairing code unknown, used or expired
   'RATE_LIMITED', // too many failed attempts
   'SESSION_NOT_FOUND', // no session with that id

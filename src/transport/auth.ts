@@ -1,20 +1,34 @@
 /**
  * Who is on the other end of a request: a paired device (by its token) or the local admin
- * (the daemon's own CLI, by the admin secret). All secret comparisons are constant-time.
+ * (the daemon's own CLI, by the admin secret), and what a route lets each of them do. The
+ * WebSocket upgrade and every HTTP route authenticate here. All secret comparisons are
+ * constant-time.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { TetherError } from '../common/index.js';
 import type { DeviceStore } from '../store/deviceStore.js';
 import { bearerToken } from './httpUtil.js';
 
 /** The device id of admin connections (the local `tether run` terminal and CLI). */
 export const ADMIN_DEVICE_ID = 'local';
 
+/** The platform label the desktop dashboard pairs with (`POST /api/pair`); it unlocks the dashboard routes. */
+export const DESKTOP_PLATFORM = 'desktop';
+
 /** An authenticated caller. */
 export interface Identity {
   readonly deviceId: string;
   readonly isAdmin: boolean;
+  /** The platform label the device paired with (`ios`, `web`, `desktop`, …); absent for the admin. */
+  readonly platform?: string;
 }
+
+/**
+ * Who may call an HTTP route: `anyone` (no token), `admin` (the admin secret only), or
+ * `desktop` (the admin secret or a device paired as the desktop dashboard).
+ */
+export type Access = 'anyone' | 'admin' | 'desktop';
 
 /** True when `candidate` equals `secret`, compared in constant time. @throws never */
 export function secretMatches(candidate: string, secret: string): boolean {
@@ -41,5 +55,25 @@ export function identify(token: string | undefined, devices: DeviceStore, adminS
   if (token === undefined) return undefined;
   if (secretMatches(token, adminSecret)) return { deviceId: ADMIN_DEVICE_ID, isAdmin: true };
   const device = devices.authenticate(token);
-  return device === undefined ? undefined : { deviceId: device.device_id, isAdmin: false };
+  if (device === undefined) return undefined;
+  return { deviceId: device.device_id, isAdmin: false, ...(device.platform !== undefined ? { platform: device.platform } : {}) };
+}
+
+/**
+ * Checks an HTTP request's bearer token against a route's `access`.
+ * @returns the caller, or undefined for `anyone` routes
+ * @throws TetherError UNAUTHORIZED (no or unknown token, or a device token where the admin
+ *   secret is required) | FORBIDDEN (a paired device that is not the desktop dashboard)
+ */
+export function authorize(request: IncomingMessage, access: Access, devices: DeviceStore, adminSecret: string): Identity | undefined {
+  if (access === 'anyone') return undefined;
+  const token = bearerToken(request);
+  if (access === 'admin') {
+    if (!secretMatches(token ?? '', adminSecret)) throw new TetherError('UNAUTHORIZED', 'admin secret required');
+    return { deviceId: ADMIN_DEVICE_ID, isAdmin: true };
+  }
+  const caller = identify(token, devices, adminSecret);
+  if (caller === undefined) throw new TetherError('UNAUTHORIZED', 'a desktop token is required');
+  if (!caller.isAdmin && caller.platform !== DESKTOP_PLATFORM) throw new TetherError('FORBIDDEN', 'only the desktop dashboard may manage devices');
+  return caller;
 }

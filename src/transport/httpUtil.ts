@@ -11,6 +11,8 @@ export const MAX_BODY_BYTES = 16 * 1024;
 /** HTTP status for each code a route can answer with; anything unlisted is a 400. */
 const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
   PAIRING_REJECTED: 401,
   RATE_LIMITED: 429,
   SESSION_NOT_FOUND: 404,

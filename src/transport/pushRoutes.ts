@@ -3,17 +3,16 @@
  * notification action the user picked; it is authenticated by the registered subscription
  * (its endpoint or its JSON) and applied only while that prompt is live (else 409
  * STALE_PROMPT). `POST /api/admin/push-test`: the local CLI asks for a test push.
- * `GET /api/push/vapid-public-key`: the key browsers subscribe with.
+ * `GET /api/push/vapid-public-key`: the key browsers subscribe with. Access and the rate
+ * limit are the route table's (httpRoutes.ts).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TetherError } from '../common/index.js';
 import type { ApprovalResponse, ISessionService } from '../core/index.js';
 import type { DeviceStore } from '../store/deviceStore.js';
 import { secretMatches } from './auth.js';
-import { bearerToken, readJsonBody, remoteAddress, sendJson } from './httpUtil.js';
-import type { FailureRateLimiter } from './rateLimiter.js';
 import type { TransportLog } from './clientConnection.js';
-import type { PushTestResult } from './types.js';
+import { readJsonBody, sendJson } from './httpUtil.js';
+import type { PushTestResult, RouteCall } from './types.js';
 
 /** Notification action identifiers (the APNs category actions, lower-cased) → approval answers. */
 export const PUSH_ACTIONS: Readonly<Record<string, ApprovalResponse>> = {
@@ -26,8 +25,6 @@ export const PUSH_ACTIONS: Readonly<Record<string, ApprovalResponse>> = {
 export interface PushRouteContext {
   readonly sessions: Pick<ISessionService, 'currentWaiting' | 'answerApproval'>;
   readonly devices: DeviceStore;
-  readonly adminSecret: string;
-  readonly limiter: FailureRateLimiter;
   readonly log: TransportLog;
   readonly webPushPublicKey?: string;
   onPushTest?(deviceId: string | undefined): Promise<readonly PushTestResult[]>;
@@ -37,9 +34,9 @@ export interface PushRouteContext {
  * `GET /api/push/vapid-public-key` → 200 `{public_key}` (base64url, for `applicationServerKey`).
  * The key is public; no auth. @throws TetherError PUSH_FAILED (503) when Web Push is off
  */
-export function vapidPublicKey(context: PushRouteContext, response: ServerResponse): void {
+export function vapidPublicKey(context: PushRouteContext, call: RouteCall): void {
   if (context.webPushPublicKey === undefined) throw new TetherError('PUSH_FAILED', 'Web Push is not enabled in this daemon');
-  sendJson(response, 200, { public_key: context.webPushPublicKey });
+  sendJson(call.response, 200, { public_key: context.webPushPublicKey });
 }
 
 /** Reads a required short string field. @throws TetherError BAD_MESSAGE */
@@ -69,9 +66,8 @@ function endpointOf(token: unknown): string | undefined {
  * @throws TetherError BAD_MESSAGE (400) | UNAUTHORIZED (401, unknown subscription) |
  *   STALE_PROMPT (409) | SESSION_NOT_FOUND (404) | NO_PROMPT (409)
  */
-export async function pushAction(context: PushRouteContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const address = remoteAddress(request);
-  const body = await readJsonBody(request);
+export async function pushAction(context: PushRouteContext, call: RouteCall): Promise<void> {
+  const body = await readJsonBody(call.request);
   const endpoint = endpointOf(body.device_token);
   if (endpoint === undefined || endpoint.length > 4096) throw new TetherError('BAD_MESSAGE', 'device_token must be the Web Push subscription or its endpoint');
   const promptId = field(body, 'prompt_id');
@@ -87,30 +83,23 @@ export async function pushAction(context: PushRouteContext, request: IncomingMes
     const stored = endpointOf(candidate.token);
     if (stored !== undefined && secretMatches(endpoint, stored) && registration === undefined) registration = candidate;
   }
-  if (registration === undefined) {
-    context.limiter.recordFailure(address);
-    throw new TetherError('UNAUTHORIZED', 'device_token is not a registered Web Push subscription');
-  }
+  if (registration === undefined) throw new TetherError('UNAUTHORIZED', 'device_token is not a registered Web Push subscription');
   if (context.sessions.currentWaiting(sessionId)?.prompt_id !== promptId) {
     throw new TetherError('STALE_PROMPT', 'that prompt is no longer live');
   }
   await context.sessions.answerApproval(sessionId, promptId, answer);
   context.log('info', 'push action applied', { device_id: registration.device_id, session_id: sessionId, prompt_id: promptId, action });
-  sendJson(response, 200, { applied: true });
+  sendJson(call.response, 200, { applied: true });
 }
 
 /**
  * `POST /api/admin/push-test {device_id?}` (admin secret) → 200 `{results: [...]}`.
- * @throws TetherError UNAUTHORIZED | BAD_MESSAGE | PUSH_FAILED (push is not wired)
+ * @throws TetherError BAD_MESSAGE | PUSH_FAILED (push is not wired)
  */
-export async function pushTest(context: PushRouteContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  if (!secretMatches(bearerToken(request) ?? '', context.adminSecret)) {
-    context.limiter.recordFailure(remoteAddress(request));
-    throw new TetherError('UNAUTHORIZED', 'admin secret required');
-  }
-  const body = await readJsonBody(request);
+export async function pushTest(context: PushRouteContext, call: RouteCall): Promise<void> {
+  const body = await readJsonBody(call.request);
   const deviceId = body.device_id === undefined ? undefined : field(body, 'device_id');
   if (context.onPushTest === undefined) throw new TetherError('PUSH_FAILED', 'push is not available in this daemon');
   const results = await context.onPushTest(deviceId);
-  sendJson(response, 200, { results });
+  sendJson(call.response, 200, { results });
 }

@@ -3,11 +3,11 @@
  * before the handshake (401 otherwise); each socket gets welcome → sessions → live prompts,
  * then the session event stream, and a 30 s ping/pong heartbeat that terminates dead peers.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { SessionEvent } from '../common/index.js';
+import { TetherError, type SessionEvent } from '../common/index.js';
 import { PROTOCOL_VERSION, type ServerMessage } from '../common/protocol.js';
 import type { ISessionService } from '../core/index.js';
 import type { DeviceStore } from '../store/deviceStore.js';
@@ -15,9 +15,11 @@ import type { PairingService } from '../store/pairing.js';
 import { identify, requestToken, type Identity } from './auth.js';
 import { advertisedHost, httpOrigin } from './advertisedHost.js';
 import { ClientConnection, type TransportLog } from './clientConnection.js';
-import { handleHttpRequest } from './httpRoutes.js';
+import { handleHttpRequest, type HttpRouteContext } from './httpRoutes.js';
+import { errorStatus } from './httpUtil.js';
 import { handleFrame } from './messageHandlers.js';
 import { FailureRateLimiter } from './rateLimiter.js';
+import { createUiFiles } from './uiFiles.js';
 import type { AppStateReport, PushTestResult, PushTokenRegistration } from './types.js';
 
 export type { AppStateReport, PushTestResult, PushTokenRegistration } from './types.js';
@@ -57,8 +59,11 @@ export interface TransportOptions {
   /** `POST /api/admin/push-test`: sends a test push (to one device's registrations when given). */
   onPushTest?(deviceId: string | undefined): Promise<readonly PushTestResult[]>;
   readonly log?: TransportLog;
-  /** Serves any request the routes do not (the web UI); returns true when it answered. */
-  readonly fallback?: (request: IncomingMessage, response: ServerResponse) => boolean;
+  /**
+   * Serve the browser UI built from `web/` out of this folder (the daemon passes
+   * `defaultUiRoot()`, i.e. `dist/web`); without it the port serves only the API.
+   */
+  readonly uiRoot?: string;
   /** Serve HTTPS/WSS with this certificate and key (PEM) instead of plain HTTP. */
   readonly tls?: { readonly cert: string; readonly key: string; readonly hostname?: string };
   /** Heartbeat period override (tests). */
@@ -104,7 +109,14 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
   const scheme = options.tls ? 'https' : 'http';
   const origin = (): string => httpOrigin(options.tls?.hostname ?? advertisedHost(options.host), boundPort, scheme);
 
-  const routeContext = { ...options, limiter, origin, log };
+  const routeContext: HttpRouteContext = {
+    ...options,
+    limiter,
+    origin,
+    log,
+    disconnectDevice: (deviceId) => void disconnectDevice(deviceId),
+    ...(options.uiRoot !== undefined ? { ui: createUiFiles(options.uiRoot) } : {}),
+  };
   const onRequest = (request: IncomingMessage, response: ServerResponse) => void handleHttpRequest(routeContext, request, response);
   const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : createServer(onRequest);
   const webSockets = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES });
@@ -119,9 +131,9 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    if (path !== '/ws') return rejectUpgrade(socket, 404, 'BAD_MESSAGE', 'WebSocket endpoint is /ws');
+    if (path !== '/ws') return rejectUpgrade(socket, new TetherError('NOT_FOUND', 'WebSocket endpoint is /ws'));
     const identity = identify(requestToken(request), devices, adminSecret);
-    if (identity === undefined) return rejectUpgrade(socket, 401, 'UNAUTHORIZED', 'a valid token is required');
+    if (identity === undefined) return rejectUpgrade(socket, new TetherError('UNAUTHORIZED', 'a valid token is required'));
     webSockets.handleUpgrade(request, socket, head, (webSocket) => accept(webSocket, identity));
   });
 
@@ -166,6 +178,16 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
       log('error', 'greeting failed', { error: String(err) });
       connection.send({ type: 'error', code: 'INTERNAL', message: 'could not list sessions' });
     }
+  }
+
+  function disconnectDevice(deviceId: string): number {
+    let closed = 0;
+    for (const connection of [...connections]) {
+      if (connection.identity.isAdmin || connection.identity.deviceId !== deviceId) continue;
+      connection.socket.close(REVOKED_CLOSE_CODE, 'device revoked');
+      closed += 1;
+    }
+    return closed;
   }
 
   const subscription = sessions.onEvent((event: SessionEvent) => forward(event));
@@ -225,15 +247,7 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
       const text = JSON.stringify(message);
       for (const connection of connections) connection.sendText(text);
     },
-    disconnectDevice: (deviceId) => {
-      let closed = 0;
-      for (const connection of [...connections]) {
-        if (connection.identity.isAdmin || connection.identity.deviceId !== deviceId) continue;
-        connection.socket.close(REVOKED_CLOSE_CODE, 'device revoked');
-        closed += 1;
-      }
-      return closed;
-    },
+    disconnectDevice,
     close: () =>
       (closing ??= (async () => {
         clearInterval(heartbeat);
@@ -250,10 +264,11 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
   };
 }
 
-/** Answers a refused upgrade with a plain HTTP response and closes the socket. */
-function rejectUpgrade(socket: Duplex, status: number, code: string, message: string): void {
-  const body = JSON.stringify({ error: { code, message } });
-  const reason = status === 401 ? 'Unauthorized' : 'Not Found';
+/** Answers a refused upgrade with a plain HTTP response (the REST error shape) and closes the socket. */
+function rejectUpgrade(socket: Duplex, error: TetherError): void {
+  const status = errorStatus(error.code);
+  const body = JSON.stringify({ error: { code: error.code, message: error.message } });
+  const reason = STATUS_CODES[status] ?? 'Error';
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );

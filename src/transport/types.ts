@@ -1,11 +1,13 @@
 /**
  * The shapes the transport zone shares between its files and with the daemon: what a phone
- * registers for push, what it reports about its app's state, and a push test's answer.
- * A leaf file (it imports no other transport file), so the route and frame handlers can use
- * these types without importing the server that uses them.
+ * registers for push, what it reports about its app's state, a push test's answer, and one
+ * HTTP request as a route handler sees it. It imports only auth.ts's types, so the
+ * route and frame handlers can use these without importing the server or the route table.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PushResultMessage } from '../common/protocol.js';
 import type { RegistrationTokenType } from '../store/types.js';
+import type { Identity } from './auth.js';
 
 /** A push registration as the phone sends it (`register_push_token` or JSON-RPC `device/register`). */
 export interface PushTokenRegistration {
@@ -32,3 +34,13 @@ export interface AppStateReport {
 
 /** One line of `POST /api/admin/push-test`'s answer: a `push_result` without its `type`. */
 export type PushTestResult = Omit<PushResultMessage, 'type'>;
+
+/** One HTTP request as a route handler sees it (the route table in httpRoutes.ts builds it). */
+export interface RouteCall {
+  readonly request: IncomingMessage;
+  readonly response: ServerResponse;
+  /** The caller for `admin` and `desktop` routes. */
+  readonly caller?: Identity;
+  /** The values of the route path's `:name` segments, in order. */
+  readonly params: readonly string[];
+}

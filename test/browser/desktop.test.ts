@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/claudeEnv.js';
-import { requestLoginLink } from '../../src/web/loginLink.js';
-import { contentSecurityPolicy } from '../../src/web/staticRoutes.js';
+import { requestLoginLink } from '../../src/loginLink.js';
+import { contentSecurityPolicy } from '../../src/transport/uiFiles.js';
 import { TestClient } from '../../src/transport/testClient.js';
 import { canRunBrowser, ensureWebBuilt, launchBrowser, removeDir, startWebDaemon } from './harness.js';
 
@@ -30,7 +30,7 @@ beforeAll(async () => {
   if (canRunBrowser) await ensureWebBuilt();
 }, 150_000);
 
-describe('web fallback', () => {
+describe('browser UI files', () => {
   it('sends a CSP without inline scripts', () => {
     const policy = contentSecurityPolicy('127.0.0.1:7878');
     expect(policy).toContain("script-src 'self'");

@@ -1,6 +1,6 @@
 /**
  * The browser tests' world: a daemon composed like `startDaemon` (sessions, devices, pairing,
- * transport) but with the web UI fallback wired in, restartable on the same port and data dir;
+ * transport, the browser UI), restartable on the same port and data dir;
  * Debian's Chromium driven by playwright-core with a fresh profile; and helpers to pair the way
  * a phone does (the URL `tether pair --json` prints) and to start real Claude Code sessions
  * against the mock Anthropic server.
@@ -16,7 +16,7 @@ import { SessionManager } from '../../src/core/index.js';
 import { DeviceStore } from '../../src/store/deviceStore.js';
 import { PairingService } from '../../src/store/pairing.js';
 import { startTransport, type Transport } from '../../src/transport/index.js';
-import { createWebFallback, defaultWebRoot } from '../../src/web/staticRoutes.js';
+import { defaultUiRoot } from '../../src/transport/index.js';
 import { REPO_ROOT } from '../support/claudeEnv.js';
 
 const runFile = promisify(execFile);
@@ -48,7 +48,7 @@ export interface WebDaemon {
  * parallel, so one builds under a lock directory while the others wait for index.html.
  */
 export async function ensureWebBuilt(): Promise<void> {
-  const index = join(defaultWebRoot(), 'index.html');
+  const index = join(defaultUiRoot(), 'index.html');
   if (existsSync(index)) return;
   const lock = join(REPO_ROOT, 'dist', '.web-build.lock');
   mkdirSync(join(REPO_ROOT, 'dist'), { recursive: true });
@@ -74,7 +74,7 @@ export async function ensureWebBuilt(): Promise<void> {
   }
 }
 
-/** Starts the daemon pieces with the web fallback on 127.0.0.1 (port 0 picks one). */
+/** Starts the daemon pieces with the browser UI on 127.0.0.1 (port 0 picks one). */
 export async function startWebDaemon(options: { sessionEnv: NodeJS.ProcessEnv; port?: number; dataDir?: string }): Promise<WebDaemon> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tether-web-'));
   const adminSecret = randomBytes(32).toString('base64url');
@@ -84,16 +84,7 @@ export async function startWebDaemon(options: { sessionEnv: NodeJS.ProcessEnv; p
     const sessions = new SessionManager({ defaultCols: 100, defaultRows: 32, submitDelayMs: 150, env: options.sessionEnv });
     const devices = new DeviceStore(dataDir);
     const pairing = new PairingService();
-    let transport: Transport | undefined;
-    const fallback = createWebFallback({
-      devices,
-      pairing,
-      adminSecret,
-      origin: () => transport?.advertisedOrigin ?? `http://127.0.0.1:${state.port}`,
-      // The daemon wires this to the transport's per-device disconnect (see README: Apps).
-      onRevoke: (deviceId) => (transport as unknown as { disconnectDevice?: (id: string) => void })?.disconnectDevice?.(deviceId),
-    });
-    transport = await startTransport({
+    const transport = await startTransport({
       host: '127.0.0.1',
       port: state.port,
       sessions,
@@ -102,7 +93,7 @@ export async function startWebDaemon(options: { sessionEnv: NodeJS.ProcessEnv; p
       adminSecret,
       daemonVersion: 'test',
       onPushToken: () => undefined,
-      fallback,
+      uiRoot: defaultUiRoot(),
     });
     state.port = transport.port;
     Object.assign(state, { sessions, devices, transport });

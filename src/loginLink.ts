@@ -5,7 +5,7 @@
  * code never reaches a server log and the dashboard authenticates like every other client.
  */
 import { spawn } from 'node:child_process';
-import type { PairingService } from '../store/pairing.js';
+import type { PairingService } from './store/pairing.js';
 
 /** A minted link. */
 export interface LoginLink {

@@ -1,15 +1,14 @@
 /**
- * The web UI's side of the daemon's port, as a transport `fallback`: the built Vite app
- * (`dist/web`) with a strict Content-Security-Policy, the SPA paths (`/`, `/pair`, `/phone`,
- * `/desktop`), the PWA manifest and service worker, and the desktop-only device routes
- * (`src/web/deviceRoutes.ts`). Files are served only from a listing made at start-up, so no
- * request path can reach outside the build directory.
+ * The browser UI's files on the daemon's port: the build of `web/` (Vite, written to
+ * `dist/web`) with a strict Content-Security-Policy, the single-page app's paths (`/`,
+ * `/pair`, `/phone`, `/desktop`), the PWA manifest and service worker. The route table
+ * (httpRoutes.ts) hands it every GET or HEAD no REST route takes. Files are served only from
+ * a listing made at start-up, so no request path can reach outside the build directory.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { handleDeviceRoute, type DeviceRouteOptions } from './deviceRoutes.js';
 
 /** Paths the single-page app answers with `index.html`. */
 const APP_PATHS = new Set(['/', '/pair', '/phone', '/desktop']);
@@ -26,10 +25,10 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.map': 'application/json',
 };
 
-/** Options for {@link createWebFallback}. */
-export interface WebFallbackOptions extends DeviceRouteOptions {
-  /** The built UI; defaults to `<repo>/dist/web` (where `node web/build.mjs` writes). */
-  readonly root?: string;
+/** The browser UI's files, served from one build directory. */
+export interface UiFiles {
+  /** Answers a GET or HEAD for a UI file or app path; returns false (answering nothing) otherwise. @throws never */
+  serve(request: IncomingMessage, response: ServerResponse): boolean;
 }
 
 /** The repository (or packaged app) root: the nearest directory above this file with a package.json. */
@@ -43,8 +42,8 @@ function packageRoot(): string {
   return directory;
 }
 
-/** Where `node web/build.mjs` writes the UI. */
-export function defaultWebRoot(): string {
+/** Where `node web/build.mjs` writes the browser UI: `<package root>/dist/web`. */
+export function defaultUiRoot(): string {
   return join(packageRoot(), 'dist', 'web');
 }
 
@@ -103,12 +102,11 @@ function securityHeaders(request: IncomingMessage): Record<string, string> {
 }
 
 /**
- * Builds the transport fallback. Answers GET/HEAD for the UI and the `/api/web/*` routes;
- * returns false for anything else so the transport answers 404.
- * @throws never (the handler answers 5xx itself)
+ * Serves the UI built into `root` (see {@link defaultUiRoot}). A missing build answers the
+ * app paths with 503 and a hint to build it.
+ * @throws never
  */
-export function createWebFallback(options: WebFallbackOptions): (request: IncomingMessage, response: ServerResponse) => boolean {
-  const root = options.root ?? defaultWebRoot();
+export function createUiFiles(root: string): UiFiles {
   let files = listFiles(root);
   let listedAt = Date.now();
   const lookup = (path: string): string | undefined => {
@@ -120,15 +118,14 @@ export function createWebFallback(options: WebFallbackOptions): (request: Incomi
     return files.get(path);
   };
 
-  return (request, response) => {
+  const serve = (request: IncomingMessage, response: ServerResponse): boolean => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return false;
     let path: string;
     try {
       path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
     } catch {
       return false;
     }
-    if (path.startsWith('/api/web/')) return handleDeviceRoute(options, request, response, path);
-    if (request.method !== 'GET' && request.method !== 'HEAD') return false;
     const file = APP_PATHS.has(path) ? lookup('/index.html') : lookup(path);
     if (file === undefined) {
       if (!APP_PATHS.has(path)) return false;
@@ -149,4 +146,5 @@ export function createWebFallback(options: WebFallbackOptions): (request: Incomi
     response.end(request.method === 'HEAD' ? undefined : body);
     return true;
   };
+  return { serve };
 }
