@@ -5,9 +5,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import pty from 'node-pty';
 import { TetherError } from '../common/index.js';
 import { CastWriter } from './asciicast.js';
+import { PtyProcess } from './ptyProcess.js';
 
 /** Options for {@link runRecorder}. */
 export interface RecorderOptions {
@@ -28,8 +28,6 @@ export interface RecorderOptions {
 
 /** Size used when neither the options nor the terminal give one. */
 const DEFAULT_SIZE = { cols: 80, rows: 24 };
-/** Time to let the last output drain after exit (VS Code waits 250 ms too). */
-const EXIT_FLUSH_MS = 250;
 
 /** Resolves `command` like a shell would: a path as-is, else the first executable on PATH. */
 function resolveCommand(command: string, env: NodeJS.ProcessEnv, cwd: string): string | undefined {
@@ -77,12 +75,8 @@ export async function runRecorder(options: RecorderOptions): Promise<number> {
   const file = resolveCommand(options.command, env, cwd);
   if (!file) throw new TetherError('SPAWN_FAILED', `command not found: ${options.command}`);
 
-  let child: pty.IPty;
-  try {
-    child = pty.spawn(file, [...options.args], { name: env.TERM ?? 'xterm-256color', cols, rows, cwd, env: envStrings(env) });
-  } catch (err) {
-    throw new TetherError('SPAWN_FAILED', `could not start ${options.command}: ${(err as Error).message}`, { cause: err });
-  }
+  // PtyProcess reports exit only after the last byte was read, so the cast ends with all of it.
+  const child = new PtyProcess({ file, args: options.args, name: env.TERM ?? 'xterm-256color', cols, rows, cwd, env: envStrings(env) });
 
   const writer = new CastWriter(options.out, { width: cols, height: rows, env: { TERM: env.TERM ?? 'xterm-256color', SHELL: env.SHELL ?? '' } });
   let exited = false;
@@ -115,8 +109,8 @@ export async function runRecorder(options: RecorderOptions): Promise<number> {
       resolve(code);
     });
   });
-  await new Promise((resolve) => setTimeout(resolve, EXIT_FLUSH_MS));
   outputSubscription.dispose();
+  child.dispose();
   stdin.off('data', onInput);
   stdout.off('resize', onResize);
   if (stdin.isTTY) stdin.setRawMode(wasRaw);

@@ -3,11 +3,11 @@
  * event history for clients resuming with `since`. Flow control pauses the PTY while the
  * headless screen has too much unparsed output and resumes it from write callbacks.
  */
-import * as pty from 'node-pty';
 import { Disposable, Emitter, TetherError, toDisposable } from '../common/index.js';
 import type { CliType, IClock, SessionEvent, SessionInfo, SessionStatus } from '../common/index.js';
 import { DetectionPipeline } from './detectionPipeline.js';
 import type { KeyStep } from './answerMapper.js';
+import { PtyProcess } from './ptyProcess.js';
 
 /** Pause the PTY above this many unparsed bytes (xterm drops data past 50 MB). */
 const HIGH_WATER_BYTES = 1 << 20;
@@ -15,8 +15,12 @@ const HIGH_WATER_BYTES = 1 << 20;
 const LOW_WATER_BYTES = 1 << 18;
 /** Events kept for `since` resume. */
 const HISTORY_EVENTS = 2000;
-/** Longest wait for pending output to be applied before reporting exit (ms; VS Code waits 250). */
-const EXIT_FLUSH_MS = 250;
+/**
+ * Longest wait for the screen to apply the output still pending at exit before reporting it (ms).
+ * The PTY delivers every byte before exit (see PtyProcess) and at most HIGH_WATER_BYTES wait for
+ * the screen, which parses that in well under a second; the bound only guards a wedged screen.
+ */
+const EXIT_FLUSH_MS = 10_000;
 /** Grace between SIGTERM and SIGKILL (ms). */
 const KILL_GRACE_MS = 3000;
 
@@ -38,7 +42,7 @@ export interface SessionSpec {
 /** One running agent CLI. */
 export class Session extends Disposable {
   readonly pipeline: DetectionPipeline;
-  private readonly _pty: pty.IPty;
+  private readonly _pty: PtyProcess;
   private _seq = 0;
   private _status: SessionStatus = 'running';
   private _exitCode: number | null = null;
@@ -62,11 +66,7 @@ export class Session extends Disposable {
     this.pipeline = this._register(
       new DetectionPipeline({ sessionId: _spec.id, cli: _spec.cli, cols: _spec.cols, rows: _spec.rows, clock: _spec.clock, nextSeq: () => ++this._seq }),
     );
-    try {
-      this._pty = pty.spawn(_spec.file, [..._spec.args], { name: 'xterm-256color', cols: _spec.cols, rows: _spec.rows, cwd: _spec.cwd, env: _spec.env });
-    } catch (err) {
-      throw new TetherError('SPAWN_FAILED', `cannot start ${_spec.command}: ${(err as Error).message}`, { cause: err });
-    }
+    this._pty = this._register(new PtyProcess({ file: _spec.file, args: _spec.args, cols: _spec.cols, rows: _spec.rows, cwd: _spec.cwd, env: _spec.env }));
     this._register(this.pipeline.onEvent((event) => this._emit(event)));
     this._register(this.pipeline.onReply((reply) => this._writePty(reply)));
     this._register(this._pty.onData((data) => this._onData(data)));
@@ -150,11 +150,7 @@ export class Session extends Disposable {
       try {
         process.kill(-pid, sig);
       } catch {
-        try {
-          this._pty.kill(sig);
-        } catch {
-          // already gone
-        }
+        this._pty.kill(sig);
       }
     };
     signal('SIGTERM');
@@ -194,6 +190,7 @@ export class Session extends Disposable {
   private async _onExit(exitCode: number): Promise<void> {
     const deadline = Date.now() + EXIT_FLUSH_MS;
     while (this._pendingBytes > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    if (this.isDisposed) return;
     this.pipeline.exited();
     this._status = 'exited';
     this._exitCode = exitCode;
