@@ -55,7 +55,6 @@ async function connect(url: string, token: string): Promise<{ send(message: unkn
 
 /** The text of serialised VT output, without escape sequences. */
 function stripVt(data: string): string {
-  // eslint-disable-next-line no-control-regex
   return data.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/\x1b\][^\x07]*\x07/g, '');
 }
 
