@@ -32,7 +32,7 @@ export interface CliSummary {
   readonly id: CliType;
   readonly display_name: string;
   /** Command names that run it; the first is the one to offer for a new session. */
-  readonly commands: readonly string[];
+  readonly commands: string[];
 }
 
 /** True when `name` is the id of a CLI in the registry. */

@@ -2,7 +2,7 @@
  * Session events: the one typed stream that transport forwards and push filters.
  * Wire `type` tags are identical to these; every event carries a per-session monotonic `seq`.
  */
-import type { CliType, WaitType } from './verdict.js';
+import type { CliType, OptionRole, WaitType } from './verdict.js';
 
 /** Status of a session's PTY. */
 export type SessionStatus = 'starting' | 'running' | 'exited';
@@ -27,8 +27,21 @@ export interface SessionInfo {
 
 /** An option as sent on the wire. */
 export interface WireOption {
+  /** The on-screen number or a label slug; what `answer.option_id` names. */
   readonly id: string;
+  /** The label as drawn. */
   readonly label: string;
+  /**
+   * Present (true) when picking this option opens a text field on the CLI's screen ("Type
+   * something.", "Tell Claude what to change"): send `answer {option_id, text}` to pick it and
+   * type. Absent: the option takes no text.
+   */
+  readonly accepts_text?: true;
+  /**
+   * What the option means for a `tool_approval` answer, when the parser knows it: `approve`
+   * (once), `approve_always`, `deny`. Absent when unknown (read the label).
+   */
+  readonly role?: OptionRole;
 }
 
 /** Why a waiting state ended. */

@@ -6,7 +6,7 @@
  * docs/schemas/*.json are generated from these schemas (test/genSchemas.ts).
  */
 import { z } from 'zod';
-import { CLI_ID_PATTERN, WAIT_TYPES } from './verdict.js';
+import { CLI_ID_PATTERN, OPTION_ROLES, WAIT_TYPES } from './verdict.js';
 import type {
   SessionInfo,
   WaitingClearedEvent,
@@ -170,12 +170,20 @@ export const sessionInfoSchema = z.object({
   waiting: waitingSchema,
 });
 
-/** First message on every connection. */
+/** A CLI this daemon knows (from its registry): what a client shows and may start. */
+export const cliSummarySchema = z.object({
+  id: cliId,
+  display_name: z.string(),
+  /** Command names that start it (`create_session.cli`); the first is the one to offer. Empty: not started by name. */
+  commands: z.array(z.string()),
+});
+/** First message on every connection; `clis` lists the CLIs the daemon knows, in its order. */
 export const welcomeSchema = z.object({
   type: z.literal('welcome'),
   protocol_version: z.number().int(),
   daemon_version: z.string(),
   device_id: z.string(),
+  clis: z.array(cliSummarySchema).optional(),
 });
 /** The session list, sent after `welcome`. */
 export const sessionsSchema = z.object({ type: z.literal('sessions'), sessions: z.array(sessionInfoSchema) });
@@ -201,7 +209,16 @@ export const waitingForInputSchema = z.object({
   prompt_id: z.string(),
   wait_type: z.enum(WAIT_TYPES),
   prompt_content: z.string(),
-  options: z.array(z.object({ id: z.string(), label: z.string() })),
+  options: z.array(
+    z.object({
+      id: z.string(),
+      label: z.string(),
+      /** Present (true) when picking the option opens a text field: answer with option_id and text. */
+      accepts_text: z.literal(true).optional(),
+      /** The option's meaning for tool_approval answers, when known. */
+      role: z.enum(OPTION_ROLES).optional(),
+    }),
+  ),
   cli_type: cliId,
   tool_name: z.string().optional(),
   kind: z.string().optional(),

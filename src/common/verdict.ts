@@ -41,8 +41,10 @@ export interface PromptOption {
   readonly role?: OptionRole;
 }
 
+/** The meanings an approval option can have (wire names). */
+export const OPTION_ROLES = ['approve', 'approve_always', 'deny'] as const;
 /** The meaning of an approval option. */
-export type OptionRole = 'approve' | 'approve_always' | 'deny';
+export type OptionRole = (typeof OPTION_ROLES)[number];
 
 /** A live prompt as read off the screen. */
 export interface PromptInfo {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WaitDetector } from './waitDetector.js';
-import type { PromptInfo, Verdict } from '../common/index.js';
+import type { PromptInfo, Verdict, WaitingForInputEvent } from '../common/index.js';
 
 const approval = (command: string): Verdict => ({
   state: 'waiting',
@@ -97,5 +97,29 @@ describe('WaitDetector', () => {
     detector.exited();
     expect(events.at(-1)).toMatchObject({ type: 'waiting_cleared', cause: 'session_exited' });
     expect(detector.live).toBeUndefined();
+  });
+
+  it('puts accepts_text and role on the wire options, only where the parser set them', () => {
+    const { detector } = setup();
+    const fired: WaitingForInputEvent[] = [];
+    detector.onEvent((e) => e.type === 'waiting_for_input' && fired.push(e));
+    detector.observe({
+      state: 'waiting',
+      prompt: {
+        waitType: 'plan_approval',
+        content: 'Ready to code?',
+        options: [
+          { id: '1', label: 'Yes, and use auto mode', keys: '1', role: 'approve' },
+          { id: '2', label: 'Tell Claude what to change', keys: '2', acceptsText: true },
+          { id: '3', label: 'Maybe', keys: '3', acceptsText: false },
+        ],
+        acceptsText: true,
+      },
+    });
+    expect(fired[0].options).toEqual([
+      { id: '1', label: 'Yes, and use auto mode', role: 'approve' },
+      { id: '2', label: 'Tell Claude what to change', accepts_text: true },
+      { id: '3', label: 'Maybe' },
+    ]);
   });
 });

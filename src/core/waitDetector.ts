@@ -9,9 +9,11 @@ import type {
   ClearCause,
   CliType,
   PromptInfo,
+  PromptOption,
   Verdict,
   WaitingClearedEvent,
   WaitingForInputEvent,
+  WireOption,
 } from '../common/index.js';
 
 /** What the detector needs from its session. */
@@ -46,6 +48,16 @@ export function promptIdentity(prompt: PromptInfo): string {
 export function promptContentKey(prompt: PromptInfo): string {
   if (prompt.waitType === 'awaiting_response') return promptIdentity(prompt);
   return `${prompt.waitType}|${prompt.kind ?? ''}|${prompt.content}`;
+}
+
+/** An option as clients see it: `accepts_text` only when true, `role` only when known. */
+export function toWireOption(option: PromptOption): WireOption {
+  return {
+    id: option.id,
+    label: option.label,
+    ...(option.acceptsText === true ? { accepts_text: true as const } : {}),
+    ...(option.role !== undefined ? { role: option.role } : {}),
+  };
 }
 
 /** Turns verdicts into waiting edges. */
@@ -123,7 +135,7 @@ export class WaitDetector extends Disposable {
       prompt_id: `${this._options.sessionId}-p${this._promptCount}`,
       wait_type: prompt.waitType,
       prompt_content: prompt.content,
-      options: prompt.options.map((o) => ({ id: o.id, label: o.label })),
+      options: prompt.options.map(toWireOption),
       cli_type: this._options.cliType(),
       ...(prompt.toolName ? { tool_name: prompt.toolName } : {}),
       ...(prompt.kind ? { kind: prompt.kind } : {}),

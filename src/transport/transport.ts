@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { TetherError, type SessionEvent } from '../common/index.js';
 import { PROTOCOL_VERSION, type ServerMessage } from '../common/protocol.js';
-import type { ISessionService } from '../core/index.js';
+import { cliCatalog, type ISessionService } from '../core/index.js';
 import type { DeviceStore } from '../store/deviceStore.js';
 import type { PairingService } from '../store/pairing.js';
 import { identify, requestToken, type Identity } from './auth.js';
@@ -167,6 +167,7 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
         protocol_version: PROTOCOL_VERSION,
         daemon_version: options.daemonVersion,
         device_id: connection.identity.deviceId,
+        clis: cliCatalog(),
       });
       const list = sessions.list();
       connection.send({ type: 'sessions', sessions: list });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startMockAnthropic } from '../mock/anthropicServer.js';
-import { askScenario, bashScenario } from '../mock/scenarios.js';
+import { askScenario, bashScenario, planScenario } from '../mock/scenarios.js';
 import type { MockScript } from '../mock/scenarios.js';
 import { makeClaudeEnv, REPO_ROOT } from '../support/claudeEnv.js';
 import { waitUntil } from '../support/waitFor.js';
@@ -42,10 +42,10 @@ interface PhoneWorld {
 }
 
 /** Mock server, seeded HOME, daemon with the web UI, a phone paired through the QR URL. */
-async function phoneWorld(script: MockScript): Promise<PhoneWorld> {
+async function phoneWorld(script: MockScript, onboarding: 'skip' | 'show' = 'skip'): Promise<PhoneWorld> {
   const mock = await startMockAnthropic({ script });
   cleanups.push(() => mock.close());
-  const claudeEnv = makeClaudeEnv({ baseUrl: mock.url });
+  const claudeEnv = makeClaudeEnv({ baseUrl: mock.url, onboarding });
   cleanups.push(() => claudeEnv.cleanup());
   const binDir = join(REPO_ROOT, 'node_modules', '.bin');
   const daemon = await startWebDaemon({ sessionEnv: { ...claudeEnv.env, PATH: `${binDir}:${claudeEnv.env.PATH}` } });
@@ -68,8 +68,8 @@ async function phoneWorld(script: MockScript): Promise<PhoneWorld> {
 }
 
 /** Starts Claude in the project, opens it on the phone and sends a message from the message box. */
-async function startClaudeAndAsk(world: PhoneWorld, text: string): Promise<void> {
-  const session = await world.daemon.sessions.create({ cli: 'claude', cwd: world.projectDir, cols: 100, rows: 32 });
+async function startClaudeAndAsk(world: PhoneWorld, text: string, args: string[] = []): Promise<void> {
+  const session = await world.daemon.sessions.create({ cli: 'claude', args, cwd: world.projectDir, cols: 100, rows: 32 });
   const row = world.page.locator(`.session-row[data-session="${session.id}"]`);
   await row.locator('.badge.idle').waitFor({ timeout: 40_000 });
   await row.tap();
@@ -147,6 +147,42 @@ describe.skipIf(!canRunBrowser)('phone view in Chromium', { timeout: 150_000 }, 
       30_000,
       'the answer reaching the model',
     );
+  });
+
+  it("gives a plan's \"Tell Claude what to change\" a text field, and the feedback reaches the model", async () => {
+    const world = await phoneWorld(planScenario());
+    const { page } = world;
+    await startClaudeAndAsk(world, 'plan a greeting script', ['--permission-mode', 'plan']);
+    const sheet = page.locator('.sheet');
+    await sheet.waitFor({ timeout: 40_000 });
+    expect(await sheet.locator('h2').textContent()).toBe('Approve the plan?');
+    const changeButton = sheet.locator('button[data-option]', { hasText: 'Tell Claude what to change' });
+    await changeButton.waitFor({ timeout: 40_000 });
+    const change = await changeButton.getAttribute('data-option');
+    const form = sheet.locator('form.sheet-text');
+    expect(await form.getAttribute('data-option')).toBe(change);
+    const promptId = await sheet.getAttribute('data-prompt');
+    await form.locator('input').fill('use zsh instead');
+    await form.locator('button[type=submit]').tap();
+    await sheet.waitFor({ state: 'detached', timeout: 10_000 });
+    await received(page, `m.type === 'waiting_cleared' && m.prompt_id === ${JSON.stringify(promptId)}`);
+    await waitUntil(
+      () => JSON.stringify(world.mock.mainRequests().map((r) => r.body.messages)).includes('use zsh instead'),
+      30_000,
+      'the feedback reaching the model',
+    );
+  });
+
+  it("shows Claude's theme dialog with its options and no text field", async () => {
+    const world = await phoneWorld(bashScenario('true'), 'show');
+    const { page } = world;
+    await world.daemon.sessions.create({ cli: 'claude', cwd: world.projectDir, cols: 100, rows: 32 });
+    const sheet = page.locator('.sheet');
+    await sheet.waitFor({ timeout: 40_000 });
+    expect(await sheet.locator('h2').textContent()).toBe('Question');
+    await sheet.locator('button[data-option]', { hasText: 'Dark mode' }).first().waitFor();
+    expect(await sheet.locator('form.sheet-text').count()).toBe(0);
+    expect(await sheet.locator('input').count()).toBe(0);
   });
 
   it('shows the offline banner while the daemon restarts, then reconnects by itself', async () => {

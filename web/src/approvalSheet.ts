@@ -1,11 +1,12 @@
 /**
  * The approval sheet, shared by the phone and desktop views: the title by wait type, the CLI
  * and project, the prompt in monospace, and one big button per answer (Approve / Always /
- * Deny for tool approvals, the real option labels otherwise, a text field where free text is
- * allowed). It closes on `waiting_cleared` for its own prompt only; a refused answer to a
- * prompt that is already gone (`STALE_PROMPT`, `NO_PROMPT`) shows "Already answered".
+ * Deny for tool approvals, the real option labels otherwise, and a text field only where the
+ * daemon says free text goes: an option with `accepts_text`, or the idle input box). It closes
+ * on `waiting_cleared` for its own prompt only; a refused answer to a prompt that is already
+ * gone (`STALE_PROMPT`, `NO_PROMPT`) shows "Already answered".
  */
-import type { WaitingForInputEvent } from '../../src/common/events.js';
+import type { WaitingForInputEvent, WireOption } from '../../src/common/events.js';
 import { RequestError, type Connection, type ServerMessage } from './connection.js';
 import { h, projectName, WAIT_TITLES } from './dom.js';
 
@@ -20,8 +21,12 @@ export interface ApprovalSheet {
   close(): void;
 }
 
-/** What kind of button an option is, from its label. */
-function optionTone(label: string): 'approve' | 'always' | 'deny' | 'neutral' {
+/** What kind of button an option is: from its `role` when the daemon knows it, else from its label. */
+function optionTone(option: WireOption): 'approve' | 'always' | 'deny' | 'neutral' {
+  if (option.role === 'approve') return 'approve';
+  if (option.role === 'approve_always') return 'always';
+  if (option.role === 'deny') return 'deny';
+  const label = option.label;
   if (/^(no|deny|reject)\b/i.test(label) || /keep planning/i.test(label)) return 'deny';
   if (/always|don't ask again|for (this|the) session|allow all/i.test(label)) return 'always';
   if (/^(yes|approve|allow|proceed)\b/i.test(label)) return 'approve';
@@ -58,7 +63,7 @@ export function openApprovalSheet(host: HTMLElement, connection: Connection, eve
   };
 
   if (event.wait_type === 'tool_approval') {
-    const hasAlways = event.options.some((option) => optionTone(option.label) === 'always');
+    const hasAlways = event.options.some((option) => optionTone(option) === 'always');
     const approvalButtons = [
       h('button', { class: 'big approve', 'data-answer': 'yes', onclick: () => void answer({ type: 'tool_approval', response: 'yes' }) }, 'Approve'),
       hasAlways ? h('button', { class: 'big always', 'data-answer': 'yes_always', onclick: () => void answer({ type: 'tool_approval', response: 'yes_always' }) }, 'Always') : null,
@@ -68,21 +73,25 @@ export function openApprovalSheet(host: HTMLElement, connection: Connection, eve
   } else {
     for (const option of event.options) {
       buttons.append(
-        h('button', { class: `big option ${optionTone(option.label)}`, 'data-option': option.id, onclick: () => void answer({ type: 'answer', option_id: option.id }) }, option.label),
+        h('button', { class: `big option ${optionTone(option)}`, 'data-option': option.id, onclick: () => void answer({ type: 'answer', option_id: option.id }) }, option.label),
       );
     }
   }
 
-  const freeText = event.wait_type === 'clarifying_question' || event.wait_type === 'awaiting_response';
+  // Free text goes where the daemon says it may: the option that opens a text field on the
+  // CLI's screen (`accepts_text`), or the idle input box itself (awaiting_response).
+  const textOption = event.options.find((option) => option.accepts_text === true);
+  const freeText = textOption !== undefined || event.wait_type === 'awaiting_response';
   const textForm = freeText
     ? h(
         'form',
         {
           class: 'sheet-text',
+          ...(textOption ? { 'data-option': textOption.id } : {}),
           onsubmit: (submitEvent: Event) => {
             submitEvent.preventDefault();
             const text = input.value.trim();
-            if (text !== '') void answer({ type: 'answer', text });
+            if (text !== '') void answer({ type: 'answer', ...(textOption ? { option_id: textOption.id } : {}), text });
           },
         },
         null,

@@ -5,6 +5,10 @@
  * Views listen to `change` (state), `output` (terminal data) and `status` (online/offline).
  */
 import type { SessionInfo, WaitingForInputEvent } from '../../src/common/events.js';
+import type { WelcomeMessage } from '../../src/common/protocol.js';
+
+/** A CLI the daemon knows (from `welcome.clis`): id, display name, the commands that start it. */
+export type CliSummary = NonNullable<WelcomeMessage['clis']>[number];
 
 /** Any message from the daemon (fields the views read). */
 export interface ServerMessage {
@@ -39,6 +43,8 @@ export class Connection {
   readonly waiting = new Map<string, WaitingForInputEvent>();
   status: ConnectionStatus = 'connecting';
   deviceId = '';
+  /** The CLIs the daemon knows, in its registry's order (from `welcome`; empty until then). */
+  clis: readonly CliSummary[] = [];
   private _socket: WebSocket | undefined;
   private _attempt = 0;
   private _closed = false;
@@ -120,6 +126,7 @@ export class Connection {
     switch (message.type) {
       case 'welcome':
         this.deviceId = String(message.device_id);
+        this.clis = Array.isArray(message.clis) ? (message.clis as CliSummary[]) : [];
         break;
       case 'sessions':
         this.sessions.clear();

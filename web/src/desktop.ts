@@ -4,13 +4,11 @@
  * panels: "Pair phone" (QR code with its countdown) and "Devices" (list with Revoke).
  */
 import { openApprovalSheet, type ApprovalSheet } from './approvalSheet.js';
-import type { Connection } from './connection.js';
+import type { CliSummary, Connection } from './connection.js';
 import { h, needsDecision } from './dom.js';
 import { renderSessionList } from './sessionList.js';
 import { createTerminalView, type TerminalView } from './terminalView.js';
 
-/** The agent CLIs offered in "New session" (any other command can be typed). */
-const CLIS = ['claude', 'codex', 'gemini', 'opencode', 'qwen', 'bash'];
 
 interface DeviceSummary {
   readonly device_id: string;
@@ -77,8 +75,21 @@ export function mountDesktop(root: HTMLElement, connection: Connection, token: s
     panel.append(h('header', {}, h('h2', {}, title), h('button', { class: 'close', 'aria-label': 'Close', onclick: closePanel }, '×')), ...content);
   }
 
+  /** The "New session" choices: each CLI the daemon can start by name, as its first command. */
+  function cliChoices(clis: readonly CliSummary[]): HTMLOptionElement[] {
+    return clis.filter((cli) => cli.commands.length > 0).map((cli) => h('option', { value: cli.commands[0], title: cli.display_name }, cli.commands[0]));
+  }
+
   function showNewSession(): void {
-    const cli = h('select', { name: 'cli', 'aria-label': 'CLI' }, ...CLIS.map((name) => h('option', { value: name }, name)));
+    const cli = h('select', { name: 'cli', 'aria-label': 'CLI' }, ...cliChoices(connection.clis));
+    // Opened before the daemon's welcome arrived (the tray's `?panel=new`): fill it in then.
+    if (cli.options.length === 0) {
+      const removeListener = connection.on('change', () => {
+        if (connection.clis.length === 0) return;
+        removeListener();
+        if (cli.options.length === 0) cli.append(...cliChoices(connection.clis));
+      });
+    }
     const folder = h('input', { type: 'text', name: 'cwd', placeholder: 'Folder (absolute path; empty for home)', 'aria-label': 'Folder', autocomplete: 'off' });
     const error = h('p', { class: 'error', role: 'alert' });
     const form = h(
