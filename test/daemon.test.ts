@@ -9,8 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startDaemon } from '../src/daemon.js';
 import { configSchema, loadConfig } from '../src/store/config.js';
 import { silentLogger } from '../src/log.js';
-import { TestClient } from '../src/transport/testClient.js';
-import type { ReceivedMessage } from '../src/transport/testClient.js';
+import { TestClient } from './support/testClient.js';
+import type { ReceivedMessage } from './support/testClient.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {

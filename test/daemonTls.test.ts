@@ -4,15 +4,16 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
+import type { ConnectionOptions } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
-import WebSocket from 'ws';
+import WebSocket, { type ClientOptions } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDaemon } from '../src/daemon.js';
 import { configSchema } from '../src/store/config.js';
 import { silentLogger } from '../src/log.js';
-import { TestClient } from '../src/transport/testClient.js';
+import { TestClient } from './support/testClient.js';
 import { REVOKED_CLOSE_CODE } from '../src/transport/transport.js';
 
 const cleanups: Array<() => unknown> = [];
@@ -55,7 +56,9 @@ describe('daemon over TLS', () => {
     const health = await httpsGet(`https://127.0.0.1:${daemon.port}/healthz`, pems.cert);
     expect(health.status).toBe(200);
     const { token } = daemon.devices.pair({ device_name: 'phone' });
-    const socket = new WebSocket(`wss://127.0.0.1:${daemon.port}/ws?token=${token}`, { ca: pems.cert, servername: 'localhost' });
+    // ws hands TLS options on to tls.connect; its own type lists `ca` but not `servername`.
+    const tlsOptions: ClientOptions & Pick<ConnectionOptions, 'servername'> = { ca: pems.cert, servername: 'localhost' };
+    const socket = new WebSocket(`wss://127.0.0.1:${daemon.port}/ws?token=${token}`, tlsOptions);
     const first = await new Promise<string>((resolve, reject) => {
       socket.once('message', (data) => resolve(String(data)));
       socket.once('error', reject);

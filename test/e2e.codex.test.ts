@@ -11,8 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { startDaemon } from '../src/daemon.js';
 import { configSchema } from '../src/store/config.js';
 import { silentLogger } from '../src/log.js';
-import { TestClient } from '../src/transport/testClient.js';
-import type { ReceivedMessage } from '../src/transport/testClient.js';
+import { TestClient } from './support/testClient.js';
+import type { ReceivedMessage } from './support/testClient.js';
 import { startMockResponses } from './mock/openaiResponsesServer.js';
 import type { MockResponses } from './mock/openaiResponsesServer.js';
 import { execScenario } from './mock/responsesScenarios.js';
@@ -25,18 +25,6 @@ import { pairPhone, until, useCleanups } from './support/phone.js';
 const MARKER = 'created-by-tool.txt';
 
 const cleanups = useCleanups();
-
-async function until(client: TestClient, predicate: (m: ReceivedMessage) => boolean, timeoutMs: number, what: string): Promise<ReceivedMessage> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) throw new Error(`timed out waiting for ${what}; unread: ${JSON.stringify(client.unread().map((m) => m.type))}`);
-    const message = await client.next(remaining).catch((err: Error) => {
-      throw new Error(`${err.message} (waiting for ${what})`);
-    });
-    if (predicate(message)) return message;
-  }
-}
 
 interface World {
   mock: MockResponses;

@@ -2,7 +2,7 @@
  * Every push rule on a fake clock: suppression only on proof of a watcher, the per-device rate
  * limit with its collapsing queue, retry with backoff/Retry-After inside the window, retraction
  * on clear, quiet hours and wait-type switches, privacy, delivery reports and their history,
- * Live Activity throttling and end, and the test push. Providers are fakes (src/push/testFakes).
+ * Live Activity throttling and end, and the test push. Providers are fakes (test/support/pushFakes.ts).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,14 +17,14 @@ import {
   clearedEvent,
   FakeActivity,
   FakeProvider,
-  FakeSessions,
-  ManualClock,
   MemoryRegistry,
   pushConfig,
   registration,
   sessionInfo,
   waitingEvent,
-} from '../src/push/testFakes.js';
+} from './support/pushFakes.js';
+import { FakeSessionService } from './support/fakeSessionService.js';
+import { VirtualClock } from '../src/core/index.js';
 import type { DevicePreferences } from '../src/store/types.js';
 
 const PHONE = 'a'.repeat(64);
@@ -33,8 +33,8 @@ const LIVE = 'c'.repeat(64);
 /** 2026-01-01 23:00 UTC. */
 const LATE_EVENING = Date.UTC(2026, 0, 1, 23, 0);
 
-let clock: ManualClock;
-let sessions: FakeSessions;
+let clock: VirtualClock;
+let sessions: FakeSessionService;
 let registry: MemoryRegistry;
 let provider: FakeProvider;
 let activity: FakeActivity;
@@ -71,8 +71,8 @@ function statuses(promptId?: string): string[] {
 }
 
 beforeEach(() => {
-  clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0));
-  sessions = new FakeSessions();
+  clock = new VirtualClock(Date.UTC(2026, 0, 1, 12, 0));
+  sessions = new FakeSessionService();
   for (const id of ['session-1', 'session-2', 'session-3', 'session-4']) sessions.sessions.set(id, sessionInfo({ id }));
   registry = new MemoryRegistry();
   registry.add(registration(PHONE, 'apns', 'phone-1'));
@@ -301,7 +301,7 @@ describe('quiet hours and per-wait-type switches per device', () => {
   });
 
   it('a device in its quiet hours (config) gets nothing; the other device does', async () => {
-    clock = new ManualClock(LATE_EVENING);
+    clock = new VirtualClock(LATE_EVENING);
     provider = new FakeProvider('apns', clock);
     registry.add(registration(TABLET, 'apns', 'tablet'));
     start({ devices: { 'phone-1': { quiet_hours: { start: '22:00', end: '07:00', time_zone: 'UTC' } } } });

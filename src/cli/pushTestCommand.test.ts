@@ -11,7 +11,7 @@ import { startMockApns } from '../../test/mock/apnsServer.js';
 import { startDaemon } from '../daemon.js';
 import { silentLogger } from '../log.js';
 import { configSchema } from '../store/config.js';
-import { TestClient } from '../transport/testClient.js';
+import { TestClient } from '../../test/support/testClient.js';
 import { formatPushResult, requestPushTest } from './pushTestCommand.js';
 
 const TOKEN = 'ab'.repeat(32);

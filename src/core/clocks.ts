@@ -54,6 +54,16 @@ export class VirtualClock implements IClock {
     this._now = Math.max(this._now, ms);
   }
 
+  /** Runs every timer due within the next `ms` milliseconds, then sets now to now + `ms`. */
+  advance(ms: number): void {
+    this.advanceTo(this._now + ms);
+  }
+
+  /** How many timers are scheduled and neither fired nor cancelled (a leak check for tests and replay). */
+  get pendingTimers(): number {
+    return this._timers.filter((t) => !t.cancelled).length;
+  }
+
   /** Due time of the earliest pending timer, if any. */
   nextDue(): number | undefined {
     const live = this._timers.filter((t) => !t.cancelled);

@@ -5,7 +5,7 @@
 export { SessionManager } from './sessionManager.js';
 export type { SessionManagerOptions } from './sessionManager.js';
 export type { ISessionService, ISessionActivitySource, CreateSessionOptions, ApprovalResponse, InputOptions } from './sessionService.js';
-export { systemClock } from './clocks.js';
+export { systemClock, VirtualClock } from './clocks.js';
 export { replayCast } from './replay.js';
 export type { ReplayEvent, ReplayInput } from './replay.js';
 // The CLI registry, for the zones that may not import parsers/ themselves (push, transport).

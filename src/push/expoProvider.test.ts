@@ -3,7 +3,7 @@ import { startMockExpo, type MockExpo } from '../../test/mock/expoServer.js';
 import type { PushRegistration } from '../store/types.js';
 import { EXPO_MAX_PAYLOAD_BYTES } from './expoPayload.js';
 import { ExpoProvider, hasTokenRemovals, type TokenRemoval } from './expoProvider.js';
-import { ManualClock } from './testFakes.js';
+import { VirtualClock } from '../core/index.js';
 import type { PushNotification } from './types.js';
 
 const TOKEN = 'ExponentPushToken[aaaaaaaaaaaaaaaaaaaaaa]';
@@ -28,13 +28,13 @@ const notification: PushNotification = {
 
 describe('ExpoProvider', () => {
   let mock: MockExpo;
-  let clock: ManualClock;
+  let clock: VirtualClock;
   let provider: ExpoProvider;
   let removed: TokenRemoval[];
 
   beforeEach(async () => {
     mock = await startMockExpo({ accessToken: 'expo-secret' });
-    clock = new ManualClock();
+    clock = new VirtualClock(Date.UTC(2026, 0, 1));
     provider = new ExpoProvider({ baseUrl: mock.baseUrl, accessToken: 'expo-secret', clock, requestTimeoutMs: 300, rateLimitRetryMs: 1 });
     removed = [];
     provider.onTokenRemoved((removal) => removed.push(removal));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { APNS_MAX_PAYLOAD_BYTES, buildApnsPayload, payloadBytes } from './apnsPayload.js';
 import { buildPushNotification, PUSH_EXPIRATION_MS } from './notification.js';
-import { sessionInfo, waitingEvent } from './testFakes.js';
+import { sessionInfo, waitingEvent } from '../../test/support/pushFakes.js';
 import { ELLIPSIS, summarize, truncateText } from './text.js';
 
 const NOW = Date.UTC(2026, 0, 1);

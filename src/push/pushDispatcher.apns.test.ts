@@ -8,7 +8,9 @@ import { configSchema } from '../store/config.js';
 import type { PushRegistration } from '../store/types.js';
 import { createPushProviders } from './createPushProviders.js';
 import { PushDispatcher } from './pushDispatcher.js';
-import { clearedEvent, FakeSessions, ManualClock, MemoryRegistry, sessionInfo, waitingEvent } from './testFakes.js';
+import { VirtualClock } from '../core/index.js';
+import { FakeSessionService } from '../../test/support/fakeSessionService.js';
+import { clearedEvent, MemoryRegistry, sessionInfo, waitingEvent } from '../../test/support/pushFakes.js';
 import type { IPushProvider, PushAttempt } from './types.js';
 
 const TOKEN = 'ab'.repeat(32);
@@ -21,8 +23,8 @@ function registration(token: string, deviceId: string): PushRegistration {
 describe('PushDispatcher → ApnsProvider → mock APNs', () => {
   let mock: MockApns;
   let providers: IPushProvider[];
-  let clock: ManualClock;
-  let sessions: FakeSessions;
+  let clock: VirtualClock;
+  let sessions: FakeSessionService;
   let registry: MemoryRegistry;
   let connected: boolean;
   let dispatcher: PushDispatcher;
@@ -36,8 +38,8 @@ describe('PushDispatcher → ApnsProvider → mock APNs', () => {
       },
     });
     providers = createPushProviders(config.push);
-    clock = new ManualClock(Date.now());
-    sessions = new FakeSessions();
+    clock = new VirtualClock(Date.now());
+    sessions = new FakeSessionService();
     sessions.sessions.set('session-1', sessionInfo());
     registry = new MemoryRegistry();
     registry.add(registration(TOKEN, 'phone-1'));

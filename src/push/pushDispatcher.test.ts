@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PushRegistration, PushTokenType } from '../store/types.js';
 import { PushDispatcher } from './pushDispatcher.js';
-import { clearedEvent, FakeSessions, ManualClock, MemoryRegistry, pushConfig, sessionInfo, waitingEvent } from './testFakes.js';
+import { VirtualClock } from '../core/index.js';
+import { FakeSessionService } from '../../test/support/fakeSessionService.js';
+import { clearedEvent, MemoryRegistry, pushConfig, sessionInfo, waitingEvent } from '../../test/support/pushFakes.js';
 import type { IPushProvider, PushAttempt, PushNotification, PushResult } from './types.js';
 
 /** Records sends and answers with a scripted result per token. */
@@ -27,8 +29,8 @@ function registration(token: string, tokenType: PushTokenType = 'apns', deviceId
 }
 
 describe('PushDispatcher rules', () => {
-  let clock: ManualClock;
-  let sessions: FakeSessions;
+  let clock: VirtualClock;
+  let sessions: FakeSessionService;
   let registry: MemoryRegistry;
   let provider: RecordingProvider;
   let connected: boolean;
@@ -59,8 +61,8 @@ describe('PushDispatcher rules', () => {
   }
 
   beforeEach(() => {
-    clock = new ManualClock();
-    sessions = new FakeSessions();
+    clock = new VirtualClock(Date.UTC(2026, 0, 1));
+    sessions = new FakeSessionService();
     sessions.sessions.set('session-1', sessionInfo());
     registry = new MemoryRegistry();
     registry.add(registration('a'.repeat(64)));

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ServerMessage } from '../common/protocol.js';
 import { ClientConnection, HARD_LIMIT_BYTES, HIGH_WATER_BYTES } from './clientConnection.js';
-import { FakeSessionService, fakeSession } from './fakeSessionService.js';
+import { FakeSessionService, fakeSession } from '../../test/support/fakeSessionService.js';
 
 /** A stand-in socket whose buffered amount the test controls. */
 class FakeSocket {

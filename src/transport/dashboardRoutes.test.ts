@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN_SECRET, Harness } from './testHarness.js';
+import { ADMIN_SECRET, Harness } from '../../test/support/transportHarness.js';
 
 let harness: Harness;
 beforeEach(async () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TestClient } from './testClient.js';
-import { ADMIN_SECRET, Harness } from './testHarness.js';
+import { TestClient } from '../../test/support/testClient.js';
+import { ADMIN_SECRET, Harness } from '../../test/support/transportHarness.js';
 
 let harness: Harness;
 beforeEach(async () => {

@@ -4,8 +4,8 @@
  * STALE_PROMPT) and `POST /api/admin/push-test`.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN_SECRET, Harness, waitingEvent } from './testHarness.js';
-import type { TestClient } from './testClient.js';
+import { ADMIN_SECRET, Harness, waitingEvent } from '../../test/support/transportHarness.js';
+import type { TestClient } from '../../test/support/testClient.js';
 
 const APNS_TOKEN = 'ab'.repeat(32);
 const SUBSCRIPTION = JSON.stringify({ endpoint: 'https://push.example.net/send/abc', keys: { p256dh: 'BPk', auth: 'q1w' } });

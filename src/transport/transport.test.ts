@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TetherError } from '../common/index.js';
-import { FakeSessionService, fakeSession } from './fakeSessionService.js';
-import { TestClient } from './testClient.js';
-import { ADMIN_SECRET, Harness, waitingEvent } from './testHarness.js';
+import { FakeSessionService, fakeSession } from '../../test/support/fakeSessionService.js';
+import { TestClient } from '../../test/support/testClient.js';
+import { ADMIN_SECRET, Harness, waitingEvent } from '../../test/support/transportHarness.js';
 import { startTransport } from './transport.js';
 
 let harness: Harness;

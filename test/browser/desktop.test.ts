@@ -10,7 +10,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/claudeEnv.js';
 import { requestLoginLink } from '../../src/loginLink.js';
 import { contentSecurityPolicy } from '../../src/transport/uiFiles.js';
-import { TestClient } from '../../src/transport/testClient.js';
+import { TestClient } from '../support/testClient.js';
 import { canRunBrowser, ensureWebBuilt, launchBrowser, removeDir, startWebDaemon } from './harness.js';
 
 // `TETHER_SCREENSHOTS=1` refreshes the README's screenshots; other runs write them to a temp dir.

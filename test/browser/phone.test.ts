@@ -14,7 +14,7 @@ import { askScenario, bashScenario, planScenario } from '../mock/scenarios.js';
 import type { MockScript } from '../mock/scenarios.js';
 import { makeClaudeEnv, REPO_ROOT } from '../support/claudeEnv.js';
 import { waitUntil } from '../support/waitFor.js';
-import { TestClient } from '../../src/transport/testClient.js';
+import { TestClient } from '../support/testClient.js';
 import { canRunBrowser, ensureWebBuilt, launchBrowser, pairingUrl, removeDir, startWebDaemon, type WebDaemon } from './harness.js';
 
 // `TETHER_SCREENSHOTS=1` refreshes the README's screenshots; other runs write them to a temp dir.

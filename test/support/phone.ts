@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect } from 'vitest';
-import { TestClient } from '../../src/transport/testClient.js';
-import type { ReceivedMessage } from '../../src/transport/testClient.js';
+import { TestClient } from './testClient.js';
+import type { ReceivedMessage } from './testClient.js';
 
 /** A list of cleanups run in reverse after each test; a failing cleanup (a CLI still exiting) is ignored. */
 export function useCleanups(): Array<() => unknown> {

@@ -6,12 +6,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TetherError, type WaitingForInputEvent } from '../common/index.js';
-import { DeviceStore } from '../store/deviceStore.js';
-import { PairingService } from '../store/pairing.js';
+import { TetherError, type WaitingForInputEvent } from '../../src/common/index.js';
+import { DeviceStore } from '../../src/store/deviceStore.js';
+import { PairingService } from '../../src/store/pairing.js';
 import { FakeSessionService, fakeSession } from './fakeSessionService.js';
 import { TestClient } from './testClient.js';
-import { startTransport, type AppStateReport, type PushTestResult, type PushTokenRegistration, type Transport } from './transport.js';
+import { startTransport, type AppStateReport, type PushTestResult, type PushTokenRegistration, type Transport } from '../../src/transport/transport.js';
 
 /** The admin secret every harness uses. */
 export const ADMIN_SECRET = 'admin-secret-for-tests';

@@ -1,10 +1,11 @@
 /**
- * An in-memory ISessionService for transport tests: canned sessions, an Emitter the test
- * fires events through, recorded calls, and scripted failures. No PTYs.
+ * The one in-memory ISessionService of the tests (transport and push): canned sessions, an
+ * Emitter the test fires events through (`emit` also keeps the live prompt like core does),
+ * recorded calls, and scripted failures. No PTYs.
  */
-import { Emitter, TetherError } from '../common/index.js';
-import type { SessionEvent, SessionInfo, WaitingForInputEvent } from '../common/index.js';
-import type { ApprovalResponse, CreateSessionOptions, ISessionService } from '../core/index.js';
+import { Emitter, TetherError } from '../../src/common/index.js';
+import type { SessionEvent, SessionInfo, WaitingForInputEvent } from '../../src/common/index.js';
+import type { ApprovalResponse, CreateSessionOptions, ISessionService } from '../../src/core/index.js';
 
 /** Builds a SessionInfo with defaults. */
 export function fakeSession(id: string, overrides: Partial<SessionInfo> = {}): SessionInfo {
@@ -76,6 +77,14 @@ export class FakeSessionService implements ISessionService {
   async answer(sessionId: string, promptId: string, answer: { optionId?: string; text?: string }): Promise<void> {
     this._record('answer', [sessionId, promptId, answer]);
     this.get(sessionId);
+  }
+  /** Fires `event` and keeps `waiting` as core does: set by waiting_for_input, removed by its waiting_cleared. */
+  emit(event: SessionEvent): void {
+    if (event.type === 'waiting_for_input') this.waiting.set(event.session_id, event);
+    if (event.type === 'waiting_cleared' && this.waiting.get(event.session_id)?.prompt_id === event.prompt_id) {
+      this.waiting.delete(event.session_id);
+    }
+    this.emitter.fire(event);
   }
   currentWaiting(sessionId: string): WaitingForInputEvent | undefined {
     return this.waiting.get(sessionId);

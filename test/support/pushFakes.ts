@@ -1,77 +1,12 @@
 /**
- * Test doubles for the push zone's tests: a manual clock, a scripted session service, an
- * in-memory push registry, a scriptable provider and a defaulted push config. Used only by
- * tests; nothing in the daemon imports it.
+ * Test doubles for the push zone's tests: an in-memory push registry, a scriptable provider,
+ * an activity source, a defaulted push config, and session events with push-test defaults.
+ * The clock is core's VirtualClock and the sessions are test/support/fakeSessionService.ts.
  */
-import { Emitter, type IClock, type IDisposable, type SessionEvent, type SessionInfo, type WaitingForInputEvent } from '../common/index.js';
-import { TetherError } from '../common/index.js';
-import type { ISessionService } from '../core/index.js';
-import { configSchema, type PushConfig } from '../store/config.js';
-import type { IPushRegistry, PushRegistration, PushTokenType, RegistrationTokenType } from '../store/types.js';
-import type { ActivityReport } from './liveActivities.js';
-import type { IPushProvider, LiveActivityUpdate, PushNotification, PushResult, PushRetraction } from './types.js';
-
-/** A clock that moves only through `advance`. */
-export class ManualClock implements IClock {
-  private _timers: Array<{ due: number; fn: () => void; cancelled: boolean }> = [];
-  constructor(private _now = Date.UTC(2026, 0, 1)) {}
-
-  now(): number {
-    return this._now;
-  }
-
-  setTimeout(fn: () => void, ms: number): IDisposable {
-    const timer = { due: this._now + ms, fn, cancelled: false };
-    this._timers.push(timer);
-    return { dispose: () => (timer.cancelled = true) };
-  }
-
-  /** Moves time forward by `ms`, firing due timers in order. */
-  advance(ms: number): void {
-    const target = this._now + ms;
-    for (;;) {
-      const due = this._timers.filter((t) => !t.cancelled && t.due <= target).sort((a, b) => a.due - b.due)[0];
-      if (due === undefined) break;
-      due.cancelled = true;
-      this._now = due.due;
-      due.fn();
-    }
-    this._now = target;
-    this._timers = this._timers.filter((t) => !t.cancelled);
-  }
-
-  /** Timers not yet fired or cancelled. */
-  get pendingTimers(): number {
-    return this._timers.filter((t) => !t.cancelled).length;
-  }
-}
-
-/** A session service driven by the test: `emit` events, and `currentWaiting` follows them. */
-export class FakeSessions implements Pick<ISessionService, 'onEvent' | 'currentWaiting' | 'get'> {
-  private readonly _emitter = new Emitter<SessionEvent>();
-  private readonly _waiting = new Map<string, WaitingForInputEvent>();
-  readonly sessions = new Map<string, SessionInfo>();
-  readonly onEvent = this._emitter.event;
-
-  /** Emits an event and updates the live prompt like core does. */
-  emit(event: SessionEvent): void {
-    if (event.type === 'waiting_for_input') this._waiting.set(event.session_id, event);
-    if (event.type === 'waiting_cleared' && this._waiting.get(event.session_id)?.prompt_id === event.prompt_id) {
-      this._waiting.delete(event.session_id);
-    }
-    this._emitter.fire(event);
-  }
-
-  currentWaiting(sessionId: string): WaitingForInputEvent | undefined {
-    return this._waiting.get(sessionId);
-  }
-
-  get(sessionId: string): SessionInfo {
-    const session = this.sessions.get(sessionId);
-    if (session === undefined) throw new TetherError('SESSION_NOT_FOUND', sessionId);
-    return session;
-  }
-}
+import { Emitter, type IClock, type SessionEvent, type SessionInfo, type WaitingForInputEvent } from '../../src/common/index.js';
+import type { ActivityReport, IPushProvider, LiveActivityUpdate, PushNotification, PushResult, PushRetraction } from '../../src/push/index.js';
+import { configSchema, type PushConfig } from '../../src/store/config.js';
+import type { IPushRegistry, PushRegistration, PushTokenType, RegistrationTokenType } from '../../src/store/types.js';
 
 /** An in-memory IPushRegistry. */
 export class MemoryRegistry implements IPushRegistry {
