@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { serverMessageSchema } from '../common/protocol.js';
 import { cliCatalog } from '../core/index.js';
-import { Harness } from './testHarness.js';
+import { Harness } from '../../test/support/transportHarness.js';
 
 let harness: Harness;
 beforeEach(async () => {
