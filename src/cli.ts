@@ -1,17 +1,11 @@
 /**
  * The `tether` command: daemon, pair, run, record, replay, push test. Each subcommand is a thin wrapper
- * over a module that tests call directly.
+ * over a module that tests call directly, loaded when its subcommand runs: the daemon's
+ * dependencies (push providers, TLS) take over a second to load, which `tether replay` need not pay.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { VERSION } from './version.js';
-import { pairCommand } from './cli/pairCommand.js';
-import { runCommand } from './cli/runCommand.js';
-import { replayCommand } from './cli/replayCommand.js';
-import { daemonCommand } from './cli/daemonCommand.js';
-import { pushTestCommand } from './cli/pushTestCommand.js';
-import { runRecorder } from './core/recorder.js';
 import { cliCatalog } from './core/index.js';
-import { openCommand } from './cli/openCommand.js';
 
 function positiveInt(value: string): number {
   const parsed = Number(value);
@@ -34,7 +28,7 @@ export async function main(argv: string[]): Promise<number | undefined> {
     .option('--config <file>', 'YAML config file')
     .option('--no-qr', 'do not print a pairing QR code')
     .action(async (options) => {
-      exitCode = await daemonCommand(options);
+      exitCode = await (await import('./cli/daemonCommand.js')).daemonCommand(options);
     });
 
   program
@@ -43,7 +37,7 @@ export async function main(argv: string[]): Promise<number | undefined> {
     .option('--data-dir <dir>', 'data directory of the running daemon')
     .option('--json', 'print {"url","code","expires_at"} only')
     .action(async (options) => {
-      exitCode = await pairCommand(options);
+      exitCode = await (await import('./cli/pairCommand.js')).pairCommand(options);
     });
 
   program
@@ -52,7 +46,7 @@ export async function main(argv: string[]): Promise<number | undefined> {
     .option('--data-dir <dir>', 'data directory of the running daemon')
     .option('--print', 'print the link instead of opening a browser')
     .action(async (options) => {
-      exitCode = await openCommand(options);
+      exitCode = await (await import('./cli/openCommand.js')).openCommand(options);
     });
 
   program
@@ -63,7 +57,7 @@ export async function main(argv: string[]): Promise<number | undefined> {
     .option('--data-dir <dir>', 'data directory of the running daemon')
     .option('--name <name>', 'session name')
     .action(async (cli: string, args: string[], options) => {
-      exitCode = await runCommand(cli, args, options);
+      exitCode = await (await import('./cli/runCommand.js')).runCommand(cli, args, options);
     });
 
   program
@@ -74,7 +68,7 @@ export async function main(argv: string[]): Promise<number | undefined> {
     .option('--rows <n>', 'height in rows (default: this terminal)', positiveInt)
     .argument('<command...>', 'the command to record (after --)')
     .action(async (command: string[], options) => {
-      exitCode = await runRecorder({ out: options.out, cols: options.cols, rows: options.rows, command: command[0], args: command.slice(1) });
+      exitCode = await (await import('./core/recorder.js')).runRecorder({ out: options.out, cols: options.cols, rows: options.rows, command: command[0], args: command.slice(1) });
     });
 
   program
@@ -84,7 +78,7 @@ export async function main(argv: string[]): Promise<number | undefined> {
     .option('--cli <cli>', `${[...clis.map((cli) => cli.id), 'auto'].join('|')}`, 'auto')
     .option('--json', 'one JSON object per line')
     .action(async (file: string, options) => {
-      exitCode = await replayCommand(file, options);
+      exitCode = await (await import('./cli/replayCommand.js')).replayCommand(file, options);
     });
 
   program
@@ -95,7 +89,7 @@ export async function main(argv: string[]): Promise<number | undefined> {
     .option('--device <id>', 'only this device\'s registrations')
     .option('--data-dir <dir>', 'data directory of the running daemon')
     .action(async (options) => {
-      exitCode = await pushTestCommand(options);
+      exitCode = await (await import('./cli/pushTestCommand.js')).pushTestCommand(options);
     });
 
   await program.parseAsync(argv);

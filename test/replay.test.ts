@@ -15,6 +15,9 @@ const RECHUNK_SEED = 20261121;
 
 const fixtures = loadFixtures();
 
+/** CLIs whose first prompting fixture also replays through the awaited write path (the reference). */
+const REFERENCE_CLIS = ['claude', 'codex', 'gemini', 'opencode', 'qwen', 'shell'];
+
 /** Why each skipped fixture is skipped (none today). */
 const SKIPPED: Readonly<Record<string, string>> = {};
 
@@ -38,6 +41,19 @@ describe('fixture replay', () => {
   it('has fixtures to replay', () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(15);
   });
+
+  // Fast replay parses synchronously; awaiting each asynchronous write (one timer tick per piece)
+  // is the old path. Both must give the same events. test/bench/replayEquality.ts checks all fixtures.
+  const references = REFERENCE_CLIS.map((cli) => fixtures.find((f) => f.expect.cli === cli && !f.expect.skip && f.expect.events.some((e) => e.type === 'waiting_for_input')));
+  for (const fixture of references.filter((f) => f !== undefined)) {
+    it(`${fixture.name} gives the same events when each write is awaited`, async () => {
+      const cli = fixture.expect.cli as CliType;
+      const fast = await replayCast(fixture.cast, { cli, rechunkSeed: RECHUNK_SEED });
+      const awaited = await replayCast(fixture.cast, { cli, rechunkSeed: RECHUNK_SEED, awaitEachWrite: true });
+      expect(fast.length).toBeGreaterThan(0);
+      expect(fast).toEqual(awaited);
+    });
+  }
 
   for (const fixture of fixtures) {
     const skip = SKIPPED[fixture.name] ?? fixture.expect.skip;

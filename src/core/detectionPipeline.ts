@@ -97,6 +97,14 @@ export class DetectionPipeline extends Disposable {
   }
 
   /**
+   * Applies output before returning (replay on a virtual clock: no timer tick per write).
+   * @throws BugError when the screen cannot write synchronously (see HeadlessScreen.canWriteSync)
+   */
+  writeSync(data: string): void {
+    this.screen.writeSync(data);
+  }
+
+  /**
    * Observes bytes headed for the PTY: user input clears a live prompt, terminal replies do not.
    * @returns true when `data` is user input, false when it is only terminal replies
    */

@@ -33,6 +33,20 @@ describe('HeadlessScreen', () => {
     screen.dispose();
   });
 
+  it('writes synchronously (the pinned xterm has the buffer replay needs) and tells onWriteParsed', () => {
+    const screen = new HeadlessScreen(40, 3);
+    let parsed = 0;
+    screen.onWriteParsed(() => parsed++);
+    expect(screen.canWriteSync).toBe(true);
+    screen.writeSync('first\r\n\x1b]0;title\x07');
+    screen.writeSync('second');
+    expect(parsed).toBe(2);
+    const snapshot = screen.snapshot();
+    expect(snapshot.lines.map((line) => line.text)).toEqual(['first', 'second', '']);
+    expect(snapshot.title).toBe('title');
+    screen.dispose();
+  });
+
   it('serialises the screen for late subscribers', async () => {
     const screen = new HeadlessScreen(20, 3);
     await write(screen, 'hello\r\nworld');

@@ -5,7 +5,7 @@
  */
 import xtermHeadless from '@xterm/headless';
 import serializeAddon from '@xterm/addon-serialize';
-import { Disposable, Emitter, toDisposable } from '../common/index.js';
+import { BugError, Disposable, Emitter, toDisposable } from '../common/index.js';
 import type { ScreenLine, ScreenSnapshot } from '../common/index.js';
 
 // Under Node ESM the named export is undefined; the default export carries the classes.
@@ -18,6 +18,8 @@ const OSC_SHELL_INTEGRATION = 133;
 export const SCROLLBACK_LINES = 5000;
 
 type XtermTerminal = InstanceType<typeof Terminal>;
+/** The part of xterm's private core that parses without yielding (xterm.js 6.0.0, src/common/input/WriteBuffer.ts). */
+type SyncWriter = { writeSync(data: string | Uint8Array): void };
 type BufferLine = NonNullable<ReturnType<XtermTerminal['buffer']['active']['getLine']>>;
 
 /** Runs of cells whose background differs from the row's most common background. */
@@ -108,6 +110,33 @@ export class HeadlessScreen extends Disposable {
   /** Parses `data`; `callback` runs once it has been applied to the screen. */
   write(data: string | Uint8Array, callback?: () => void): void {
     this._terminal.write(data, callback);
+  }
+
+  /**
+   * True when {@link writeSync} can parse without yielding. It reaches into xterm's private
+   * write buffer (pinned @xterm/headless 6.0.0); an xterm without it leaves only `write`.
+   */
+  get canWriteSync(): boolean {
+    return this._syncWriter() !== undefined;
+  }
+
+  /**
+   * Parses `data` before returning, then fires `onWriteParsed` (replay: each write costs no timer
+   * tick). Only for a screen that is never written asynchronously: data queued by `write` would
+   * be applied after it.
+   * @throws BugError when {@link canWriteSync} is false
+   */
+  writeSync(data: string | Uint8Array): void {
+    const writer = this._syncWriter();
+    if (!writer) throw new BugError('this @xterm/headless has no synchronous write buffer');
+    writer.writeSync(data);
+    this._onWriteParsed.fire();
+  }
+
+  private _syncWriter(): SyncWriter | undefined {
+    // writeSync on the core itself logs a deprecation warning; its write buffer does the same work quietly.
+    const buffer = (this._terminal as unknown as { _core?: { _writeBuffer?: Partial<SyncWriter> } })._core?._writeBuffer;
+    return typeof buffer?.writeSync === 'function' ? (buffer as SyncWriter) : undefined;
   }
 
   /** Resizes the screen (cells/rows). */

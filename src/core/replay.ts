@@ -33,6 +33,11 @@ export interface ReplayOptions {
   readonly cli: CliType | 'auto';
   /** Splits every output event into random pieces (same timestamps) using this seed. */
   readonly rechunkSeed?: number;
+  /**
+   * Applies each piece through xterm's asynchronous write and waits for it (one timer tick per
+   * piece): the reference the default synchronous path is compared with. Default false.
+   */
+  readonly awaitEachWrite?: boolean;
 }
 
 /** A small deterministic PRNG (mulberry32) for re-chunking. */
@@ -88,7 +93,11 @@ export async function replayCast(cast: ReplayInput, options: ReplayOptions): Pro
   const out: ReplayEvent[] = [];
   pipeline.onEvent((event) => out.push(toReplayEvent(event, clock.now())));
   const next = options.rechunkSeed !== undefined ? random(options.rechunkSeed) : undefined;
-  const write = (data: string) => new Promise<void>((resolve) => pipeline.write(data, resolve));
+  // Each piece is applied at its own cast time, as live: the screen a timer reads holds exactly
+  // the output recorded before it. Parsing synchronously spares the timer tick that xterm's
+  // asynchronous write costs per piece (most of the replay time otherwise).
+  const sync = !options.awaitEachWrite && pipeline.screen.canWriteSync;
+  const write = (data: string) => (sync ? pipeline.writeSync(data) : new Promise<void>((resolve) => pipeline.write(data, resolve)));
   let lastMs = 0;
   try {
     for (const [seconds, code, data] of cast.events) {

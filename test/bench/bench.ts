@@ -4,13 +4,16 @@
  *     @xterm/headless on the same bytes, as a ratio;
  *  2. detection latency in wall-clock time from writing a prompt's last chunk into a live
  *     pipeline to its waiting_for_input (p50/p99 over the fixtures);
- *  3. RSS per idle session with 10 sessions open.
+ *  3. RSS per idle session with 10 sessions open;
+ *  4. `tether replay` of 25 MB of Claude-style redraws against bare @xterm/headless, as whole
+ *     processes on the same cast (replayBench.ts).
  */
 import xtermHeadless from '@xterm/headless';
 import type { CliType, IDisposable } from '../../src/common/index.js';
 import { DetectionPipeline } from '../../src/core/detectionPipeline.js';
 import { systemClock } from '../../src/core/clocks.js';
 import { loadFixtures } from './fixtureSet.js';
+import { formatReplay, measureReplay } from './replayBench.js';
 import type { Fixture } from './fixtureSet.js';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +22,8 @@ const { Terminal } = xtermHeadless as unknown as typeof import('@xterm/headless'
 
 /** Alternating timed rounds per side. */
 const THROUGHPUT_ROUNDS = 3;
+/** Alternating rounds of the whole-process replay comparison. */
+const REPLAY_ROUNDS = 3;
 /** Bytes of output the throughput run pushes through each side (repeats the fixtures). */
 const THROUGHPUT_BYTES = 16 * 1024 * 1024;
 
@@ -100,6 +105,7 @@ async function main(): Promise<void> {
     full = Math.min(full, await timePipeline(chunks));
   }
   console.log(`throughput  bare @xterm/headless: ${(megabytes / (bare / 1000)).toFixed(1)} MB/s   full pipeline: ${(megabytes / (full / 1000)).toFixed(1)} MB/s   ratio ${(bare / full).toFixed(2)} (target ≥ 0.70)`);
+  console.log(formatReplay(await measureReplay(REPLAY_ROUNDS)));
   const latencies = await measureLatency(fixtures);
   console.log(`latency     n=${latencies.length}  p50 ${percentile(latencies, 50).toFixed(1)} ms  p99 ${percentile(latencies, 99).toFixed(1)} ms  max ${Math.max(...latencies).toFixed(1)} ms (target p99 ≤ 150 ms)`);
   // A fresh process, so the throughput run's heap does not hide the sessions' growth.
