@@ -43,14 +43,18 @@ function findRoot(): string {
 /** The fixtures directory of the repository. */
 export const FIXTURES_DIR = join(findRoot(), 'fixtures');
 
-/** Loads every fixture with an expect file, sorted by CLI then name. */
+/**
+ * Loads every fixture (`fixtures/<cli>/*.cast`), sorted by CLI then name.
+ * @throws Error naming the cast when its `.expect.json` is missing (a recording without
+ *   expectations is a mistake, never a silent skip)
+ */
 export function loadFixtures(): Fixture[] {
   const out: Fixture[] = [];
   for (const cli of readdirSync(FIXTURES_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
     const dir = join(FIXTURES_DIR, cli);
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.cast')).sort()) {
       const expectPath = join(dir, file.replace(/\.cast$/, '.expect.json'));
-      if (!existsSync(expectPath)) continue;
+      if (!existsSync(expectPath)) throw new Error(`fixtures/${cli}/${file} has no ${file.replace(/\.cast$/, '.expect.json')}`);
       const path = join(dir, file);
       out.push({
         name: `${cli}/${file.replace(/\.cast$/, '')}`,
