@@ -74,6 +74,9 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     defaultCols: config.sessions.cols,
     defaultRows: config.sessions.rows,
     submitDelayMs: config.sessions.submit_delay_ms,
+    maxRunning: config.sessions.max_running,
+    keepExited: config.sessions.keep_exited,
+    limits: { historyBytes: config.sessions.history_bytes },
     env: options.sessionEnv,
   });
   const tls = config.server.tls ? loadTls(config.server.tls) : undefined;

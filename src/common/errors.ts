@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'SESSION_NOT_FOUND', // no session with that id
   'SESSION_EXITED', // the session's PTY has exited; it takes no input
   'SPAWN_FAILED', // the command could not be started (unknown command, bad cwd)
+  'SESSION_LIMIT', // as many sessions run as `sessions.max_running` allows
   'UNKNOWN_CLI', // the cli name is not one Tether knows and is not an executable
   'STALE_PROMPT', // the answer names a prompt that is no longer live
   'NO_PROMPT', // the session is not waiting for input

@@ -144,9 +144,9 @@ export class HeadlessScreen extends Disposable {
     this._terminal.resize(cols, rows);
   }
 
-  /** The VT sequences that redraw the current screen and scrollback, for late subscribers. */
-  serialize(): string {
-    return this._serializer.serialize({ scrollback: SCROLLBACK_LINES });
+  /** The VT sequences that redraw the current screen and `scrollback` lines above it (default all kept), for late subscribers. */
+  serialize(scrollback = SCROLLBACK_LINES): string {
+    return this._serializer.serialize({ scrollback });
   }
 
   /** An immutable snapshot of the viewport (NBSP normalised to space, right-trimmed). */

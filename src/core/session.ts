@@ -1,10 +1,12 @@
 /**
- * Session: one node-pty process, its detection pipeline, its per-session seq and a bounded
+ * Session: one PTY process, its detection pipeline, its per-session seq and a byte-bounded
  * event history for clients resuming with `since`. Flow control pauses the PTY while the
- * headless screen has too much unparsed output and resumes it from write callbacks.
+ * headless screen has too much unparsed output and resumes it from write callbacks. At exit
+ * the terminal is freed and a small final record (last screen, exit code, last events) stays.
  */
-import { Disposable, Emitter, TetherError, toDisposable } from '../common/index.js';
-import type { CliType, IClock, SessionEvent, SessionInfo, SessionStatus } from '../common/index.js';
+import { Disposable, DisposableStore, Emitter, TetherError, toDisposable } from '../common/index.js';
+import type { CliType, IClock, SessionActivity, SessionEvent, SessionInfo, SessionStatus } from '../common/index.js';
+import { EventHistory } from './eventHistory.js';
 import { DetectionPipeline } from './detectionPipeline.js';
 import type { KeyStep } from './answerMapper.js';
 import { PtyProcess } from './ptyProcess.js';
@@ -13,16 +15,27 @@ import { PtyProcess } from './ptyProcess.js';
 const HIGH_WATER_BYTES = 1 << 20;
 /** Resume it below this. */
 const LOW_WATER_BYTES = 1 << 18;
-/** Events kept for `since` resume. */
-const HISTORY_EVENTS = 2000;
 /**
  * Longest wait for the screen to apply the output still pending at exit before reporting it (ms).
  * The PTY delivers every byte before exit (see PtyProcess) and at most HIGH_WATER_BYTES wait for
  * the screen, which parses that in well under a second; the bound only guards a wedged screen.
  */
 const EXIT_FLUSH_MS = 10_000;
-/** Grace between SIGTERM and SIGKILL (ms). */
-const KILL_GRACE_MS = 3000;
+/** Scrollback lines an exited session keeps in its final screen: the agent's last words, not its whole log. */
+export const FINAL_SCROLLBACK_LINES = 200;
+
+/** Memory and time bounds of a session. */
+export interface SessionLimits {
+  /** Event history kept for `since` resume while running (bytes, see EventHistory). */
+  readonly historyBytes: number;
+  /** Event history an exited session keeps (bytes). */
+  readonly exitedHistoryBytes: number;
+  /** Grace between SIGTERM and SIGKILL (ms). */
+  readonly killGraceMs: number;
+}
+
+/** Defaults: 2 MiB of history (seconds of heavy output, minutes of an agent's), 64 KiB after exit, 3 s grace. */
+export const DEFAULT_SESSION_LIMITS: SessionLimits = { historyBytes: 2 * 1024 * 1024, exitedHistoryBytes: 64 * 1024, killGraceMs: 3000 };
 
 /** What a session is started with. */
 export interface SessionSpec {
@@ -37,12 +50,39 @@ export interface SessionSpec {
   readonly env: Record<string, string>;
   readonly cli: CliType | 'auto';
   readonly clock: IClock;
+  readonly limits?: SessionLimits;
 }
 
-/** One running agent CLI. */
-export class Session extends Disposable {
+/**
+ * A flat copy of a string built by concatenation: V8 keeps such a string as a tree of pieces
+ * (~12,000 nodes for a serialised screen, ~400 KB), which a long-lived record should not hold.
+ * The JSON round trip keeps lone surrogates intact.
+ */
+function flatString(text: string): string {
+  return JSON.parse(JSON.stringify(text)) as string;
+}
+
+/** What a session needs only while its process runs; freed at exit. */
+interface Running {
   readonly pipeline: DetectionPipeline;
-  private readonly _pty: PtyProcess;
+  readonly pty: PtyProcess;
+  readonly store: DisposableStore;
+}
+
+/** What an exited session keeps instead of its terminal. */
+interface FinalRecord {
+  /** VT sequences that redraw the last screen and FINAL_SCROLLBACK_LINES of scrollback. */
+  readonly screen: string;
+  readonly cliType: CliType;
+  readonly activity: SessionActivity;
+}
+
+/** One agent CLI: running, then (after exit) a small final record. */
+export class Session extends Disposable {
+  private _running: Running | undefined;
+  private _final: FinalRecord | undefined;
+  private readonly _pid: number;
+  private readonly _limits: SessionLimits;
   private _seq = 0;
   private _status: SessionStatus = 'running';
   private _exitCode: number | null = null;
@@ -50,7 +90,7 @@ export class Session extends Disposable {
   private _rows: number;
   private _pendingBytes = 0;
   private _paused = false;
-  private readonly _history: SessionEvent[] = [];
+  private readonly _history: EventHistory;
   private readonly _createdAt: string;
   private _updatedAt: string;
 
@@ -62,16 +102,28 @@ export class Session extends Disposable {
     super();
     this._cols = _spec.cols;
     this._rows = _spec.rows;
+    this._limits = _spec.limits ?? DEFAULT_SESSION_LIMITS;
+    this._history = new EventHistory(this._limits.historyBytes);
     this._createdAt = this._updatedAt = new Date(_spec.clock.now()).toISOString();
-    this.pipeline = this._register(
+    const store = new DisposableStore();
+    const pipeline = store.add(
       new DetectionPipeline({ sessionId: _spec.id, cli: _spec.cli, cols: _spec.cols, rows: _spec.rows, clock: _spec.clock, nextSeq: () => ++this._seq }),
     );
-    this._pty = this._register(new PtyProcess({ file: _spec.file, args: _spec.args, cols: _spec.cols, rows: _spec.rows, cwd: _spec.cwd, env: _spec.env }));
-    this._register(this.pipeline.onEvent((event) => this._emit(event)));
-    this._register(this.pipeline.onReply((reply) => this._writePty(reply)));
-    this._register(this._pty.onData((data) => this._onData(data)));
-    this._register(this._pty.onExit(({ exitCode, signal }) => void this._onExit(signal ? 128 + signal : exitCode)));
+    let pty: PtyProcess;
+    try {
+      pty = store.add(new PtyProcess({ file: _spec.file, args: _spec.args, cols: _spec.cols, rows: _spec.rows, cwd: _spec.cwd, env: _spec.env }));
+    } catch (err) {
+      store.dispose();
+      throw err;
+    }
+    this._pid = pty.pid;
+    this._running = { pipeline, pty, store };
+    store.add(pipeline.onEvent((event) => this._emit(event)));
+    store.add(pipeline.onReply((reply) => this._writePty(reply)));
+    store.add(pty.onData((data) => this._onData(data)));
+    store.add(pty.onExit(({ exitCode, signal }) => void this._onExit(signal ? 128 + signal : exitCode)));
     this._register(toDisposable(() => this._status !== 'exited' && this.kill()));
+    this._register(toDisposable(() => this._free()));
   }
 
   get id(): string {
@@ -86,13 +138,43 @@ export class Session extends Disposable {
     return this._seq;
   }
 
+  /**
+   * The screen, parser and detector of the running session.
+   * @throws TetherError SESSION_EXITED once the session exited and freed its terminal
+   */
+  get pipeline(): DetectionPipeline {
+    if (!this._running) throw new TetherError('SESSION_EXITED', `session ${this.id} has exited`);
+    return this._running.pipeline;
+  }
+
+  /** The CLI whose parser reads (or read) the screen. */
+  get cliType(): CliType {
+    return this._running?.pipeline.cliType ?? this._final?.cliType ?? 'generic';
+  }
+
+  /** The live prompt, if the session is running and waiting. */
+  get live() {
+    return this._running?.pipeline.live;
+  }
+
+  /** What the session is doing now (`exited` once it has). */
+  get activity(): SessionActivity {
+    const activity = this._running?.pipeline.activity ?? this._final?.activity;
+    return activity ?? { session_id: this.id, status: 'exited', since: this._updatedAt };
+  }
+
+  /** The serialised screen: live, or the final record's after exit. */
+  serializeScreen(): string {
+    return this._running?.pipeline.screen.serialize() ?? this._final?.screen ?? '';
+  }
+
   /** The session as clients see it. */
   info(): SessionInfo {
-    const live = this.pipeline.live;
+    const live = this.live;
     return {
       id: this._spec.id,
       name: this._spec.name,
-      cli_type: this.pipeline.cliType,
+      cli_type: this.cliType,
       command: this._spec.command,
       args: this._spec.args,
       cwd: this._spec.cwd,
@@ -108,22 +190,22 @@ export class Session extends Disposable {
 
   /** Events with seq > `since`, or undefined when the history no longer reaches back that far. */
   eventsSince(since: number): SessionEvent[] | undefined {
-    if (since >= this._seq) return [];
-    const first = this._history[0];
-    const firstSeq = first && 'seq' in first ? first.seq : this._seq + 1;
-    if (firstSeq > since + 1) return undefined;
-    return this._history.filter((e) => 'seq' in e && e.seq > since);
+    return this._history.since(since, this._seq);
   }
 
-  /** Writes user input: it clears a live prompt unless it is only terminal replies (which are dropped: the headless screen answers queries). */
+  /**
+   * Writes user input: it clears a live prompt unless it is only terminal replies (which are dropped: the headless screen answers queries).
+   * @throws TetherError SESSION_EXITED
+   */
   writeInput(data: string): void {
-    this._assertRunning();
     if (this.pipeline.input(data)) this._writePty(data);
   }
 
-  /** Writes answer steps for `promptId`, marking it answered first. */
+  /**
+   * Writes answer steps for `promptId`, marking it answered first.
+   * @throws TetherError SESSION_EXITED
+   */
   async writeSteps(promptId: string, steps: readonly KeyStep[]): Promise<void> {
-    this._assertRunning();
     this.pipeline.answered(promptId);
     for (const step of steps) {
       if ('write' in step) this._writePty(step.write);
@@ -132,57 +214,57 @@ export class Session extends Disposable {
     }
   }
 
-  /** Resizes the PTY and screen (cells/rows). */
+  /**
+   * Resizes the PTY and screen (cells/rows).
+   * @throws TetherError SESSION_EXITED
+   */
   resize(cols: number, rows: number): void {
-    this._assertRunning();
+    const pipeline = this.pipeline;
     this._cols = cols;
     this._rows = rows;
-    this._pty.resize(cols, rows);
-    this.pipeline.resize(cols, rows);
+    this._running?.pty.resize(cols, rows);
+    pipeline.resize(cols, rows);
     this._touch();
   }
 
-  /** SIGTERM, then SIGKILL after a grace period, to the PTY's process group. */
+  /** SIGTERM, then SIGKILL after the grace period (SessionLimits.killGraceMs), to the PTY's process group. */
   kill(): void {
     if (this._status === 'exited') return;
-    const pid = this._pty.pid;
     const signal = (sig: NodeJS.Signals) => {
       try {
-        process.kill(-pid, sig);
+        process.kill(-this._pid, sig);
       } catch {
-        this._pty.kill(sig);
+        this._running?.pty.kill(sig);
       }
     };
     signal('SIGTERM');
-    const timer = setTimeout(() => this._status !== 'exited' && signal('SIGKILL'), KILL_GRACE_MS);
+    const timer = setTimeout(() => this._status !== 'exited' && signal('SIGKILL'), this._limits.killGraceMs);
     timer.unref();
-  }
-
-  private _assertRunning(): void {
-    if (this._status === 'exited') throw new TetherError('SESSION_EXITED', `session ${this.id} has exited`);
   }
 
   private _writePty(data: string): void {
     if (this._status === 'exited') return;
     try {
-      this._pty.write(data);
+      this._running?.pty.write(data);
     } catch {
       // The PTY closed under us; onExit reports it.
     }
   }
 
   private _onData(data: string): void {
+    const running = this._running;
+    if (!running) return;
     this._pendingBytes += data.length;
     if (!this._paused && this._pendingBytes > HIGH_WATER_BYTES) {
       this._paused = true;
-      this._pty.pause();
+      running.pty.pause();
     }
     this._emit({ type: 'pty_output', session_id: this.id, seq: ++this._seq, data });
-    this.pipeline.write(data, () => {
+    running.pipeline.write(data, () => {
       this._pendingBytes -= data.length;
       if (this._paused && this._pendingBytes < LOW_WATER_BYTES) {
         this._paused = false;
-        this._pty.resume();
+        running.pty.resume();
       }
     });
   }
@@ -190,12 +272,23 @@ export class Session extends Disposable {
   private async _onExit(exitCode: number): Promise<void> {
     const deadline = Date.now() + EXIT_FLUSH_MS;
     while (this._pendingBytes > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-    if (this.isDisposed) return;
-    this.pipeline.exited();
+    const running = this._running;
+    if (this.isDisposed || !running) return;
+    running.pipeline.exited();
     this._status = 'exited';
     this._exitCode = exitCode;
     this._touch();
+    this._final = { screen: flatString(running.pipeline.screen.serialize(FINAL_SCROLLBACK_LINES)), cliType: running.pipeline.cliType, activity: running.pipeline.activity };
+    this._free();
+    this._history.setLimit(this._limits.exitedHistoryBytes);
     this._emit({ type: 'session_closed', session_id: this.id, seq: ++this._seq, exit_code: exitCode });
+  }
+
+  /** Disposes the terminal, parser and PTY handle; the final record stays. */
+  private _free(): void {
+    const running = this._running;
+    this._running = undefined;
+    running?.store.dispose();
   }
 
   private _touch(): void {
@@ -203,10 +296,7 @@ export class Session extends Disposable {
   }
 
   private _emit(event: SessionEvent): void {
-    if (event.type !== 'session_created') {
-      this._history.push(event);
-      if (this._history.length > HISTORY_EVENTS) this._history.splice(0, this._history.length - HISTORY_EVENTS);
-    }
+    if (event.type !== 'session_created') this._history.push(event);
     if (event.type === 'waiting_for_input' || event.type === 'waiting_cleared') this._touch();
     this._onEvent.fire(event);
   }

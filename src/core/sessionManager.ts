@@ -10,7 +10,8 @@ import { Disposable, Emitter, TetherError } from '../common/index.js';
 import type { IClock, SessionActivity, SessionEvent, SessionInfo, WaitingForInputEvent } from '../common/index.js';
 import { mapAnswer, mapApproval, typeAndSubmit } from './answerMapper.js';
 import { checkCwd, resolveCliType, resolveExecutable, sanitizedEnv } from './commandResolver.js';
-import { Session } from './session.js';
+import { DEFAULT_SESSION_LIMITS, Session } from './session.js';
+import type { SessionLimits } from './session.js';
 import type { ApprovalResponse, CreateSessionOptions, InputOptions, ISessionActivitySource, ISessionService } from './sessionService.js';
 import { systemClock } from './clocks.js';
 import { getCli, submitDelayFor } from '../../parsers/index.js';
@@ -24,10 +25,20 @@ export interface SessionManagerOptions {
   readonly clock?: IClock;
   /** Base environment (defaults to process.env). */
   readonly env?: NodeJS.ProcessEnv;
+  /** Running sessions at once; one more is refused with SESSION_LIMIT (default DEFAULT_MAX_RUNNING). */
+  readonly maxRunning?: number;
+  /** Exited sessions kept as final records; past this the oldest are removed (default DEFAULT_KEEP_EXITED). */
+  readonly keepExited?: number;
+  /** History and kill bounds of each session (defaults DEFAULT_SESSION_LIMITS). */
+  readonly limits?: Partial<SessionLimits>;
 }
 
 /** Default pause before `\r` after typed text (ms): Codex and Claude treat a fast Enter as a newline. */
 const DEFAULT_SUBMIT_DELAY_MS = 150;
+/** Running sessions at once: each holds a PTY, a child process tree and a 5000-line screen (~10 MB). */
+export const DEFAULT_MAX_RUNNING = 32;
+/** Exited sessions kept: a final record is tens of KB, so a day of sessions stays small. */
+export const DEFAULT_KEEP_EXITED = 50;
 
 /** All sessions of a daemon. */
 export class SessionManager extends Disposable implements ISessionService, ISessionActivitySource {
@@ -36,7 +47,12 @@ export class SessionManager extends Disposable implements ISessionService, ISess
   readonly onEvent = this._onEvent.event;
   private readonly _onActivity = this._register(new Emitter<SessionActivity>());
   readonly onActivity = this._onActivity.event;
+  private readonly _onDidRemoveSession = this._register(new Emitter<string>());
+  /** A session was removed (closed after exit, or the oldest exited past `keepExited`); carries its id. */
+  readonly onDidRemoveSession = this._onDidRemoveSession.event;
   private readonly _clock: IClock;
+  /** Exited session ids, oldest exit first. */
+  private readonly _exited = new Set<string>();
 
   constructor(private readonly _options: SessionManagerOptions = {}) {
     super();
@@ -52,7 +68,12 @@ export class SessionManager extends Disposable implements ISessionService, ISess
     return this._session(sessionId).info();
   }
 
+  /** @throws TetherError SESSION_LIMIT | UNKNOWN_CLI | SPAWN_FAILED */
   async create(options: CreateSessionOptions): Promise<SessionInfo> {
+    const maxRunning = this._options.maxRunning ?? DEFAULT_MAX_RUNNING;
+    if (this._sessions.size - this._exited.size >= maxRunning) {
+      throw new TetherError('SESSION_LIMIT', `${maxRunning} sessions are running (sessions.max_running); close one first`);
+    }
     const baseEnv = this._options.env ?? process.env;
     const cwd = options.cwd ?? homedir();
     checkCwd(cwd);
@@ -72,24 +93,33 @@ export class SessionManager extends Disposable implements ISessionService, ISess
       env,
       cli,
       clock: this._clock,
+      limits: { ...DEFAULT_SESSION_LIMITS, ...this._options.limits },
     });
     this._sessions.set(id, session);
-    session.onEvent((event) => this._onEvent.fire(event));
+    session.onEvent((event) => {
+      this._onEvent.fire(event);
+      if (event.type === 'session_closed') this._noteExited(event.session_id);
+    });
     session.pipeline.onActivity((activity) => this._onActivity.fire(activity));
     const info = session.info();
     this._onEvent.fire({ type: 'session_created', session: info });
     return info;
   }
 
+  /** Kills a running session; removes an exited one (its final record goes). @throws TetherError SESSION_NOT_FOUND */
   close(sessionId: string): void {
-    this._session(sessionId).kill();
+    const session = this._session(sessionId);
+    if (session.status === 'exited') this.remove(sessionId);
+    else session.kill();
   }
 
-  /** Forgets an exited session (its events stay with clients that saw them). */
+  /** Forgets a session (killing it if it still runs); its events stay with clients that saw them. @throws TetherError SESSION_NOT_FOUND */
   remove(sessionId: string): void {
     const session = this._session(sessionId);
     session.dispose();
     this._sessions.delete(sessionId);
+    this._exited.delete(sessionId);
+    this._onDidRemoveSession.fire(sessionId);
   }
 
   async sendInput(sessionId: string, text: string, options: InputOptions = {}): Promise<void> {
@@ -120,16 +150,16 @@ export class SessionManager extends Disposable implements ISessionService, ISess
   }
 
   activity(sessionId: string): SessionActivity {
-    return this._session(sessionId).pipeline.activity;
+    return this._session(sessionId).activity;
   }
 
   currentWaiting(sessionId: string): WaitingForInputEvent | undefined {
-    return this._sessions.get(sessionId)?.pipeline.live?.event;
+    return this._sessions.get(sessionId)?.live?.event;
   }
 
   serializeScreen(sessionId: string): { seq: number; data: string } {
     const session = this._session(sessionId);
-    return { seq: session.seq, data: session.pipeline.screen.serialize() };
+    return { seq: session.seq, data: session.serializeScreen() };
   }
 
   eventsSince(sessionId: string, since: number): SessionEvent[] | undefined {
@@ -137,12 +167,12 @@ export class SessionManager extends Disposable implements ISessionService, ISess
   }
 
   private _submitDelay(session: Session): number {
-    return submitDelayFor(session.pipeline.cliType, this._options.submitDelayMs ?? DEFAULT_SUBMIT_DELAY_MS);
+    return submitDelayFor(session.cliType, this._options.submitDelayMs ?? DEFAULT_SUBMIT_DELAY_MS);
   }
 
   /** The key that submits typed text in this session's CLI (its descriptor's). */
   private _submitKey(session: Session): string {
-    return getCli(session.pipeline.cliType).answers.submitKey;
+    return getCli(session.cliType).answers.submitKey;
   }
 
   /**
@@ -161,6 +191,16 @@ export class SessionManager extends Disposable implements ISessionService, ISess
       throw new TetherError('STALE_PROMPT', `prompt ${promptId} is no longer on screen`);
     }
     return { session, prompt: verdict.prompt };
+  }
+
+  /** Records an exit and removes the oldest exited sessions past `keepExited`. */
+  private _noteExited(sessionId: string): void {
+    this._exited.add(sessionId);
+    const keep = this._options.keepExited ?? DEFAULT_KEEP_EXITED;
+    for (const oldest of this._exited) {
+      if (this._exited.size <= keep) break;
+      this.remove(oldest);
+    }
   }
 
   private _session(sessionId: string): Session {

@@ -37,9 +37,13 @@ export interface ISessionService {
   list(): SessionInfo[];
   /** @throws TetherError SESSION_NOT_FOUND */
   get(sessionId: string): SessionInfo;
-  /** @throws TetherError UNKNOWN_CLI | SPAWN_FAILED */
+  /** @throws TetherError SESSION_LIMIT | UNKNOWN_CLI | SPAWN_FAILED */
   create(options: CreateSessionOptions): Promise<SessionInfo>;
-  /** Kills the PTY (SIGTERM, then SIGKILL after 3 s). @throws TetherError SESSION_NOT_FOUND */
+  /**
+   * Kills a running session's PTY (SIGTERM, then SIGKILL after 3 s); removes an exited session
+   * and its final record (no event on the session stream: SessionManager.onDidRemoveSession).
+   * @throws TetherError SESSION_NOT_FOUND
+   */
   close(sessionId: string): void;
   /**
    * Sends user input. Raw bytes are written as-is (terminal query replies among them are

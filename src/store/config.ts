@@ -122,6 +122,12 @@ export const configSchema = z.object({
       rows: z.number().int().min(5).max(500).default(40),
       /** Pause between typed text and the submitting `\r` (ms). */
       submit_delay_ms: z.number().int().min(0).max(5000).default(150),
+      /** Sessions running at once; one more is refused with SESSION_LIMIT. */
+      max_running: z.number().int().min(1).max(1000).default(32),
+      /** Exited sessions kept (final screen, exit code, last events); the oldest beyond this are removed. */
+      keep_exited: z.number().int().min(0).max(10_000).default(50),
+      /** Event history per running session for clients resuming with `since` (bytes). */
+      history_bytes: z.number().int().min(64 * 1024).max(256 * 1024 * 1024).default(2 * 1024 * 1024),
     })
     .prefault({}),
 });
