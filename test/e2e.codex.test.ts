@@ -63,8 +63,8 @@ async function reachApproval(world: World): Promise<ReceivedMessage> {
   const { phone, sessionId } = world;
   const idle = await until(phone, (m) => m.type === 'waiting_for_input' && m.session_id === sessionId, 40_000, 'composer');
   expect(idle.wait_type).toBe('awaiting_response');
-  // The parser reports the composer only once the session has loaded (the status line shows).
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  // Typed the moment the first composer is reported: a composer drawn before Codex reads input
+  // must not count as idle, so the message reaches the model.
   phone.send({ type: 'send_input', session_id: sessionId, text: 'create the marker file' });
   const approval = await until(phone, (m) => m.type === 'waiting_for_input' && m.wait_type === 'tool_approval', 40_000, 'command approval');
   expect(approval.cli_type).toBe('codex');

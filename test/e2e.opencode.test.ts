@@ -23,8 +23,6 @@ import { pairPhone, until, useCleanups } from './support/phone.js';
 
 /** OpenCode can take half a minute to start on a busy machine (ms). */
 const STEP_TIMEOUT_MS = 90_000;
-/** After the first idle panel, OpenCode's splash may still drop keys for a few seconds (ms). */
-const WARMUP_MS = 4000;
 
 const cleanups = useCleanups();
 
@@ -86,7 +84,8 @@ async function reachPermission(world: World): Promise<ReceivedMessage> {
   const { phone, sessionId } = world;
   const idle = await until(phone, (m) => m.type === 'waiting_for_input' && m.session_id === sessionId, STEP_TIMEOUT_MS, 'idle panel');
   expect(idle.wait_type).toBe('awaiting_response');
-  await new Promise((resolve) => setTimeout(resolve, WARMUP_MS));
+  // Typed the moment the first idle panel is reported: the splash, which drops keys, must not
+  // count as idle (the parser waits for the ready title), so the message reaches the model.
   phone.send({ type: 'send_input', session_id: sessionId, text: 'create the marker file' });
   const approval = await until(phone, (m) => m.type === 'waiting_for_input' && m.wait_type === 'tool_approval', STEP_TIMEOUT_MS, 'permission');
   expect(approval.cli_type).toBe('opencode');

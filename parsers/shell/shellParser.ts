@@ -24,16 +24,15 @@ const PROMPT_THEN_SPACE = new RegExp(`[${PROMPT_END}] `, 'u');
 /** A right-hand prompt (zsh RPROMPT): at least two blank cells after the cursor, then text near the right edge. */
 const RIGHT_PROMPT_SLACK = 2;
 
-/** The snapshot's OSC 133 mark, with the column where the cursor was (a proposed addition: `col`). */
-type ShellMark = NonNullable<ScreenSnapshot['shellMark']> & { readonly col?: number };
+/** The snapshot's OSC 133 mark. */
+type ShellMark = NonNullable<ScreenSnapshot['shellMark']>;
 
 /**
  * The verdict the last OSC 133 mark gives (FinalTerm semantic prompts: `A` prompt start, `B`
  * prompt end / input start, `C` output start, `D` done), or undefined to fall back to
  * structure. After `C` (or below `B`) a command runs: busy, unless it asks a line prompt. With `B` on the
- * cursor row the prompt waits while the cursor is where input starts (known from the mark's
- * `col` when carried, else from the structural prompt check); later cursor positions are a
- * command line being typed (busy).
+ * cursor row the prompt waits while the structural prompt check finds the cursor right after
+ * the prompt; later cursor positions are a command line being typed (busy).
  */
 function verdictFromMark(screen: ScreenSnapshot, mark: ShellMark, cursor: CursorRow): Verdict | undefined {
   // Output below the prompt: a command runs (shells that emit no `C` leave `B` as the last mark).
@@ -43,8 +42,7 @@ function verdictFromMark(screen: ScreenSnapshot, mark: ShellMark, cursor: Cursor
   }
   if (mark.kind !== 'B' || mark.row < 0 || cursor.row < mark.row) return undefined;
   const line = screen.lines[cursor.row];
-  const atInput = mark.col !== undefined ? screen.cursor.x === mark.col && cursor.after === '' : isPromptAtCursor(cursor, screen.cols, line);
-  if (!atInput) return { state: 'busy' };
+  if (!isPromptAtCursor(cursor, screen.cols, line)) return { state: 'busy' };
   return { state: 'waiting', prompt: { waitType: 'awaiting_response', content: cursor.before.trim(), options: [], acceptsText: true } };
 }
 

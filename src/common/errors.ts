@@ -6,7 +6,6 @@
 /** Every stable error code Tether emits, on the wire and in logs. */
 export const ERROR_CODES = [
   'BAD_MESSAGE', // frame is not JSON, fails the schema, or has an unknown type
-  'MESSAGE_TOO_LARGE', // frame exceeds the protocol's maxPayload
   'UNAUTHORIZED', // missing or invalid token
   'FORBIDDEN', // a valid token that may not do this (a phone on a desktop-only route)
   'NOT_FOUND', // no such HTTP route, WebSocket path or paired device
@@ -18,7 +17,6 @@ export const ERROR_CODES = [
   'SESSION_LIMIT', // as many sessions run as `sessions.max_running` allows
   'UNKNOWN_CLI', // the cli name is not one Tether knows and is not an executable
   'STALE_PROMPT', // the answer names a prompt that is no longer live
-  'NO_PROMPT', // the session is not waiting for input
   'OPTION_NOT_FOUND', // the answer names an option that is not on screen
   'INVALID_TOKEN', // a push token has the wrong format
   'CONFIG_INVALID', // the YAML config cannot be parsed or fails its schema

@@ -5,7 +5,7 @@
 import type { CliType, OptionRole, WaitType } from './verdict.js';
 
 /** Status of a session's PTY. */
-export type SessionStatus = 'starting' | 'running' | 'exited';
+export type SessionStatus = 'running' | 'exited';
 
 /** A session as clients see it. Timestamps are ISO 8601 strings. */
 export interface SessionInfo {

@@ -163,7 +163,7 @@ export const sessionInfoSchema = z.object({
   cwd: z.string(),
   cols: z.number().int(),
   rows: z.number().int(),
-  status: z.enum(['starting', 'running', 'exited']),
+  status: z.enum(['running', 'exited']),
   exit_code: z.number().int().nullable(),
   created_at: z.string(),
   updated_at: z.string(),

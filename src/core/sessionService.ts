@@ -55,12 +55,12 @@ export interface ISessionService {
   resize(sessionId: string, cols: number, rows: number): void;
   /**
    * Answers a tool/plan approval with keys mapped from the options on screen now.
-   * @throws TetherError SESSION_NOT_FOUND | STALE_PROMPT | NO_PROMPT
+   * @throws TetherError SESSION_NOT_FOUND | SESSION_EXITED | STALE_PROMPT (also when nothing is live)
    */
   answerApproval(sessionId: string, promptId: string, response: ApprovalResponse): Promise<void>;
   /**
    * Picks an on-screen option or types free text as the answer to the live prompt.
-   * @throws TetherError SESSION_NOT_FOUND | STALE_PROMPT | NO_PROMPT | OPTION_NOT_FOUND
+   * @throws TetherError SESSION_NOT_FOUND | SESSION_EXITED | STALE_PROMPT (also when nothing is live) | OPTION_NOT_FOUND
    */
   answer(sessionId: string, promptId: string, answer: { optionId?: string; text?: string }): Promise<void>;
   /** The live prompt's event, if the session is waiting. */

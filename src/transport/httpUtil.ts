@@ -17,7 +17,6 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   RATE_LIMITED: 429,
   SESSION_NOT_FOUND: 404,
   STALE_PROMPT: 409,
-  NO_PROMPT: 409,
   PUSH_FAILED: 503,
   INTERNAL: 500,
 };

@@ -64,7 +64,7 @@ function endpointOf(token: unknown): string | undefined {
 /**
  * `POST /api/push/action {device_token, prompt_id, session_id, action}` → 200 `{applied: true}`.
  * @throws TetherError BAD_MESSAGE (400) | UNAUTHORIZED (401, unknown subscription) |
- *   STALE_PROMPT (409) | SESSION_NOT_FOUND (404) | NO_PROMPT (409)
+ *   STALE_PROMPT (409) | SESSION_NOT_FOUND (404)
  */
 export async function pushAction(context: PushRouteContext, call: RouteCall): Promise<void> {
   const body = await readJsonBody(call.request);

@@ -4,14 +4,14 @@
  * Deny for tool approvals, the real option labels otherwise, and a text field only where the
  * daemon says free text goes: an option with `accepts_text`, or the idle input box). It closes
  * on `waiting_cleared` for its own prompt only; a refused answer to a prompt that is already
- * gone (`STALE_PROMPT`, `NO_PROMPT`) shows "Already answered".
+ * gone (`STALE_PROMPT`) shows "Already answered".
  */
 import type { WaitingForInputEvent, WireOption } from '../../src/common/events.js';
 import { RequestError, type Connection, type ServerMessage } from './connection.js';
 import { h, projectName, WAIT_TITLES } from './dom.js';
 
 /** Errors meaning the prompt was answered or went away before this answer arrived. */
-const GONE_CODES = new Set(['STALE_PROMPT', 'NO_PROMPT', 'SESSION_EXITED']);
+const GONE_CODES = new Set(['STALE_PROMPT', 'SESSION_EXITED']);
 
 /** An open sheet. */
 export interface ApprovalSheet {

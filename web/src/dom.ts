@@ -53,7 +53,7 @@ export function sessionBadge(session: SessionInfo): { kind: 'busy' | 'waiting' |
   const waitType = session.waiting?.wait_type;
   if (waitType !== undefined && needsDecision(waitType)) return { kind: 'waiting', label: `Waiting · ${WAIT_BADGES[waitType]}` };
   if (waitType === 'awaiting_response') return { kind: 'idle', label: 'Idle' };
-  return { kind: 'busy', label: session.status === 'starting' ? 'Starting' : 'Busy' };
+  return { kind: 'busy', label: 'Busy' };
 }
 
 /** The last path segment of a working directory ("app" for /home/ada/app). */
