@@ -6,6 +6,7 @@
 import type { IClock, IDisposable, WaitingForInputEvent } from '../common/index.js';
 import type { PushRegistration } from '../store/types.js';
 import type { PushLog } from './types.js';
+import { CallDeadlines } from './callDeadlines.js';
 
 /** Prompts remembered for retraction; the oldest are forgotten past this. */
 const MAX_DELIVERED_PROMPTS = 1000;
@@ -22,11 +23,16 @@ export class DeliveryTracker implements IDisposable {
   private readonly _retries = new Set<ScheduledRetry>();
   /** prompt id → its session and the registrations that accepted its push. */
   private readonly _delivered = new Map<string, { sessionId: string; registrations: PushRegistration[] }>();
+  private _disposed = false;
+  /** Deadlines of provider calls, so a provider that never answers cannot hold a send forever. */
+  readonly deadlines: CallDeadlines;
 
   constructor(
     private readonly _clock: IClock,
     private readonly _log: PushLog,
-  ) {}
+  ) {
+    this.deadlines = new CallDeadlines(_clock);
+  }
 
   /** Keeps `work` visible to `whenIdle` and turns an unexpected rejection into a log line. */
   track(work: Promise<void>): void {
@@ -41,8 +47,9 @@ export class DeliveryTracker implements IDisposable {
     while (this._inFlight.size > 0) await Promise.all([...this._inFlight]);
   }
 
-  /** Runs `fire` after `delayMs` unless the prompt's retries are cancelled first. */
+  /** Runs `fire` after `delayMs` unless the prompt's retries are cancelled first; nothing once disposed (a call timed out by dispose). */
   scheduleRetry(event: WaitingForInputEvent, registration: PushRegistration, delayMs: number, fire: () => void): void {
+    if (this._disposed) return;
     const retry: ScheduledRetry = {
       event,
       registration,
@@ -84,6 +91,8 @@ export class DeliveryTracker implements IDisposable {
   }
 
   dispose(): void {
+    this._disposed = true;
+    this.deadlines.dispose();
     for (const retry of this._retries) retry.timer.dispose();
     this._retries.clear();
     this._delivered.clear();

@@ -8,6 +8,7 @@ import type { Event, IClock, IDisposable, SessionEvent, WaitingForInputEvent } f
 import { Disposable } from '../common/index.js';
 import type { ISessionService } from '../core/index.js';
 import type { IPushRegistry, PushRegistration } from '../store/types.js';
+import { CALL_TIMED_OUT, CallDeadlines } from './callDeadlines.js';
 import { buildPushNotification, type PushContent } from './notification.js';
 import type { IPushProvider, LiveActivityContentState, LiveActivityUpdate, PushLog } from './types.js';
 
@@ -62,9 +63,11 @@ interface SessionState {
 export class LiveActivityUpdater extends Disposable {
   private readonly _states = new Map<string, SessionState>();
   private readonly _inFlight = new Set<Promise<void>>();
+  private readonly _deadlines: CallDeadlines;
 
   constructor(private readonly _options: LiveActivityOptions) {
     super();
+    this._deadlines = this._register(new CallDeadlines(_options.clock));
     this._register(_options.sessions.onEvent((event) => this._onEvent(event)));
     if (_options.activity !== undefined) this._register(_options.activity.onActivity((activity) => this._onActivity(activity)));
     this._register({
@@ -213,7 +216,7 @@ export class LiveActivityUpdater extends Disposable {
     if (send === undefined) return;
     const fields = { session_id: sessionId, device_id: registration.device_id, event: update.event, status: update.contentState.status };
     try {
-      const result = await send.call(this._options.provider, registration, update);
+      const result = await this._deadlines.run(send.call(this._options.provider, registration, update), () => CALL_TIMED_OUT);
       if (result.status === 'token_removed') this._remove(registration);
       this._options.log(result.status === 'sent' ? 'debug' : 'warn', `live activity ${result.status}`, { ...fields, ...result });
     } catch (err) {

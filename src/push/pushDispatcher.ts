@@ -16,6 +16,7 @@ import { buildPushNotification } from './notification.js';
 import { mergePreferences, preferenceSuppression, PresenceTracker, shouldPush } from './pushRules.js';
 import { isRetryableFailure, nextRetryDelayMs } from './retryPolicy.js';
 import { DeliveryTracker } from './deliveryTracker.js';
+import { CALL_TIMED_OUT } from './callDeadlines.js';
 import type { PushDispatcherOptions, QueuedPush } from './dispatcherTypes.js';
 import { PromptDelay } from './promptDelay.js';
 import { removeTokenSafely, retractSafely, sendSafely } from './providerCalls.js';
@@ -112,7 +113,7 @@ export class PushDispatcher extends Disposable {
     const targets = this._alertRegistrations().filter((r) => deviceId === undefined || r.device_id === deviceId);
     await Promise.all(
       targets.map(async (registration) => {
-        const result = await sendSafely(this._providers.get(registration.token_type), registration, notification);
+        const result = await this._tracker.deadlines.run(sendSafely(this._providers.get(registration.token_type), registration, notification), () => CALL_TIMED_OUT);
         reports.push(this._handleResult(event, registration, result, 0));
       }),
     );
@@ -147,7 +148,8 @@ export class PushDispatcher extends Disposable {
       this._report(event, registration, { status: 'suppressed', reason });
     }
     for (const { promptId, registration } of this._tracker.takeDelivered(sessionId, matches)) {
-      this._tracker.track(retractSafely(this._providers.get(registration.token_type), registration, sessionId, promptId, this._log));
+      const retraction = retractSafely(this._providers.get(registration.token_type), registration, sessionId, promptId, this._log);
+      this._tracker.track(this._tracker.deadlines.run(retraction, () => this._log('warn', 'push retraction timed out', { session_id: sessionId, prompt_id: promptId, device_id: registration.device_id })));
     }
   }
 
@@ -239,7 +241,7 @@ export class PushDispatcher extends Disposable {
     attempt: number,
     firstAttemptMs: number,
   ): Promise<void> {
-    const result = await sendSafely(this._providers.get(registration.token_type), registration, notification);
+    const result = await this._tracker.deadlines.run(sendSafely(this._providers.get(registration.token_type), registration, notification), () => CALL_TIMED_OUT);
     if (result.status === 'sent') this._tracker.delivered(event.session_id, event.prompt_id, registration);
     if (result.status === 'failed' && isRetryableFailure(result) && this._isLive(event)) {
       const now = this._options.clock.now();
