@@ -10,7 +10,8 @@ import { clearedEvent, FakeProvider, MemoryRegistry, pushConfig, registration, s
 import { PROVIDER_CALL_TIMEOUT_MS } from './callDeadlines.js';
 import type { PushDeliveryReport } from './deliveryReport.js';
 import { PushDispatcher } from './pushDispatcher.js';
-import type { LiveActivityUpdate, PushNotification, PushRegistration, PushResult, PushRetraction } from './types.js';
+import type { PushRegistration } from '../store/types.js';
+import type { LiveActivityUpdate, PushNotification, PushResult, PushRetraction } from './types.js';
 
 const HUNG = 'h'.repeat(64);
 const HEALTHY = 'g'.repeat(64);
