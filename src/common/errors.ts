@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   'DAEMON_NOT_RUNNING', // the CLI cannot reach the daemon through its data-dir file
   'CAST_INVALID', // an asciicast file is malformed
   'PUSH_FAILED', // a push provider rejected or could not deliver a notification
+  'STORE_WRITE_FAILED', // the data dir refused a write (disk full, read-only, no permission); nothing stored was lost
   'INTERNAL', // anything unexpected; the daemon keeps running
 ] as const;
 

@@ -6,7 +6,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { PushDeliveryResult } from '../common/protocol.js';
-import { readFileIfExists, writeFileAtomicSync } from '../store/atomicFile.js';
+import { readFileIfExists, removeStaleTemporaries, writeFileAtomicSync } from '../store/atomicFile.js';
 import type { RegistrationTokenType } from '../store/types.js';
 import type { PushLog, PushResult } from './types.js';
 
@@ -47,6 +47,8 @@ export function deliveryResultOf(result: PushResult, attempt: number): PushDeliv
 export class PushHistory {
   private _entries: PushDeliveryReport[] = [];
   private _linesInFile = 0;
+  /** The file may end in a torn line (a crash or a full disk mid-append): the next append starts a new line. */
+  private _tornTail = false;
 
   /**
    * Loads the existing history (unreadable or corrupt lines are skipped).
@@ -63,6 +65,8 @@ export class PushHistory {
     } catch {
       text = undefined;
     }
+    this._tornTail = text !== undefined && text !== '' && !text.endsWith('\n');
+    removeStaleTemporaries(_path);
     const lines = (text ?? '').split('\n').filter((line) => line.trim() !== '');
     this._linesInFile = lines.length;
     for (const line of lines.slice(-_limit)) {
@@ -84,11 +88,14 @@ export class PushHistory {
         this._linesInFile = this._entries.length;
       } else {
         mkdirSync(dirname(this._path), { recursive: true });
-        appendFileSync(this._path, `${JSON.stringify(report)}\n`, { mode: 0o600 });
+        // A torn line is closed first, so it cannot swallow this complete one.
+        appendFileSync(this._path, `${this._tornTail ? '\n' : ''}${JSON.stringify(report)}\n`, { mode: 0o600 });
         this._linesInFile += 1;
       }
+      this._tornTail = false;
     } catch {
-      // The history is a diagnostic aid; a full disk must not stop pushes.
+      // The history is a diagnostic aid; a full disk must not stop pushes. Part of the line may be on disk.
+      this._tornTail = true;
     }
   }
 

@@ -25,7 +25,7 @@ export interface VapidKeys {
  * does not exist yet.
  * @throws TetherError CONFIG_INVALID when the file exists but cannot be read or holds no valid
  *   P-256 key pair (it is never silently replaced: that would break every subscription)
- * @throws the fs error when a new file cannot be written (ENOSPC, EACCES)
+ * @throws TetherError STORE_WRITE_FAILED when a new file cannot be written (ENOSPC, EACCES)
  */
 export function loadOrCreateVapidKeys(dataDir: string): VapidKeys {
   const path = join(dataDir, VAPID_FILE);

@@ -6,7 +6,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
 import { TetherError } from '../common/index.js';
-import { readFileIfExists, writeFileAtomicSync } from './atomicFile.js';
+import { readFileIfExists, removeStaleTemporaries, writeFileAtomicSync } from './atomicFile.js';
 import type { DevicePreferences, DeviceRecord, IPushRegistry, PushRegistration } from './types.js';
 
 /** The file name inside the data directory. */
@@ -56,7 +56,7 @@ export class DeviceStore implements IPushRegistry {
 
   /**
    * Adds a device and returns it with its token (the only time the token exists in clear).
-   * @throws the fs error when the file cannot be written; the device is then not added
+   * @throws TetherError STORE_WRITE_FAILED when the file cannot be written; the device is then not added
    */
   pair(input: { device_name: string; platform?: string }): { device: DeviceRecord; token: string } {
     const token = randomBytes(TOKEN_BYTES).toString('base64url');
@@ -103,7 +103,7 @@ export class DeviceStore implements IPushRegistry {
 
   /**
    * Forgets a device and its push registrations; returns whether it existed.
-   * @throws the fs error when the file cannot be written
+   * @throws TetherError STORE_WRITE_FAILED when the file cannot be written (nothing changes)
    */
   remove(deviceId: string): boolean {
     if (this.get(deviceId) === undefined) return false;
@@ -121,7 +121,7 @@ export class DeviceStore implements IPushRegistry {
 
   /**
    * Adds or replaces (same token) a registration.
-   * @throws the fs error when the file cannot be written
+   * @throws TetherError STORE_WRITE_FAILED when the file cannot be written (nothing changes)
    */
   add(registration: PushRegistration): void {
     const others = this._push.filter((existing) => existing.token !== registration.token);
@@ -130,7 +130,7 @@ export class DeviceStore implements IPushRegistry {
 
   /**
    * Removes a push token (e.g. after APNs 410); unknown tokens are ignored.
-   * @throws the fs error when the file cannot be written
+   * @throws TetherError STORE_WRITE_FAILED when the file cannot be written (nothing changes)
    */
   removeToken(token: string): void {
     if (!this._push.some((registration) => registration.token === token)) return;
@@ -142,7 +142,7 @@ export class DeviceStore implements IPushRegistry {
 
   /**
    * Removes every registration `matches` selects; returns how many went.
-   * @throws the fs error when the file cannot be written
+   * @throws TetherError STORE_WRITE_FAILED when the file cannot be written (nothing changes)
    */
   removeWhere(matches: (registration: PushRegistration) => boolean): number {
     const kept = this._push.filter((registration) => !matches(registration));
@@ -158,7 +158,7 @@ export class DeviceStore implements IPushRegistry {
 
   /**
    * Replaces a device's preferences.
-   * @throws the fs error when the file cannot be written
+   * @throws TetherError STORE_WRITE_FAILED when the file cannot be written (nothing changes)
    */
   setPreferences(deviceId: string, preferences: DevicePreferences): void {
     this._commit(this._devices, this._push, { ...this._preferences, [deviceId]: preferences });
@@ -188,6 +188,7 @@ export class DeviceStore implements IPushRegistry {
   }
 
   private _load(): void {
+    removeStaleTemporaries(this._path);
     let text: string | undefined;
     try {
       text = readFileIfExists(this._path);
