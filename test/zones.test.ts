@@ -2,13 +2,19 @@
  * The zone rules (eslint.config.mjs, run by `npm run typecheck`) catch what they promise:
  * forbidden imports across zones, clocks, timers and `process` in the pure zones, and import
  * cycles. Each bad file is linted as if it sat at its path in the repository; the good ones
- * show the rules do not simply reject everything.
+ * show the rules do not simply reject everything. The lint's cycle rule follows value imports
+ * only, so the last test walks the whole import graph with `import type` included.
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
+import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** The folders that hold our TypeScript. */
+const SOURCE_FOLDERS = ['src', 'parsers', 'test', 'web/src', 'electron'];
 
 let eslint: ESLint;
 beforeAll(() => {
@@ -78,5 +84,80 @@ describe('zone rules', () => {
     // protocolParse.ts imports protocol.ts; protocol.ts importing it back closes a cycle.
     const code = `export { parseClientMessage } from './protocolParse.js';\nexport const LIMITS = { requestId: 64 } as const;\n`;
     expect(await violations('src/common/protocol.ts', code)).toEqual([expect.stringMatching(/^import-x\/no-cycle/)]);
+  });
+});
+
+/** Every .ts file under `directory` (testdata excluded). */
+function sourceFiles(directory: string): string[] {
+  if (!existsSync(directory)) return [];
+  return readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) return entry.name === 'testdata' ? [] : sourceFiles(path);
+    return entry.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** file → the repository files it imports or re-exports (type-only ones included). */
+function importGraph(): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  for (const file of SOURCE_FOLDERS.flatMap((folder) => sourceFiles(join(ROOT, folder)))) {
+    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022);
+    const targets: string[] = [];
+    for (const statement of source.statements) {
+      if (!(ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement))) continue;
+      const specifier = statement.moduleSpecifier;
+      if (specifier === undefined || !ts.isStringLiteral(specifier) || !specifier.text.startsWith('.')) continue;
+      const target = resolve(dirname(file), specifier.text).replace(/\.js$/, '.ts');
+      if (existsSync(target)) targets.push(target);
+    }
+    graph.set(file, targets);
+  }
+  return graph;
+}
+
+/** The strongly connected groups of more than one file (Tarjan), as repository paths. */
+function cycles(graph: Map<string, string[]>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  const visit = (file: string): void => {
+    index.set(file, index.size);
+    low.set(file, index.get(file)!);
+    stack.push(file);
+    onStack.add(file);
+    for (const next of graph.get(file) ?? []) {
+      if (!index.has(next)) {
+        visit(next);
+        low.set(file, Math.min(low.get(file)!, low.get(next)!));
+      } else if (onStack.has(next)) low.set(file, Math.min(low.get(file)!, index.get(next)!));
+    }
+    if (low.get(file) !== index.get(file)) return;
+    const group: string[] = [];
+    let member: string;
+    do {
+      member = stack.pop()!;
+      onStack.delete(member);
+      group.push(relative(ROOT, member));
+    } while (member !== file);
+    if (group.length > 1) found.push(group.sort());
+  };
+  for (const file of graph.keys()) if (!index.has(file)) visit(file);
+  return found;
+}
+
+describe('import graph', () => {
+  it('has no cycle, type-only imports included', () => {
+    const graph = importGraph();
+    expect(graph.size).toBeGreaterThan(200);
+    expect(cycles(graph)).toEqual([]);
+  });
+
+  it('would report the cycle protocol.ts ↔ protocolParse.ts had', () => {
+    const graph = importGraph();
+    const protocol = join(ROOT, 'src/common/protocol.ts');
+    graph.set(protocol, [...(graph.get(protocol) ?? []), join(ROOT, 'src/common/protocolParse.ts')]);
+    expect(cycles(graph)).toEqual([['src/common/protocol.ts', 'src/common/protocolParse.ts']]);
   });
 });
