@@ -6,6 +6,7 @@
  * data and pure functions only (no Node APIs, no clock).
  */
 import type { CliType, IPromptParser, WaitType } from '../src/common/index.js';
+import type { CliRecording } from './cliRecording.js';
 
 /** How answers are typed into this CLI. */
 export interface AnswerStyle {
@@ -78,6 +79,11 @@ export interface CliDescriptor {
   readonly notification?: NotificationWording;
   /** How the CLI's hooks and transcript are read; absent: the screen is the only witness. */
   readonly witnesses?: AgentWitnesses;
+  /**
+   * How recordings and end-to-end tests run it (`<cli>Recording.ts`: executable, mock model,
+   * env, seeded files, fixtures). Test data, loaded lazily: only test/record and test/support call it.
+   */
+  readonly recording?: () => Promise<CliRecording>;
 }
 
 /** The submit key every CLI so far uses. */

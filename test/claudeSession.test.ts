@@ -10,7 +10,7 @@ import { SessionManager } from '../src/core/index.js';
 import type { SessionEvent, WaitingForInputEvent } from '../src/common/index.js';
 import { startMockAnthropic } from './mock/anthropicServer.js';
 import { bashScenario } from './mock/scenarios.js';
-import { CLAUDE_BIN, makeClaudeEnv } from './support/claudeEnv.js';
+import { makeCliEnv } from './support/cliEnv.js';
 import { nextEvent } from './support/waitFor.js';
 
 const cleanups: Array<() => unknown> = [];
@@ -27,7 +27,7 @@ afterEach(async () => {
 async function startClaude(cols: number, rows: number) {
   const mock = await startMockAnthropic({ script: bashScenario('touch created-by-tool.txt', 'Create the marker file') });
   cleanups.push(() => mock.close());
-  const claudeEnv = makeClaudeEnv({ baseUrl: mock.url });
+  const claudeEnv = await makeCliEnv('claude', { mockUrl: mock.url });
   cleanups.push(() => claudeEnv.cleanup());
   const sessions = new SessionManager({ env: {} });
   cleanups.push(() => sessions.dispose());
@@ -35,7 +35,7 @@ async function startClaude(cols: number, rows: number) {
   sessions.onEvent((event) => events.push(event));
   const isWaiting = (type: string) => (e: SessionEvent) => e.type === 'waiting_for_input' && e.wait_type === type;
   const ready = nextEvent(sessions.onEvent, isWaiting('awaiting_response'), 30_000, 'idle box');
-  const info = await sessions.create({ cli: CLAUDE_BIN, cliType: 'claude', cwd: claudeEnv.projectDir, env: claudeEnv.env, cols, rows });
+  const info = await sessions.create({ cli: claudeEnv.bin, cliType: 'claude', cwd: claudeEnv.projectDir, env: claudeEnv.env, cols, rows });
   const idle = (await ready) as WaitingForInputEvent;
   return { sessions, info, idle, events, claudeEnv, mock, isWaiting };
 }

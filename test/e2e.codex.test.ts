@@ -16,8 +16,8 @@ import type { ReceivedMessage } from './support/testClient.js';
 import { startMockResponses } from './mock/openaiResponsesServer.js';
 import type { MockResponses } from './mock/openaiResponsesServer.js';
 import { execScenario } from './mock/responsesScenarios.js';
-import { CODEX_BIN, codexProcesses, makeCodexEnv } from './support/codexEnv.js';
-import type { CodexEnv } from './support/codexEnv.js';
+import { makeCliEnv } from './support/cliEnv.js';
+import type { CliEnv } from './support/cliEnv.js';
 import { hasAgentCli } from './support/agentClis.js';
 import { waitUntil } from './support/waitFor.js';
 import { pairPhone, until, useCleanups } from './support/phone.js';
@@ -28,7 +28,7 @@ const cleanups = useCleanups();
 
 interface World {
   mock: MockResponses;
-  codexEnv: CodexEnv;
+  codexEnv: CliEnv;
   phone: TestClient;
   sessionId: string;
 }
@@ -36,7 +36,7 @@ interface World {
 async function startWorld(cols: number, rows: number): Promise<World> {
   const mock = await startMockResponses({ script: execScenario(`touch ${MARKER}`, 'Create the marker file') });
   cleanups.push(() => mock.close());
-  const codexEnv = makeCodexEnv({ baseUrl: mock.url });
+  const codexEnv = await makeCliEnv('codex', { mockUrl: mock.url });
   // Runs last: the daemon has stopped Codex by then, so its app-server is all that is left.
   cleanups.push(() => codexEnv.cleanup());
   const dataDir = mkdtempSync(join(tmpdir(), 'tether-e2e-codex-'));
@@ -45,7 +45,7 @@ async function startWorld(cols: number, rows: number): Promise<World> {
     config: configSchema.parse({ server: { port: 0 } }),
     dataDir,
     port: 0,
-    sessionEnv: { ...codexEnv.env, PATH: `${dirname(CODEX_BIN)}:${codexEnv.env.PATH}` },
+    sessionEnv: { ...codexEnv.env, PATH: `${dirname(codexEnv.bin)}:${codexEnv.env.PATH}` },
     log: silentLogger,
   });
   cleanups.push(() => daemon.stop());
@@ -105,9 +105,9 @@ describe.skipIf(!hasAgentCli('codex'))('end to end: real Codex 0.169, phone sock
   it('leaves no Codex process behind', async () => {
     const world = await startWorld(80, 24);
     await until(world.phone, (m) => m.type === 'waiting_for_input', 40_000, 'composer');
-    const codexHome = world.codexEnv.codexHome;
-    await waitUntil(() => codexProcesses(codexHome).length > 0, 10_000, 'codex processes');
+    const codexEnv = world.codexEnv;
+    await waitUntil(() => codexEnv.processes().length > 0, 10_000, 'codex processes');
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-    expect(codexProcesses(codexHome)).toEqual([]);
+    expect(codexEnv.processes()).toEqual([]);
   });
 });

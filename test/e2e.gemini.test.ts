@@ -17,8 +17,8 @@ import { startMockGemini } from './mock/geminiServer.js';
 import type { MockGemini } from './mock/geminiServer.js';
 import { shellScenario } from './mock/geminiScenarios.js';
 import { hasAgentCli } from './support/agentClis.js';
-import { GEMINI_BIN, makeGeminiEnv } from './support/geminiEnv.js';
-import type { GeminiEnv } from './support/geminiEnv.js';
+import { makeCliEnv } from './support/cliEnv.js';
+import type { CliEnv } from './support/cliEnv.js';
 import { waitUntil } from './support/waitFor.js';
 import { pairPhone, until, useCleanups } from './support/phone.js';
 
@@ -29,7 +29,7 @@ const cleanups = useCleanups();
 
 interface World {
   mock: MockGemini;
-  geminiEnv: GeminiEnv;
+  geminiEnv: CliEnv;
   phone: TestClient;
   sessionId: string;
 }
@@ -52,7 +52,7 @@ function processesUsing(marker: string): number[] {
 async function startWorld(cols: number, rows: number): Promise<World> {
   const mock = await startMockGemini({ script: shellScenario('touch created-by-tool.txt', 'Create the marker file') });
   cleanups.push(() => mock.close());
-  const geminiEnv = makeGeminiEnv({ baseUrl: mock.url });
+  const geminiEnv = await makeCliEnv('gemini', { mockUrl: mock.url });
   cleanups.push(() => geminiEnv.cleanup());
   const dataDir = mkdtempSync(join(tmpdir(), 'tether-e2e-gemini-'));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -63,7 +63,7 @@ async function startWorld(cols: number, rows: number): Promise<World> {
     config,
     dataDir,
     port: 0,
-    sessionEnv: { ...geminiEnv.env, PATH: `${dirname(GEMINI_BIN)}:${geminiEnv.env.PATH}` },
+    sessionEnv: { ...geminiEnv.env, PATH: `${dirname(geminiEnv.bin)}:${geminiEnv.env.PATH}` },
     log: silentLogger,
   });
   cleanups.push(async () => {

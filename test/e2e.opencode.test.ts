@@ -16,8 +16,8 @@ import type { ReceivedMessage } from './support/testClient.js';
 import { chatSteps, startMockOpenAiChat } from './mock/openaiChatServer.js';
 import type { MockOpenAiChat } from './mock/openaiChatServer.js';
 import { hasAgentCli } from './support/agentClis.js';
-import { makeOpencodeEnv, OPENCODE_BIN } from './support/opencodeEnv.js';
-import type { OpencodeEnv } from './support/opencodeEnv.js';
+import { makeCliEnv } from './support/cliEnv.js';
+import type { CliEnv } from './support/cliEnv.js';
 import { waitUntil } from './support/waitFor.js';
 import { pairPhone, until, useCleanups } from './support/phone.js';
 
@@ -28,7 +28,7 @@ const cleanups = useCleanups();
 
 interface World {
   mock: MockOpenAiChat;
-  opencodeEnv: OpencodeEnv;
+  opencodeEnv: CliEnv;
   phone: TestClient;
   sessionId: string;
 }
@@ -52,7 +52,7 @@ async function startWorld(cols: number, rows: number): Promise<World> {
     script: chatSteps([{ toolCalls: [{ name: 'bash', arguments: { command: 'touch created-by-tool.txt', description: 'Create the marker file' } }] }]),
   });
   cleanups.push(() => mock.close());
-  const opencodeEnv = makeOpencodeEnv({ baseUrl: mock.url });
+  const opencodeEnv = await makeCliEnv('opencode', { mockUrl: mock.url });
   cleanups.push(() => opencodeEnv.cleanup());
   const dataDir = mkdtempSync(join(tmpdir(), 'tether-e2e-opencode-'));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -61,7 +61,7 @@ async function startWorld(cols: number, rows: number): Promise<World> {
     config,
     dataDir,
     port: 0,
-    sessionEnv: { ...opencodeEnv.env, PATH: `${dirname(OPENCODE_BIN)}:${opencodeEnv.env.PATH}` },
+    sessionEnv: { ...opencodeEnv.env, PATH: `${dirname(opencodeEnv.bin)}:${opencodeEnv.env.PATH}` },
     log: silentLogger,
   });
   cleanups.push(async () => {

@@ -19,8 +19,8 @@ import type { MockAnthropic } from './mock/anthropicServer.js';
 import { bashScenario } from './mock/scenarios.js';
 import { startMockApns } from './mock/apnsServer.js';
 import type { MockApns } from './mock/apnsServer.js';
-import { makeClaudeEnv } from './support/claudeEnv.js';
-import type { ClaudeEnv } from './support/claudeEnv.js';
+import { makeCliEnv } from './support/cliEnv.js';
+import type { CliEnv } from './support/cliEnv.js';
 import { waitUntil } from './support/waitFor.js';
 import { pairPhone, until, useCleanups } from './support/phone.js';
 
@@ -35,7 +35,7 @@ interface World {
   daemon: Daemon;
   mock: MockAnthropic;
   apns: MockApns;
-  claudeEnv: ClaudeEnv;
+  claudeEnv: CliEnv;
   phone: TestClient;
   sessionId: string;
 }
@@ -45,7 +45,7 @@ async function startWorld(options: { cols: number; rows: number; onboarding?: 's
   cleanups.push(() => mock.close());
   const apns = await startMockApns({ bundleId: 'dev.tether.test' });
   cleanups.push(() => apns.close());
-  const claudeEnv = makeClaudeEnv({ baseUrl: mock.url, onboarding: options.onboarding ?? 'skip' });
+  const claudeEnv = await makeCliEnv('claude', { mockUrl: mock.url, ...(options.onboarding === 'show' ? { variant: 'onboarding' } : {}) });
   cleanups.push(() => claudeEnv.cleanup());
   const dataDir = mkdtempSync(join(tmpdir(), 'tether-e2e-'));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));

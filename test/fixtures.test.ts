@@ -11,20 +11,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCast } from '../src/core/asciicast.js';
+import { CLIS } from '../parsers/index.js';
+import { CLAUDE_MOCK_KEY as MOCK_API_KEY } from '../parsers/claude/claudeRecording.js';
+import { GEMINI_MOCK_KEY as MOCK_GEMINI_KEY } from '../parsers/gemini/geminiRecording.js';
 import { FIXTURES_DIR } from './bench/fixtureSet.js';
-import { CLAUDE_VERSION, MOCK_API_KEY } from './support/claudeEnv.js';
-import { CODEX_VERSION } from './support/codexEnv.js';
-import { GEMINI_VERSION, MOCK_GEMINI_KEY } from './support/geminiEnv.js';
-import { OPENCODE_VERSION } from './support/opencodeEnv.js';
-import { QWEN_VERSION } from './support/qwenEnv.js';
 
-/** The version each folder's recordings were made with: the pins of test/agentClis.json and package.json. */
+/** The version each folder's recordings were made with: its CLI's recording data (the pins of test/agentClis.json and package.json). */
 const PINNED_VERSIONS: Readonly<Record<string, string | RegExp>> = {
-  claude: CLAUDE_VERSION,
-  codex: CODEX_VERSION,
-  gemini: GEMINI_VERSION,
-  opencode: OPENCODE_VERSION,
-  qwen: QWEN_VERSION,
+  ...Object.fromEntries(await Promise.all(CLIS.filter((cli) => cli.recording).map(async (cli) => [cli.id, (await cli.recording!()).version]))),
   // The shell recordings run the machine's bash; the expect file says which.
   shell: /^bash \d+\.\d+/,
 };

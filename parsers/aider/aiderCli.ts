@@ -9,4 +9,5 @@ export const aiderCli: CliDescriptor = {
   commands: ['aider'],
   parser: aiderParser,
   answers: { submitKey: ENTER },
+  recording: async () => (await import('./aiderRecording.js')).recording,
 };

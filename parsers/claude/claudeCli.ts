@@ -9,4 +9,5 @@ export const claudeCli: CliDescriptor = {
   commands: ['claude', 'claude.exe'],
   parser: claudeParser,
   answers: { submitKey: ENTER },
+  recording: async () => (await import('./claudeRecording.js')).recording,
 };

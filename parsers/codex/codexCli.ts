@@ -9,4 +9,5 @@ export const codexCli: CliDescriptor = {
   commands: ['codex'],
   parser: codexParser,
   answers: { submitKey: ENTER },
+  recording: async () => (await import('./codexRecording.js')).recording,
 };

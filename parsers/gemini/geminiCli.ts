@@ -16,4 +16,5 @@ export const geminiCli: CliDescriptor = {
   commands: ['gemini'],
   parser: geminiParser,
   answers: { submitKey: ENTER, minSubmitDelayMs: GEMINI_SUBMIT_DELAY_MS },
+  recording: async () => (await import('./geminiRecording.js')).recording,
 };

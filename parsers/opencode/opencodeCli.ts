@@ -9,4 +9,5 @@ export const opencodeCli: CliDescriptor = {
   commands: ['opencode'],
   parser: opencodeParser,
   answers: { submitKey: ENTER },
+  recording: async () => (await import('./opencodeRecording.js')).recording,
 };

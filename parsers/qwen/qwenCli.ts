@@ -10,4 +10,5 @@ export const qwenCli: CliDescriptor = {
   commands: ['qwen'],
   parser: qwenParser,
   answers: { submitKey: ENTER, minSubmitDelayMs: GEMINI_SUBMIT_DELAY_MS },
+  recording: async () => (await import('./qwenRecording.js')).recording,
 };

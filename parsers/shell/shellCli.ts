@@ -9,4 +9,5 @@ export const shellCli: CliDescriptor = {
   commands: ['bash', 'zsh', 'sh', 'fish', 'dash'],
   parser: shellParser,
   answers: { submitKey: ENTER },
+  recording: async () => (await import('./shellRecording.js')).recording,
 };

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../support/claudeEnv.js';
+import { REPO_ROOT } from '../support/repoRoot.js';
 import { requestLoginLink } from '../../src/loginLink.js';
 import { contentSecurityPolicy } from '../../src/transport/uiFiles.js';
 import { TestClient } from '../support/testClient.js';

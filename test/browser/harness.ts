@@ -17,7 +17,7 @@ import { DeviceStore } from '../../src/store/deviceStore.js';
 import { PairingService } from '../../src/store/pairing.js';
 import { startTransport, type Transport } from '../../src/transport/index.js';
 import { defaultUiRoot } from '../../src/transport/index.js';
-import { REPO_ROOT } from '../support/claudeEnv.js';
+import { REPO_ROOT } from '../support/repoRoot.js';
 
 const runFile = promisify(execFile);
 

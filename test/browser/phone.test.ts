@@ -12,7 +12,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startMockAnthropic } from '../mock/anthropicServer.js';
 import { askScenario, bashScenario, planScenario } from '../mock/scenarios.js';
 import type { MockScript } from '../mock/scenarios.js';
-import { makeClaudeEnv, REPO_ROOT } from '../support/claudeEnv.js';
+import { makeCliEnv } from '../support/cliEnv.js';
+import { REPO_ROOT } from '../support/repoRoot.js';
 import { waitUntil } from '../support/waitFor.js';
 import { TestClient } from '../support/testClient.js';
 import { canRunBrowser, ensureWebBuilt, launchBrowser, pairingUrl, removeDir, startWebDaemon, type WebDaemon } from './harness.js';
@@ -45,7 +46,7 @@ interface PhoneWorld {
 async function phoneWorld(script: MockScript, onboarding: 'skip' | 'show' = 'skip'): Promise<PhoneWorld> {
   const mock = await startMockAnthropic({ script });
   cleanups.push(() => mock.close());
-  const claudeEnv = makeClaudeEnv({ baseUrl: mock.url, onboarding });
+  const claudeEnv = await makeCliEnv('claude', { mockUrl: mock.url, ...(onboarding === 'show' ? { variant: 'onboarding' } : {}) });
   cleanups.push(() => claudeEnv.cleanup());
   const binDir = join(REPO_ROOT, 'node_modules', '.bin');
   const daemon = await startWebDaemon({ sessionEnv: { ...claudeEnv.env, PATH: `${binDir}:${claudeEnv.env.PATH}` } });

@@ -9,8 +9,9 @@ import path from 'node:path';
 import { startMockResponses } from '../mock/openaiResponsesServer.js';
 import * as scenarios from '../mock/responsesScenarios.js';
 import type { ResponsesScript } from '../mock/responsesScenarios.js';
-import { REPO_ROOT } from '../support/claudeEnv.js';
-import { CODEX_BIN, CODEX_VERSION, makeCodexEnv, type CodexEnvOptions } from '../support/codexEnv.js';
+import { CODEX_VERSION } from '../../parsers/codex/codexRecording.js';
+import { makeCliEnv } from '../support/cliEnv.js';
+import { REPO_ROOT } from '../support/repoRoot.js';
 import { PtyDriver, sleep } from './ptyDriver.js';
 
 const OUT_DIR = path.join(REPO_ROOT, 'parsers/codex/testdata');
@@ -25,7 +26,8 @@ type Dump = (name: string) => Promise<void>;
 
 interface Study {
   readonly script: ResponsesScript;
-  readonly env?: Partial<CodexEnvOptions>;
+  /** The setup variant and project files a study starts from. */
+  readonly env?: { readonly variant?: string; readonly files?: Readonly<Record<string, string>> };
   /** Waits for the ready composer first unless false. */
   readonly waitReady?: boolean;
   run(driver: PtyDriver, dump: Dump): Promise<void>;
@@ -120,7 +122,7 @@ const STUDIES: Record<string, Study> = {
   },
   migration: {
     script: scenarios.textScenario('Hi.'),
-    env: { migrationSeen: false },
+    env: { variant: 'migration-unseen' },
     waitReady: false,
     async run(driver, dump) {
       await dumpWhen(driver, dump, /Use existing model/, 'model-migration');
@@ -164,14 +166,19 @@ const STUDIES: Record<string, Study> = {
   },
 };
 
+/** A study's project files as a patch for makeCliEnv (paths relative to the project dir). */
+function projectFiles(files: Readonly<Record<string, string>> = {}): { files: Record<string, string> } {
+  return { files: Object.fromEntries(Object.entries(files).map(([file, text]) => [`{project}/${file}`, text])) };
+}
+
 async function runStudy(name: string, study: Study, cols: number, rows: number): Promise<void> {
   const requestLog = process.env.CODEX_REQUEST_LOG;
   const mock = await startMockResponses({
     script: study.script,
     onRequest: (request) => requestLog && fs.appendFileSync(requestLog, `${JSON.stringify(request)}\n`),
   });
-  const env = makeCodexEnv({ baseUrl: mock.url, projectDir: PROJECT_DIR, home: HOME_DIR, ...study.env });
-  const driver = PtyDriver.spawn({ command: CODEX_BIN, args: [], cols, rows, cwd: env.projectDir, env: env.env });
+  const env = await makeCliEnv('codex', { mockUrl: mock.url, projectDir: PROJECT_DIR, home: HOME_DIR, variant: study.env?.variant, patch: projectFiles(study.env?.files) });
+  const driver = PtyDriver.spawn({ command: env.bin, args: [], cols, rows, cwd: env.projectDir, env: env.env });
   const dump: Dump = async (dumpName) => {
     const buffer = driver.terminal.buffer.active;
     const header = `# codex ${CODEX_VERSION} ${cols}x${rows} cursor=(${buffer.cursorX},${buffer.cursorY}) title=${JSON.stringify(driver.title)}`;

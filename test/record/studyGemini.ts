@@ -8,8 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startMockGemini, type GeminiScript } from '../mock/geminiServer.js';
 import * as scenarios from '../mock/geminiScenarios.js';
-import { REPO_ROOT } from '../support/claudeEnv.js';
-import { GEMINI_BIN, GEMINI_VERSION, makeGeminiEnv, type GeminiEnvOptions } from '../support/geminiEnv.js';
+import { GEMINI_VERSION } from '../../parsers/gemini/geminiRecording.js';
+import { makeCliEnv } from '../support/cliEnv.js';
+import { REPO_ROOT } from '../support/repoRoot.js';
 import { PtyDriver, sleep } from './ptyDriver.js';
 
 const OUT_DIR = path.join(REPO_ROOT, 'parsers/gemini/testdata');
@@ -22,7 +23,8 @@ type Dump = (name: string) => Promise<void>;
 
 interface Study {
   readonly script: GeminiScript;
-  readonly env?: Partial<GeminiEnvOptions>;
+  /** The setup variant and project files a study starts from. */
+  readonly env?: { readonly variant?: string; readonly files?: Readonly<Record<string, string>> };
   readonly args?: string[];
   readonly waitReady?: boolean;
   run(driver: PtyDriver, dump: Dump): Promise<void>;
@@ -127,7 +129,7 @@ const STUDIES: Record<string, Study> = {
   },
   plan: {
     script: scenarios.planScenario(),
-    env: { approvalMode: 'plan' },
+    env: { variant: 'plan' },
     async run(driver, dump) {
       await dump('idle-plan-mode');
       await submit(driver, 'plan a greeting script');
@@ -145,7 +147,7 @@ const STUDIES: Record<string, Study> = {
   },
   trust: {
     script: scenarios.geminiText('Hi.'),
-    env: { trust: false },
+    env: { variant: 'untrusted' },
     waitReady: false,
     async run(driver, dump) {
       await driver.waitFor(/Do you trust the files/, 30_000);
@@ -155,7 +157,7 @@ const STUDIES: Record<string, Study> = {
   },
   auth: {
     script: scenarios.geminiText('Hi.'),
-    env: { auth: false },
+    env: { variant: 'no-auth' },
     waitReady: false,
     async run(driver, dump) {
       await driver.waitFor(/How would you like to authenticate/, 30_000);
@@ -165,10 +167,15 @@ const STUDIES: Record<string, Study> = {
   },
 };
 
+/** A study's project files as a patch for makeCliEnv (paths relative to the project dir). */
+function projectFiles(files: Readonly<Record<string, string>> = {}): { files: Record<string, string> } {
+  return { files: Object.fromEntries(Object.entries(files).map(([file, text]) => [`{project}/${file}`, text])) };
+}
+
 async function runStudy(name: string, study: Study, cols: number, rows: number): Promise<void> {
   const mock = await startMockGemini({ script: study.script });
-  const env = makeGeminiEnv({ baseUrl: mock.url, projectDir: PROJECT_DIR, home: HOME_DIR, ...study.env });
-  const driver = PtyDriver.spawn({ command: GEMINI_BIN, args: study.args ?? [], cols, rows, cwd: env.projectDir, env: env.env });
+  const env = await makeCliEnv('gemini', { mockUrl: mock.url, projectDir: PROJECT_DIR, home: HOME_DIR, variant: study.env?.variant, patch: projectFiles(study.env?.files) });
+  const driver = PtyDriver.spawn({ command: env.bin, args: study.args ?? [], cols, rows, cwd: env.projectDir, env: env.env });
   const dump: Dump = async (dumpName) => {
     const base = path.join(OUT_DIR, `${dumpName}.${cols}x${rows}`);
     fs.writeFileSync(`${base}.screen.txt`, driver.dump(GEMINI_VERSION).replace(/^# claude /, '# gemini '));

@@ -8,7 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startMockAnthropic, type MockScript } from '../mock/anthropicServer.js';
 import * as scenarios from '../mock/scenarios.js';
-import { CLAUDE_BIN, CLAUDE_VERSION, REPO_ROOT, makeClaudeEnv, type ClaudeEnvOptions } from '../support/claudeEnv.js';
+import { CLAUDE_VERSION } from '../../parsers/claude/claudeRecording.js';
+import { makeCliEnv } from '../support/cliEnv.js';
+import { REPO_ROOT } from '../support/repoRoot.js';
 import { PtyDriver, sleep } from './ptyDriver.js';
 
 /** Where the dumps go. */
@@ -23,7 +25,8 @@ type Dump = (name: string) => Promise<void>;
 
 interface Study {
   readonly script: MockScript;
-  readonly env?: Partial<ClaudeEnvOptions>;
+  /** The setup variant and project files a study starts from. */
+  readonly env?: { readonly variant?: string; readonly files?: Readonly<Record<string, string>> };
   readonly args?: string[];
   /** Waits for READY first unless false. */
   readonly waitReady?: boolean;
@@ -159,7 +162,7 @@ const STUDIES: Record<string, Study> = {
   },
   trust: {
     script: scenarios.textScenario('Hi.'),
-    env: { trust: false },
+    env: { variant: 'untrusted' },
     waitReady: false,
     async run(driver, dump) {
       await dumpWhen(driver, dump, /trust/i, 'trust-dialog');
@@ -167,7 +170,7 @@ const STUDIES: Record<string, Study> = {
   },
   apiKey: {
     script: scenarios.textScenario('Hi.'),
-    env: { apiKeyApproved: false },
+    env: { variant: 'key-unapproved' },
     waitReady: false,
     async run(driver, dump) {
       await dumpWhen(driver, dump, /API key/, 'api-key-dialog');
@@ -175,7 +178,7 @@ const STUDIES: Record<string, Study> = {
   },
   onboarding: {
     script: scenarios.textScenario('Hi.'),
-    env: { onboarding: 'show' },
+    env: { variant: 'onboarding' },
     waitReady: false,
     async run(driver, dump) {
       await dumpWhen(driver, dump, /text style/, 'onboarding-theme');
@@ -183,15 +186,15 @@ const STUDIES: Record<string, Study> = {
   },
 };
 
+/** A study's project files as a patch for makeCliEnv (paths relative to the project dir). */
+function projectFiles(files: Readonly<Record<string, string>> = {}): { files: Record<string, string> } {
+  return { files: Object.fromEntries(Object.entries(files).map(([file, text]) => [`{project}/${file}`, text])) };
+}
+
 async function runStudy(name: string, study: Study, cols: number, rows: number): Promise<void> {
   const mock = await startMockAnthropic({ script: study.script });
-  const env = makeClaudeEnv({
-    baseUrl: mock.url,
-    projectDir: PROJECT_DIR,
-    home: HOME_DIR,
-    ...study.env,
-  });
-  const driver = PtyDriver.spawn({ command: CLAUDE_BIN, args: study.args ?? [], cols, rows, cwd: env.projectDir, env: env.env });
+  const env = await makeCliEnv('claude', { mockUrl: mock.url, projectDir: PROJECT_DIR, home: HOME_DIR, variant: study.env?.variant, patch: projectFiles(study.env?.files) });
+  const driver = PtyDriver.spawn({ command: env.bin, args: study.args ?? [], cols, rows, cwd: env.projectDir, env: env.env });
   const started = Date.now();
   const dump: Dump = async (dumpName) => {
     const base = path.join(OUT_DIR, `${dumpName}.${cols}x${rows}`);
