@@ -1,4 +1,4 @@
-/** Claude Code (Anthropic, verified against 2.1.197): the descriptor the registry lists. */
+/** Claude Code (Anthropic, verified against 2.1.197 and 2.1.332): the descriptor the registry lists. */
 import { ENTER, type CliDescriptor } from '../cliDescriptor.js';
 import { claudeParser } from './claudeParser.js';
 
