@@ -97,19 +97,24 @@ function sourceFiles(directory: string): string[] {
   });
 }
 
-/** file → the repository files it imports or re-exports (type-only ones included). */
+/** file → the repository files it imports, re-exports or loads with `import()` (type-only ones included). */
 function importGraph(): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const file of SOURCE_FOLDERS.flatMap((folder) => sourceFiles(join(ROOT, folder)))) {
     const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022);
     const targets: string[] = [];
-    for (const statement of source.statements) {
-      if (!(ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement))) continue;
-      const specifier = statement.moduleSpecifier;
-      if (specifier === undefined || !ts.isStringLiteral(specifier) || !specifier.text.startsWith('.')) continue;
+    const add = (specifier: ts.Node | undefined): void => {
+      if (specifier === undefined || !ts.isStringLiteral(specifier) || !specifier.text.startsWith('.')) return;
       const target = resolve(dirname(file), specifier.text).replace(/\.js$/, '.ts');
       if (existsSync(target)) targets.push(target);
-    }
+    };
+    const visit = (node: ts.Node): void => {
+      if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) add(node.moduleSpecifier);
+      // `await import('./cli/openCommand.js')`: the CLI loads its subcommands lazily.
+      else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) add(node.arguments[0]);
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
     graph.set(file, targets);
   }
   return graph;
@@ -152,6 +157,22 @@ describe('import graph', () => {
     const graph = importGraph();
     expect(graph.size).toBeGreaterThan(200);
     expect(cycles(graph)).toEqual([]);
+  });
+
+  it('has no file under src/ or parsers/ that only tests use', () => {
+    const graph = importGraph();
+    // What ships: the `tether` command (bin/tether.js runs src/cli.ts) and the Electron app.
+    const reached = new Set<string>();
+    const pending = ['src/cli.ts', 'electron/main.ts'].map((entry) => join(ROOT, entry));
+    for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+      if (reached.has(file)) continue;
+      reached.add(file);
+      pending.push(...(graph.get(file) ?? []));
+    }
+    const unshipped = [...graph.keys()]
+      .map((file) => relative(ROOT, file))
+      .filter((file) => /^(src|parsers)\//.test(file) && !file.endsWith('.test.ts') && !reached.has(join(ROOT, file)));
+    expect(unshipped).toEqual([]);
   });
 
   it('would report the cycle protocol.ts ↔ protocolParse.ts had', () => {
