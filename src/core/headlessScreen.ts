@@ -67,7 +67,9 @@ export class HeadlessScreen extends Disposable {
    */
   constructor(cols: number, rows: number) {
     super();
-    this._terminal = new Terminal({ cols, rows, scrollback: SCROLLBACK_LINES, allowProposedApi: true });
+    // logLevel off: xterm logs each malformed escape sequence with its parser state (kilobytes,
+    // at error level); PTY output is outside input, so a binary `cat` would flood the daemon's stderr.
+    this._terminal = new Terminal({ cols, rows, scrollback: SCROLLBACK_LINES, allowProposedApi: true, logLevel: 'off' });
     this._serializer = new SerializeAddon();
     this._terminal.loadAddon(this._serializer as never);
     this._register(this._terminal.onData((data) => this._onReply.fire(data)));

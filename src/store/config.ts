@@ -3,9 +3,9 @@
  * so the daemon runs with no file at all (loopback only, push off).
  */
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { TetherError } from '../common/index.js';
+import { readYaml } from './yamlText.js';
 
 /** Default port: unassigned by IANA, easy to remember. */
 export const DEFAULT_PORT = 7878;
@@ -144,12 +144,7 @@ export type PushConfig = z.infer<typeof pushSchema>;
  * @throws TetherError CONFIG_INVALID with the failing path(s) in the message
  */
 export function parseConfig(yamlText: string, source = 'config'): TetherConfig {
-  let raw: unknown;
-  try {
-    raw = parseYaml(yamlText) ?? {};
-  } catch (err) {
-    throw new TetherError('CONFIG_INVALID', `${source}: not valid YAML: ${(err as Error).message}`, { cause: err });
-  }
+  const raw = readYaml(yamlText, source);
   const result = configSchema.safeParse(raw);
   if (!result.success) {
     const where = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
