@@ -77,7 +77,7 @@ export function mountDesktop(root: HTMLElement, connection: Connection, token: s
 
   /** The "New session" choices: each CLI the daemon can start by name, as its first command. */
   function cliChoices(clis: readonly CliSummary[]): HTMLOptionElement[] {
-    return clis.filter((cli) => cli.commands.length > 0).map((cli) => h('option', { value: cli.commands[0], title: cli.display_name }, cli.commands[0]));
+    return clis.filter((cli) => cli.commands.length > 0).map((cli) => h('option', { value: cli.commands[0] }, `${cli.display_name} (${cli.commands[0]})`));
   }
 
   function showNewSession(): void {
