@@ -93,7 +93,25 @@ export interface RecordingFixture extends SetupPatch {
   readonly variant?: string;
   /** Arguments after the setup's. */
   readonly args?: readonly string[];
+  /** Record it with this release of the CLI (`CliRecording.releases`) instead of the main version. */
+  readonly release?: string;
+  /** Start the mock on this port (a CLI that prints its base URL on screen: stable casts). */
+  readonly mockPort?: number;
   readonly steps: readonly RecordingStep[];
+}
+
+/**
+ * Another version of the CLI, recorded and tested beside the main one (issue 13: the pinned
+ * version and the newest): its executable, what it adds to the setup, and its own variants.
+ */
+export interface CliRelease {
+  /** `cli_version` in the expect files of its fixtures. */
+  readonly version: string;
+  readonly bin: CliBin;
+  /** Merged over the base setup, before the variant. */
+  readonly setup?: SetupPatch;
+  /** Variants looked up before the recording's own. */
+  readonly variants?: Readonly<Record<string, SetupPatch>>;
 }
 
 /** How a person drives the CLI while recording. */
@@ -142,6 +160,21 @@ export interface CliRecording {
   readonly fixtureDirs: { readonly home: string; readonly project: string };
   readonly driving: Driving;
   readonly fixtures: readonly RecordingFixture[];
+  /** Other versions, by name (by convention the version); fixtures and envs pick one with `release`. */
+  readonly releases?: Readonly<Record<string, CliRelease>>;
+  /** The release the end-to-end suites run by default (the newest); absent: the main version. */
+  readonly newest?: string;
+}
+
+/**
+ * The release `name` of `recording`, or the main version when `name` is undefined.
+ * @throws Error when the recording has no such release
+ */
+export function releaseOf(recording: CliRecording, name: string | undefined): CliRelease {
+  if (name === undefined) return { version: recording.version, bin: recording.bin };
+  const release = recording.releases?.[name];
+  if (release === undefined) throw new Error(`no release ${name} in the recording data`);
+  return release;
 }
 
 /** Types `text` one character per chunk, then Enter as its own chunk. */

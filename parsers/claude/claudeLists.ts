@@ -25,6 +25,8 @@ export const ESCAPE = '\x1b';
 const SHIFT_TAB = '\x1b[Z';
 /** The mark of the current value in front of a pointer-list label (`✔ Auto (match terminal)`). */
 const CURRENT_MARK = /^✔\s/u;
+/** How far short of the width a label row may end and still have wrapped onto the next row (cells). */
+const WRAP_SLACK = 16;
 /** Rows a footer may wrap over. */
 const MAX_FOOTER_ROWS = 3;
 
@@ -93,16 +95,34 @@ function findPointerList(lines: readonly ScreenLine[], from: number, to: number)
  * The select list lowest on screen within rows [from, to): numbered or pointer, whichever ends
  * lower. Undefined when there is none.
  */
-export function findSelectList(lines: readonly ScreenLine[], from: number, to: number): SelectList | undefined {
+export function findSelectList(lines: readonly ScreenLine[], from: number, to: number, cols: number): SelectList | undefined {
   const numbered = findNumberedList(lines, from, to, POINTER);
   const pointer = findPointerList(lines, from, to);
   const asList: SelectList | undefined = numbered && {
     numbered: true,
-    rows: numbered.map((row) => ({ row: row.row, label: row.label, focused: row.focused, number: row.number })),
+    rows: numbered.map((row, index) => ({ row: row.row, label: wrappedLabel(lines, row.row, row.label, numbered[index + 1]?.row ?? to, cols), focused: row.focused, number: row.number })),
   };
   if (!asList) return pointer;
   if (!pointer) return asList;
   return pointer.rows[pointer.rows.length - 1].row > asList.rows[asList.rows.length - 1].row ? pointer : asList;
+}
+
+/**
+ * A numbered option's label with the rows it wrapped onto (2.1.332 at 80 columns: `2. Yes, and
+ * always allow access to /tmp/…/project from this` / `project`): rows under a label that reached
+ * the right edge, in the label's column, before the next option.
+ */
+function wrappedLabel(lines: readonly ScreenLine[], row: number, label: string, next: number, cols: number): string {
+  const column = lines[row].text.lastIndexOf(label);
+  let text = label;
+  let last = lines[row].text;
+  for (let i = row + 1; i < next && last.length >= cols - WRAP_SLACK; i++) {
+    const continued = lines[i].text;
+    if (continued.length - continued.trimStart().length !== column) break;
+    text = `${text} ${continued.trim()}`;
+    last = continued;
+  }
+  return text;
 }
 
 /**

@@ -115,7 +115,7 @@ function contentBetween(lines: readonly ScreenLine[], from: number, to: number):
 /** Reads a dialog whose select list sits at the bottom of the screen, below the input box if any. */
 function readListDialog(screen: ScreenSnapshot, from: number, bottom: number): Dialog | undefined {
   const lines = screen.lines;
-  const list = findSelectList(lines, from, bottom + 1);
+  const list = findSelectList(lines, from, bottom + 1, screen.cols);
   // Claude's select always draws its pointer on one row; a list without one is just text.
   if (!list || !list.rows.some((row) => row.focused)) return undefined;
   const first = list.rows[0].row;

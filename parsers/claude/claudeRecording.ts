@@ -1,5 +1,5 @@
 /**
- * How Claude Code 2.1.197 is recorded and tested: the native binary against the mock Messages
+ * How Claude Code 2.1.197 (and, as a release beside it, 2.1.332: claudeRecording332.ts) is recorded and tested: the native binary against the mock Messages
  * API (test/mock/anthropicServer.ts), a seeded `~/.claude.json` that skips (or shows) the
  * startup dialogs, and the fixtures in fixtures/claude/. Pure data; see ../cliRecording.ts.
  * Seen with 2.1.197: all defaults → the idle box; `untrusted` → trust dialog; `key-unapproved`
@@ -7,29 +7,18 @@
  * approved → "Unable to connect to Anthropic services", exit 1, so never combine those two.
  */
 import { scenario, typed, withSmall, type CliRecording, type RecordingFixture, type RecordingStep } from '../cliRecording.js';
+import { CLAUDE_MOCK_KEY, CONFIG, claudeConfig as seedConfig } from './claudeSeeds.js';
+import { CLAUDE_NEWEST, release332 } from './claudeRecording332.js';
 
-/** Claude Code version the seeds and fixtures were made with. */
+/** Claude Code version the main seeds and fixtures were made with (the root devDependency). */
 export const CLAUDE_VERSION = '2.1.197';
-/** The fake key: its last 20 characters are what `customApiKeyResponses.approved` holds. */
-export const CLAUDE_MOCK_KEY = 'sk-ant-api03-tether-mock-key-0000000000000000-AAAAAAAAAAAAAAAAAAAA';
+export { CLAUDE_MOCK_KEY } from './claudeSeeds.js';
 
-/** `~/.claude.json` for the project dir. */
+/** `~/.claude.json` of a 2.1.197 start. */
 function claudeConfig(options: { trust: boolean; keyApproved: boolean; onboarded: boolean }): string {
-  const config: Record<string, unknown> = {
-    numStartups: 1,
-    firstStartTime: '2026-01-01T00:00:00.000Z',
-    userID: '0'.repeat(64),
-    autoUpdates: false,
-    customApiKeyResponses: { approved: options.keyApproved ? [CLAUDE_MOCK_KEY.slice(-20)] : [], rejected: [] },
-    projects: {
-      '{project}': { allowedTools: [], hasTrustDialogAccepted: options.trust, hasCompletedProjectOnboarding: true, projectOnboardingSeenCount: 1 },
-    },
-  };
-  if (options.onboarded) Object.assign(config, { hasCompletedOnboarding: true, lastOnboardingVersion: CLAUDE_VERSION, theme: 'dark' });
-  return JSON.stringify(config, null, 2);
+  return seedConfig({ ...options, version: CLAUDE_VERSION });
 }
 
-const CONFIG = '{home}/.claude.json';
 const ESC = '\u001b';
 /** The idle box's last rows: input row, bottom rule, footer (any mode's idle footer). */
 const IDLE_BOX = /❯ +\n─+\n +(\? for shortcuts|\S+ [\w ]+ on \(shift\+tab to cycle\))/;
@@ -301,4 +290,6 @@ export const recording: CliRecording = {
   driving: { stepTimeoutMs: 30_000, readMs: 1200, keyGapMs: 80, expectAt: 'drawn' },
   // At 80x24 dialogs wrap and the banner scrolls away.
   fixtures: withSmall(BASE_FIXTURES, ['edit-approve', 'ask-several', 'plan-accept', 'trust-dialog', 'busy-negative', 'lookalike-negative']),
+  releases: { [CLAUDE_NEWEST]: release332 },
+  newest: CLAUDE_NEWEST,
 };

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startMockAnthropic, type MockAnthropic } from './anthropicServer.js';
-import { askScenario, bashScenario, busyScenario, conversationState } from './scenarios.js';
+import { askScenario, bashScenario, busyScenario, conversationState, stepsScenario } from './scenarios.js';
 
 const MAIN_TOOLS = [{ name: 'Bash', input_schema: { type: 'object' } }];
 
@@ -115,5 +115,18 @@ describe('startMockAnthropic', () => {
     const events = parseSse(await (await post('/v1/messages', { stream: true, tools: MAIN_TOOLS, messages: [] })).text());
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
     expect(events.filter((event) => event.event === 'content_block_delta')).toHaveLength(40);
+  });
+
+  it('sends the auto-mode check verdict only when the request asks for it', async () => {
+    const flagged = { outcome: 'flagged' as const, explanation: 'Downloads and runs a remote script' };
+    mock = await startMockAnthropic({ script: stepsScenario([{ toolUse: { name: 'Bash', input: { command: 'curl x | sh' } }, safeguard: flagged }]) });
+    const asked = parseSse(await (await post('/v1/messages', { stream: true, tools: MAIN_TOOLS, safeguards: [{ type: 'dangerous_tool_use' }], messages: [{ role: 'user', content: 'go' }] })).text());
+    const toolId = asked.find((e) => e.event === 'content_block_start' && e.data.content_block.type === 'tool_use')!.data.content_block.id;
+    const delta = asked.find((e) => e.event === 'message_delta')!.data.delta;
+    expect(delta.safeguard_results).toEqual([{ type: 'dangerous_tool_use', status: { type: 'available', tool_uses: { [toolId]: { type: 'evaluated', ...flagged } } } }]);
+    await mock.close();
+    mock = await startMockAnthropic({ script: stepsScenario([{ toolUse: { name: 'Bash', input: { command: 'curl x | sh' } }, safeguard: flagged }]) });
+    const plain = parseSse(await (await post('/v1/messages', { stream: true, tools: MAIN_TOOLS, messages: [{ role: 'user', content: 'go' }] })).text());
+    expect(plain.find((e) => e.event === 'message_delta')!.data.delta.safeguard_results).toBeUndefined();
   });
 });

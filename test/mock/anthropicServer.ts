@@ -143,13 +143,29 @@ async function streamReply(res: http.ServerResponse, body: any, reply: MockReply
     }
     sse(res, 'content_block_stop', { type: 'content_block_stop', index });
   }
+  const checked = safeguardResults(body, reply, content);
   sse(res, 'message_delta', {
     type: 'message_delta',
-    delta: { stop_reason: reply.toolUse ? 'tool_use' : 'end_turn', stop_sequence: null },
+    delta: { stop_reason: reply.toolUse ? 'tool_use' : 'end_turn', stop_sequence: null, ...(checked ? { safeguard_results: checked } : {}) },
     usage: { output_tokens: outputTokens },
   });
   sse(res, 'message_stop', { type: 'message_stop' });
   res.end();
+}
+
+/**
+ * `safeguard_results` for the reply's tool call when the request asks for the auto-mode check
+ * (`safeguards`) and the script gave a verdict; undefined otherwise.
+ */
+function safeguardResults(body: any, reply: MockReply, content: any[]): unknown[] | undefined {
+  const verdict = reply.safeguard;
+  const toolUse = content.find((block) => block.type === 'tool_use');
+  if (!verdict || !toolUse || !Array.isArray(body?.safeguards)) return undefined;
+  const result =
+    'unavailable' in verdict
+      ? { type: 'unavailable', reason: verdict.unavailable }
+      : { type: 'evaluated', outcome: verdict.outcome, ...(verdict.explanation ? { explanation: verdict.explanation } : {}) };
+  return [{ type: 'dangerous_tool_use', status: { type: 'available', tool_uses: { [toolUse.id]: result } } }];
 }
 
 function jsonReply(res: http.ServerResponse, body: any, reply: MockReply): void {

@@ -36,7 +36,20 @@ export interface MockReply {
   readonly chunks?: readonly string[];
   /** Wait this long between text deltas (keeps the CLI busy). */
   readonly chunkDelayMs?: number;
+  /**
+   * Claude Code 2.1.332's auto mode: the verdict of Anthropic's server-side check on this reply's
+   * tool call, sent when the request asks for the check (a `safeguards` field) as
+   * `message_delta.delta.safeguard_results` (shape read from the 2.1.332 binary, see
+   * docs/cli-screens-newest.md). Absent: no verdict, as through any other base URL, so the CLI
+   * concludes the check cannot run ("Auto mode can't check actions in this session").
+   */
+  readonly safeguard?: SafeguardVerdict;
 }
+
+/** A verdict of the server-side auto-mode check on one tool call. */
+export type SafeguardVerdict =
+  | { readonly outcome: 'flagged' | 'not_flagged'; readonly explanation?: string }
+  | { readonly unavailable: string };
 
 /** Maps the main conversation state to the next reply. */
 export type MockScript = (state: ConversationState) => MockReply;

@@ -5,7 +5,7 @@
  * resize while it was up); `shown`, the first output whose screen matches the step. A clear is
  * the `i` event of the answer's first key.
  */
-import type { AnswerByLabel, CliRecording, RecordingFixture, RecordingStep } from '../../parsers/cliRecording.js';
+import { releaseOf, type AnswerByLabel, type CliRecording, type RecordingFixture, type RecordingStep } from '../../parsers/cliRecording.js';
 import type { Cast } from '../../src/core/asciicast.js';
 import { findInput, lastChangeBefore, screensOf, toMillis, type ScreenAt } from './castTiming.js';
 
@@ -105,7 +105,7 @@ export async function deriveExpectations(cli: string, recording: CliRecording, f
   }
   return {
     cli,
-    cli_version: recording.version,
+    cli_version: releaseOf(recording, fixture.release).version,
     cols: fixture.cols,
     rows: fixture.rows,
     tolerance_ms: TOLERANCE_MS,

@@ -24,14 +24,14 @@ export interface RunningMock {
 /** One kind of mock. */
 interface MockServer {
   readonly scenarios: Readonly<Record<string, unknown>>;
-  start(script: never): Promise<RunningMock>;
+  start(script: never, port?: number): Promise<RunningMock>;
 }
 
 const MOCKS: Readonly<Record<Exclude<MockKind, 'none'>, MockServer>> = {
   anthropic: {
     scenarios: anthropicScenarios,
-    async start(script: anthropicScenarios.MockScript) {
-      const mock = await startMockAnthropic({ script });
+    async start(script: anthropicScenarios.MockScript, port?: number) {
+      const mock = await startMockAnthropic({ script, port });
       return {
         url: mock.url,
         close: () => mock.close(),
@@ -47,22 +47,22 @@ const MOCKS: Readonly<Record<Exclude<MockKind, 'none'>, MockServer>> = {
   },
   responses: {
     scenarios: responsesScenarios,
-    async start(script: responsesScenarios.ResponsesScript) {
-      const mock = await startMockResponses({ script });
+    async start(script: responsesScenarios.ResponsesScript, port?: number) {
+      const mock = await startMockResponses({ script, port });
       return { url: mock.url, close: () => mock.close(), results: () => mock.toolOutputs().map((output) => `tool output ${output.callId}: ${output.output.slice(0, 200)}`) };
     },
   },
   gemini: {
     scenarios: geminiScenarios,
-    async start(script: GeminiScript) {
-      const mock = await startMockGemini({ script });
+    async start(script: GeminiScript, port?: number) {
+      const mock = await startMockGemini({ script, port });
       return { url: mock.url, close: () => mock.close(), results: () => mock.functionResults().map((result) => `functionResponse ${result.name}: ${JSON.stringify(result.response).slice(0, 300)}`) };
     },
   },
   chat: {
     scenarios: chat,
-    async start(script: chat.ChatScript) {
-      const mock = await startMockOpenAiChat({ script });
+    async start(script: chat.ChatScript, port?: number) {
+      const mock = await startMockOpenAiChat({ script, port });
       return { url: mock.url, close: () => mock.close(), results: () => [`tool results: ${JSON.stringify(mock.toolResults()).slice(0, 600)}`] };
     },
   },
@@ -100,12 +100,12 @@ function evaluate(arg: ScenarioArg, module: Readonly<Record<string, unknown>>, f
 
 /**
  * Starts the mock of `kind` with the script `call` builds (`fill` replaces placeholders in its
- * string arguments); undefined for `none`.
- * @throws Error when the call cannot be resolved or the server cannot start
+ * string arguments) on `port` (default: any free port); undefined for `none`.
+ * @throws Error when the call cannot be resolved or the server cannot start (e.g. the port is taken)
  */
-export async function startMock(kind: MockKind, call: ScenarioCall | undefined, fill: (text: string) => string): Promise<RunningMock | undefined> {
+export async function startMock(kind: MockKind, call: ScenarioCall | undefined, fill: (text: string) => string, port?: number): Promise<RunningMock | undefined> {
   if (kind === 'none') return undefined;
-  return MOCKS[kind].start(resolveScript(kind, call, fill) as never);
+  return MOCKS[kind].start(resolveScript(kind, call, fill) as never, port);
 }
 
 /**

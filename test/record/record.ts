@@ -52,12 +52,13 @@ async function typeAnswer(driver: PtyDriver, recording: CliRecording, keys: read
 async function record(cli: string, recording: CliRecording, fixture: RecordingFixture, outDir: string, log: (line: string) => void): Promise<void> {
   const { driving, fixtureDirs } = recording;
   const fill = (text: string): string => text.replaceAll('{home}', fixtureDirs.home).replaceAll('{project}', fixtureDirs.project);
-  const mock = await startMock(recording.mock, fixture.script, fill);
+  const mock = await startMock(recording.mock, fixture.script, fill, fixture.mockPort);
   const env = await makeCliEnv(recording, {
     mockUrl: mock?.url,
     home: fixtureDirs.home,
     projectDir: fixtureDirs.project,
     variant: fixture.variant,
+    release: fixture.release,
     patch: { env: fixture.env, files: fixture.files, links: fixture.links, dirs: fixture.dirs },
   });
   const name = fixtureName(fixture);

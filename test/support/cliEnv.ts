@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { getCli } from '../../parsers/index.js';
-import type { CliRecording, SeedFile, SetupPatch } from '../../parsers/cliRecording.js';
+import { releaseOf, type CliBin, type CliRecording, type SeedFile, type SetupPatch } from '../../parsers/cliRecording.js';
 import { agentCliBin } from './agentClis.js';
 import { REPO_ROOT } from './repoRoot.js';
 
@@ -27,6 +27,13 @@ export interface CliEnvOptions {
   readonly projectDir?: string;
   /** A named variant of the CLI's setup (`untrusted`, `plan`, …). */
   readonly variant?: string;
+  /**
+   * A release of the CLI (`CliRecording.releases`): its executable and setup. Default: the
+   * recording's `newest` when `newest` is set here, else the main version.
+   */
+  readonly release?: string;
+  /** Use the recording's newest release (what the end-to-end suites run) unless `release` names one. */
+  readonly newest?: boolean;
   /** More env entries and files (paths with `{home}`/`{project}`), applied last. */
   readonly patch?: SetupPatch;
 }
@@ -38,6 +45,8 @@ export interface CliEnv {
   readonly projectDir: string;
   /** The full environment for the CLI process. */
   readonly env: Record<string, string>;
+  /** The version of the CLI this env runs (the release's). */
+  readonly version: string;
   /** The CLI's executable and the arguments before a test's own. */
   readonly bin: string;
   readonly args: readonly string[];
@@ -63,16 +72,22 @@ export async function loadRecording(cli: string): Promise<CliRecording> {
   return load();
 }
 
-/** The executable a recording names (a repo path, a pinned agent CLI, or an absolute path with placeholders). */
-export function cliBin(recording: CliRecording, fill: (text: string) => string = (text) => text): string {
+/** The executable a recording (or one of its releases) names: a repo path, a pinned agent CLI, or an absolute path with placeholders. */
+export function cliBin(recording: CliRecording | { readonly bin: CliBin }, fill: (text: string) => string = (text) => text): string {
   if ('repo' in recording.bin) return path.join(REPO_ROOT, recording.bin.repo);
   if ('agentCli' in recording.bin) return agentCliBin(recording.bin.agentCli);
   return fill(recording.bin.path);
 }
 
-/** True when the CLI's executable is installed (run `node test/installAgentClis.mjs` otherwise). */
-export async function hasCli(cli: string): Promise<boolean> {
-  return fs.existsSync(cliBin(await loadRecording(cli)));
+/** The release `options` pick: `release`, else the newest when asked for, else the main version. */
+function pickRelease(recording: CliRecording, options: Pick<CliEnvOptions, 'release' | 'newest'>): string | undefined {
+  return options.release ?? (options.newest ? recording.newest : undefined);
+}
+
+/** True when the CLI's executable (of a release, or its newest) is installed (run `node test/installAgentClis.mjs` otherwise). */
+export async function hasCli(cli: string, options: Pick<CliEnvOptions, 'release' | 'newest'> = {}): Promise<boolean> {
+  const recording = await loadRecording(cli);
+  return fs.existsSync(cliBin(releaseOf(recording, pickRelease(recording, options))));
 }
 
 function freshDir(dir: string | undefined, prefix: string): string {
@@ -97,14 +112,15 @@ function which(name: string): string {
 export async function makeCliEnv(cli: string | CliRecording, options: CliEnvOptions = {}): Promise<CliEnv> {
   const recording = typeof cli === 'string' ? await loadRecording(cli) : cli;
   const id = typeof cli === 'string' ? cli : 'cli';
-  const variant = options.variant === undefined ? {} : recording.variants?.[options.variant];
+  const release = releaseOf(recording, pickRelease(recording, options));
+  const variant = options.variant === undefined ? {} : (release.variants?.[options.variant] ?? recording.variants?.[options.variant]);
   if (variant === undefined) throw new Error(`${id} has no variant ${options.variant}`);
   if (recording.mock !== 'none' && options.mockUrl === undefined) throw new Error(`${id} needs the URL of its ${recording.mock} mock`);
   const home = freshDir(options.home, `tether-${id}-home-`);
   const projectDir = options.home !== undefined && options.projectDir === options.home ? home : freshDir(options.projectDir, `tether-${id}-project-`);
   const fill = (text: string): string =>
     text.replaceAll('{home}', home).replaceAll('{project}', projectDir).replaceAll('{mock_url}', options.mockUrl ?? '');
-  const patches = [recording.setup, variant, options.patch ?? {}];
+  const patches = [recording.setup, release.setup ?? {}, variant, options.patch ?? {}];
 
   for (const dir of patches.flatMap((patch) => patch.dirs ?? [])) fs.mkdirSync(fill(dir), { recursive: true });
   const files = new Map<string, SeedFile>();
@@ -140,7 +156,8 @@ export async function makeCliEnv(cli: string | CliRecording, options: CliEnvOpti
     home,
     projectDir,
     env,
-    bin: cliBin(recording, fill),
+    version: release.version,
+    bin: cliBin(release, fill),
     args: recording.args ?? [],
     processes: () => processesWith(envId, uniqueHome),
     cleanup() {
