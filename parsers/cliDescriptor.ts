@@ -5,7 +5,7 @@
  * Each `parsers/<cli>/` folder exports one descriptor; `parsers/index.ts` lists them. Pure:
  * data and pure functions only (no Node APIs, no clock).
  */
-import type { CliType, IPromptParser, WaitType } from '../src/common/index.js';
+import type { CliType, IPromptParser, ScreenSnapshot, WaitType } from '../src/common/index.js';
 import type { CliRecording } from './cliRecording.js';
 
 /** How answers are typed into this CLI. */
@@ -57,6 +57,23 @@ export interface AgentWitnesses {
   readonly transcript?: TranscriptReader;
 }
 
+/** Which versions of a CLI its folder was verified against, and how a session's version is read. */
+export interface VersionSupport {
+  /**
+   * Versions whose screens this folder recorded and verified (fixtures, testdata), oldest first.
+   * `tether doctor` marks an installed version verified when it is listed here; a session of
+   * another version is reported as drift (`unverified_version`).
+   */
+  readonly verified: readonly string[];
+  /**
+   * npm packages that install the CLI: the `package.json` above its executable names the version.
+   * (Any package whose `bin` is the executable also counts; this list only speeds the match.)
+   */
+  readonly packages?: readonly string[];
+  /** The version the CLI draws on screen (banner, footer), when it draws one. Pure. */
+  readonly fromScreen?: (screen: ScreenSnapshot) => string | undefined;
+}
+
 /** Everything Tether knows about one CLI. */
 export interface CliDescriptor {
   /** The id on the wire (`cli_type`) and for `--cli`: lowercase letters and digits, e.g. `claude`. */
@@ -84,6 +101,13 @@ export interface CliDescriptor {
    * env, seeded files, fixtures). Test data, loaded lazily: only test/record and test/support call it.
    */
   readonly recording?: () => Promise<CliRecording>;
+  /** Verified versions and how the running version is read; absent: versions are not tracked. */
+  readonly versions?: VersionSupport;
+  /**
+   * `false`: the CLI-agnostic fallback reader (parsers/fallback) never runs for this CLI. Shells and
+   * unknown commands run arbitrary TUIs (fzf, menus) whose lists are no agent's prompt. Default: on.
+   */
+  readonly fallback?: false;
 }
 
 /** The submit key every CLI so far uses. */

@@ -16,7 +16,9 @@ import { qwenCli } from './qwen/qwenCli.js';
 import { shellCli } from './shell/shellCli.js';
 import { readShellPrompt } from './shell/shellParser.js';
 
-export type { AgentSignal, AgentWitnesses, AnswerStyle, CliDescriptor, HookReader, NotificationWording, TranscriptReader } from './cliDescriptor.js';
+export { readFallbackPrompt } from './fallback/fallbackReader.js';
+
+export type { AgentSignal, AgentWitnesses, AnswerStyle, CliDescriptor, HookReader, NotificationWording, TranscriptReader, VersionSupport } from './cliDescriptor.js';
 
 /**
  * Every CLI Tether knows. Banner detection (`--cli auto`) tries them in this order: Gemini

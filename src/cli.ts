@@ -1,5 +1,5 @@
 /**
- * The `tether` command: daemon, pair, run, record, replay, push test. Each subcommand is a thin wrapper
+ * The `tether` command: daemon, pair, run, record, replay, doctor, push test. Each subcommand is a thin wrapper
  * over a module that tests call directly, loaded when its subcommand runs: the daemon's
  * dependencies (push providers, TLS) take over a second to load, which `tether replay` need not pay.
  */
@@ -79,6 +79,16 @@ export async function main(argv: string[]): Promise<number | undefined> {
     .option('--json', 'one JSON object per line')
     .action(async (file: string, options) => {
       exitCode = await (await import('./cli/replayCommand.js')).replayCommand(file, options);
+    });
+
+  program
+    .command('doctor')
+    .description('list the installed agent CLIs, their versions and whether each is verified, and the drift counts')
+    .option('--data-dir <dir>', 'data directory (default $TETHER_HOME or ~/.tether)')
+    .option('--cache <dir>', 'agent-CLI cache to list as well (default: the repository\'s .cache/agent-clis)')
+    .option('--json', 'print the report as JSON')
+    .action(async (options) => {
+      exitCode = await (await import('./cli/doctorCommand.js')).doctorCommand(options);
     });
 
   program

@@ -11,6 +11,7 @@ import { setListenerErrorHandler, TetherError } from './common/index.js';
 import type { IPushRegistry } from './store/types.js';
 import { SessionManager, systemClock } from './core/index.js';
 import { DeviceStore } from './store/deviceStore.js';
+import { DriftStore } from './store/driftStore.js';
 import { PairingService } from './store/pairing.js';
 import { writeFileAtomicSync, PRIVATE_DIR_MODE } from './store/atomicFile.js';
 import type { TetherConfig } from './store/config.js';
@@ -54,6 +55,8 @@ export interface Daemon {
   readonly devices: DeviceStore;
   readonly transport: Transport;
   readonly push: PushDispatcher;
+  /** Drift counts (fallback prompts, unverified versions, hook disagreements), kept in `<dataDir>/drift.json`. */
+  readonly drift: DriftStore;
   /** Kills every session, closes sockets and providers, removes daemon.json. */
   stop(): Promise<void>;
 }
@@ -70,6 +73,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
   const host = options.host ?? config.server.host;
   const port = options.port ?? config.server.port;
   const adminSecret = randomBytes(32).toString('base64url');
+  const drift = new DriftStore(dataDir, { log });
   const sessions = new SessionManager({
     defaultCols: config.sessions.cols,
     defaultRows: config.sessions.rows,
@@ -78,6 +82,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     keepExited: config.sessions.keep_exited,
     limits: { historyBytes: config.sessions.history_bytes },
     env: options.sessionEnv,
+    drift,
   });
   const tls = config.server.tls ? loadTls(config.server.tls) : undefined;
   const devices = new DeviceStore(dataDir);
@@ -135,6 +140,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
   } catch (err) {
     push.dispose();
     sessions.dispose();
+    drift.dispose();
     throw err instanceof TetherError ? err : new TetherError('INTERNAL', `cannot listen on ${host}:${port}: ${(err as Error).message}`, { cause: err });
   }
   // With TLS the certificate names a host, not 127.0.0.1: local clients use that name too.
@@ -153,9 +159,11 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     devices,
     transport: started,
     push,
+    drift,
     async stop() {
       push.dispose();
       sessions.dispose();
+      drift.dispose();
       await started.close();
       await Promise.all(providers.map((p) => p.close().catch(() => undefined)));
       rmSync(join(dataDir, DAEMON_FILE), { force: true });

@@ -2,13 +2,18 @@
  * `npm run eval`: detection truth measured on every recorded fixture. Replays each cast with
  * its CLI's parser (and once with `--cli auto`) and prints, per CLI and in total: prompts
  * expected, found, found with the right wait type, false alarms, missed clears, and the start
- * and clear timing error (p50/p99 ms). Exits 1 below 100 % recall or above 0 false alarms.
+ * and clear timing error (p50/p99 ms); then the fallback reader's column: the same fixtures with
+ * the parser switched off (evalFallback.ts). Exits 1 below 100 % recall or above 0 false alarms
+ * in the first table (the fallback reader runs there too, wherever the parser sees nothing).
  */
 import { replayCast } from '../src/core/replay.js';
 import type { ReplayEvent } from '../src/core/replay.js';
 import type { CliType } from '../src/common/index.js';
+import { getCli } from '../parsers/index.js';
 import { loadFixtures } from './bench/fixtureSet.js';
 import type { ExpectedEvent, Fixture } from './bench/fixtureSet.js';
+import { addFallbackTally, evaluateFallback, FALLBACK_HEADER, fallbackRow, newFallbackTally } from './evalFallback.js';
+import type { FallbackTally } from './evalFallback.js';
 
 interface Tally {
   fixtures: number;
@@ -102,7 +107,14 @@ async function main(): Promise<number> {
   const fixtures = loadFixtures().filter((f) => f.expect.skip === undefined);
   const byCli = new Map<string, Tally>();
   const total = newTally();
+  const fallbackByCli = new Map<string, FallbackTally>();
+  const fallbackTotal = newFallbackTally();
   for (const fixture of fixtures) {
+    const fallback = newFallbackTally();
+    await evaluateFallback(fixture, fallback);
+    if (getCli(fixture.expect.cli).fallback !== false) addFallbackTally(fallbackTotal, fallback);
+    if (!fallbackByCli.has(fixture.expect.cli)) fallbackByCli.set(fixture.expect.cli, newFallbackTally());
+    addFallbackTally(fallbackByCli.get(fixture.expect.cli)!, fallback);
     const tally = byCli.get(fixture.expect.cli) ?? newTally();
     byCli.set(fixture.expect.cli, tally);
     const before = { ...tally, startErrors: [...tally.startErrors], clearErrors: [...tally.clearErrors], autoMismatches: [...tally.autoMismatches] };
@@ -122,6 +134,11 @@ async function main(): Promise<number> {
   for (const [cli, tally] of [...byCli.entries()].sort()) console.log(row(cli, tally));
   console.log(row('total', total));
   if (total.autoMismatches.length > 0) console.log(`--cli auto differs on: ${total.autoMismatches.join(', ')}`);
+  console.log('\nfallback reader alone (parser off; prompts other than the idle box; a report may come FALLBACK_HOLD_MS late)');
+  console.log(FALLBACK_HEADER);
+  for (const [cli, tally] of [...fallbackByCli.entries()].sort()) console.log(fallbackRow(cli, tally));
+  console.log(fallbackRow('total', fallbackTotal).replace(/^total /, 'total*'));
+  console.log('* without the CLIs whose descriptor turns the fallback off');
   const failed = total.found < total.expected || total.falseAlarms > 0 || total.rightType < total.found;
   if (failed) console.log('FAIL: recall below 100 %, a wrong wait type, or a false alarm');
   return failed ? 1 : 0;

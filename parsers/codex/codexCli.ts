@@ -1,6 +1,10 @@
 /** Codex CLI (OpenAI, verified against 0.169.0): the descriptor the registry lists. */
 import { ENTER, type CliDescriptor } from '../cliDescriptor.js';
 import { codexParser } from './codexParser.js';
+import { VERSION, versionOnScreen } from '../shared/versionText.js';
+
+/** Where the version is drawn — the banner box's first row: `>_ OpenAI Codex (v0.169.0)`. */
+const VERSION_ON_SCREEN = new RegExp(`>_ OpenAI Codex \\(v(${VERSION})\\)`, 'u');
 
 /** Codex CLI. */
 export const codexCli: CliDescriptor = {
@@ -10,4 +14,9 @@ export const codexCli: CliDescriptor = {
   parser: codexParser,
   answers: { submitKey: ENTER },
   recording: async () => (await import('./codexRecording.js')).recording,
+  versions: {
+    verified: ['0.169.0'],
+    packages: ['@openai/codex'],
+    fromScreen: (screen) => versionOnScreen(screen, VERSION_ON_SCREEN),
+  },
 };

@@ -1,6 +1,10 @@
 /** Gemini CLI (Google, verified against 0.61.0): the descriptor the registry lists. */
 import { ENTER, type CliDescriptor } from '../cliDescriptor.js';
 import { geminiParser } from './geminiParser.js';
+import { VERSION, versionOnScreen } from '../shared/versionText.js';
+
+/** Where the version is drawn — the banner beside the logo: `Gemini CLI v0.61.0`. */
+const VERSION_ON_SCREEN = new RegExp(`\\bGemini CLI v(${VERSION})`, 'u');
 
 /**
  * Shortest pause (ms) before a submitting Enter. Gemini CLI treats a multi-character write as a
@@ -17,4 +21,9 @@ export const geminiCli: CliDescriptor = {
   parser: geminiParser,
   answers: { submitKey: ENTER, minSubmitDelayMs: GEMINI_SUBMIT_DELAY_MS },
   recording: async () => (await import('./geminiRecording.js')).recording,
+  versions: {
+    verified: ['0.61.0'],
+    packages: ['@google/gemini-cli'],
+    fromScreen: (screen) => versionOnScreen(screen, VERSION_ON_SCREEN),
+  },
 };

@@ -71,7 +71,7 @@ describe('geminiParser on idle and busy screens', () => {
     expect(geminiParser.parse(handScreen(withBanner), 0).state).toBe('waiting');
   });
 
-  it('does not report a startup dialog painted alone on an unfilled screen, only once redrawn under the banner', () => {
+  it('reports a startup dialog from its first paint (alone on the screen), which already takes the answer', () => {
     const dialog = [
       ' ╭──────────────────────────────────────────────────╮',
       ' │ Do you trust the files in this folder?           │',
@@ -80,7 +80,8 @@ describe('geminiParser on idle and busy screens', () => {
       " │   3. Don't trust                                 │",
       ' ╰──────────────────────────────────────────────────╯',
     ];
-    expect(geminiParser.parse(handScreen(dialog), 0).state).toBe('unknown');
+    const first = geminiParser.parse(handScreen(dialog), 0);
+    expect(first.state === 'waiting' && first.prompt.kind).toBe('trust_folder');
     const redrawn = geminiParser.parse(handScreen([' ▝▜▄     Gemini CLI v0.61.0', ...dialog]), 0);
     expect(redrawn.state === 'waiting' && redrawn.prompt.kind).toBe('trust_folder');
   });

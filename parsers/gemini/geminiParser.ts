@@ -47,14 +47,14 @@ export function findGeminiInput(lines: readonly ScreenLine[]): number | undefine
   return undefined;
 }
 
-/** Blank rows under a dialog that show the screen has not filled up yet (nothing scrolled). */
-const UNFILLED_ROWS = 4;
-
 /**
- * True when the frame starting at `row` is a first paint: 0.61 draws the input box or a startup
- * dialog alone, then clears and redraws it under the banner about a second later, and keys typed
- * before that redraw are lost (an Enter becomes a newline). A first paint has nothing above it.
- * (After a relaunch the new process paints under the old screen: that paint is not caught.)
+ * True when the frame starting at `row` is a first paint: 0.61 draws the input box alone, then
+ * clears and redraws it under the banner about a second later, and keys typed before that redraw
+ * are lost (an Enter becomes a newline). A first paint has nothing above it. (After a relaunch
+ * the new process paints under the old screen: that paint is not caught.) Start-up dialogs (trust,
+ * auth) are painted twice the same way, but their first paint already takes the answer (the
+ * study in docs/cli-screens-newest.md: `1` pressed 80 ms after it trusted the folder), so a
+ * dialog counts from its first complete paint.
  */
 function isFirstPaint(lines: readonly ScreenLine[], row: number): boolean {
   return !lines.slice(0, Math.max(0, row)).some((line) => line.text.trim() !== '');
@@ -66,6 +66,9 @@ function isBusy(lines: readonly ScreenLine[], inputRow: number | undefined): boo
   return false;
 }
 
+/** The window title 0.61 sets: state glyph, state, the folder in parentheses (`◇  Ready (project)`). */
+const GEMINI_TITLE = /^[◇✦✋]\s+\S.*\(.+\)\s*$/u;
+
 /** A dialog's hint row (the box's last row): `Enter to select · … · Esc to cancel`. */
 const DIALOG_HINT = /^Enter to (select|submit)\b.*\bEsc to cancel\b/u;
 /** A text field inside a dialog box: `> Enter your response` (or what the user typed). */
@@ -75,8 +78,6 @@ const TEXT_FIELD = /^\s*>\s/u;
 export function readGeminiDialog(lines: readonly ScreenLine[]): PromptInfo | undefined {
   const box = findLastBox(lines);
   if (!box || !isLastBlock(lines, box.bottom)) return undefined;
-  // A dialog alone on a screen that has not filled up is a startup dialog's first paint.
-  if (box.bottom < lines.length - UNFILLED_ROWS && isFirstPaint(lines, box.top)) return undefined;
   const list = readRadioList(box.rows, box.width);
   if (list && list.some((option) => option.focused)) {
     const first = list[0].row;
@@ -112,6 +113,7 @@ export const geminiParser: IPromptParser = {
     return { state: 'unknown' };
   },
   matchesBanner(screen: ScreenSnapshot): boolean {
-    return screen.lines.some((line) => /\bGemini CLI v\d/.test(line.text));
+    // The title is set before the first paint, which may be a start-up dialog without the banner.
+    return GEMINI_TITLE.test(screen.title) || screen.lines.some((line) => /\bGemini CLI v\d/.test(line.text));
   },
 };

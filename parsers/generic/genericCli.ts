@@ -12,5 +12,6 @@ export const genericCli: CliDescriptor = {
   commands: [],
   parser: genericParser,
   answers: { submitKey: ENTER },
+  fallback: false,
   notification: { nameFromCommand: true },
 };

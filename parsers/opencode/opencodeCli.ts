@@ -1,6 +1,10 @@
 /** OpenCode (sst, verified against 1.18.33): the descriptor the registry lists. */
 import { ENTER, type CliDescriptor } from '../cliDescriptor.js';
 import { opencodeParser } from './opencodeParser.js';
+import { VERSION, versionOnScreen } from '../shared/versionText.js';
+
+/** Where the version is drawn — the home view's footer: the project path on the left, the version alone at the right edge. */
+const VERSION_ON_SCREEN = new RegExp(`^\\s*/\\S*.*\\s{4,}(${VERSION})\\s*$`, 'u');
 
 /** OpenCode. */
 export const opencodeCli: CliDescriptor = {
@@ -10,4 +14,9 @@ export const opencodeCli: CliDescriptor = {
   parser: opencodeParser,
   answers: { submitKey: ENTER },
   recording: async () => (await import('./opencodeRecording.js')).recording,
+  versions: {
+    verified: ['1.18.33'],
+    packages: ['opencode-ai'],
+    fromScreen: (screen) => versionOnScreen(screen, VERSION_ON_SCREEN),
+  },
 };

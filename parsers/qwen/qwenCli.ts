@@ -2,6 +2,10 @@
 import { ENTER, type CliDescriptor } from '../cliDescriptor.js';
 import { GEMINI_SUBMIT_DELAY_MS } from '../gemini/geminiCli.js';
 import { qwenParser } from './qwenParser.js';
+import { VERSION, versionOnScreen } from '../shared/versionText.js';
+
+/** Where the version is drawn — the banner box: `>_ Qwen Code (v0.24.4)`. */
+const VERSION_ON_SCREEN = new RegExp(`Qwen Code \\(v(${VERSION})\\)`, 'u');
 
 /** Qwen Code. It keeps Gemini CLI's paste detection, so it needs the same pause before Enter. */
 export const qwenCli: CliDescriptor = {
@@ -11,4 +15,9 @@ export const qwenCli: CliDescriptor = {
   parser: qwenParser,
   answers: { submitKey: ENTER, minSubmitDelayMs: GEMINI_SUBMIT_DELAY_MS },
   recording: async () => (await import('./qwenRecording.js')).recording,
+  versions: {
+    verified: ['0.15.10'],
+    packages: ['@qwen-code/qwen-code'],
+    fromScreen: (screen) => versionOnScreen(screen, VERSION_ON_SCREEN),
+  },
 };

@@ -10,4 +10,5 @@ export const shellCli: CliDescriptor = {
   parser: shellParser,
   answers: { submitKey: ENTER },
   recording: async () => (await import('./shellRecording.js')).recording,
+  fallback: false,
 };

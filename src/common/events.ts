@@ -2,7 +2,7 @@
  * Session events: the one typed stream that transport forwards and push filters.
  * Wire `type` tags are identical to these; every event carries a per-session monotonic `seq`.
  */
-import type { CliType, OptionRole, WaitType } from './verdict.js';
+import type { CliType, Confidence, OptionRole, WaitType } from './verdict.js';
 
 /** Status of a session's PTY. */
 export type SessionStatus = 'running' | 'exited';
@@ -21,6 +21,11 @@ export interface SessionInfo {
   readonly exit_code: number | null;
   readonly created_at: string;
   readonly updated_at: string;
+  /**
+   * The CLI's version (e.g. `0.171.0`), read from the package beside its executable or from its
+   * banner; absent until known (and for commands that show none).
+   */
+  readonly cli_version?: string;
   /** The live prompt, when the session is waiting. */
   readonly waiting: { readonly prompt_id: string; readonly wait_type: WaitType } | null;
 }
@@ -65,6 +70,14 @@ export interface WaitingForInputEvent {
   readonly kind?: string;
   /** True for awaiting_response right after the agent finished a turn (not at session start). */
   readonly after_turn?: boolean;
+  /**
+   * `low` when the CLI's own parser did not recognise the screen and the CLI-agnostic fallback
+   * reader read this prompt (a select list or y/n question at the bottom of a quiet screen).
+   * Absent: read by the CLI's parser. Options answer by their id (the on-screen number) or label.
+   */
+  readonly confidence?: Confidence;
+  /** True when the answer is a secret (an API key): show a masked field; never echo it. */
+  readonly sensitive?: true;
 }
 
 /** A waiting state ended. */

@@ -6,3 +6,4 @@ export * from './screen.js';
 export * from './verdict.js';
 export * from './clock.js';
 export * from './events.js';
+export * from './drift.js';

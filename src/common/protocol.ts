@@ -6,7 +6,7 @@
  * docs/schemas/*.json are generated from these schemas (test/genSchemas.ts).
  */
 import { z } from 'zod';
-import { CLI_ID_PATTERN, OPTION_ROLES, WAIT_TYPES } from './verdict.js';
+import { CLI_ID_PATTERN, CONFIDENCES, OPTION_ROLES, WAIT_TYPES } from './verdict.js';
 import type {
   SessionInfo,
   WaitingClearedEvent,
@@ -167,6 +167,8 @@ export const sessionInfoSchema = z.object({
   exit_code: z.number().int().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
+  /** The CLI's version, when known. */
+  cli_version: z.string().optional(),
   waiting: waitingSchema,
 });
 
@@ -223,6 +225,10 @@ export const waitingForInputSchema = z.object({
   tool_name: z.string().optional(),
   kind: z.string().optional(),
   after_turn: z.boolean().optional(),
+  /** `low`: read by the CLI-agnostic fallback reader, not the CLI's parser. */
+  confidence: z.enum(CONFIDENCES).optional(),
+  /** The answer is a secret (API key): mask it. */
+  sensitive: z.literal(true).optional(),
 });
 /** A waiting state ended. */
 export const waitingClearedSchema = z.object({

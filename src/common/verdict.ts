@@ -60,7 +60,22 @@ export interface PromptInfo {
   readonly cancelKeys?: string;
   /** True when free text may be typed as the answer (idle input box, "Type something"). */
   readonly acceptsText: boolean;
+  /**
+   * `low` when the prompt was read by the CLI-agnostic fallback reader (parsers/fallback), not by
+   * the CLI's own parser: its wait type and options are a structural guess. Absent: the parser's.
+   */
+  readonly confidence?: Confidence;
+  /**
+   * True when the text typed as the answer is a secret (an API key box): UIs mask it, and neither
+   * the prompt's content nor any log or notification ever carries what was typed.
+   */
+  readonly sensitive?: boolean;
 }
+
+/** How sure Tether is of a prompt it reports (wire names); only `low` is ever sent. */
+export const CONFIDENCES = ['low'] as const;
+/** A prompt's confidence. */
+export type Confidence = (typeof CONFIDENCES)[number];
 
 /** A parser's conclusion about one screen. */
 export type Verdict =

@@ -5,11 +5,22 @@
  * the first unevaluated write), never inside an open synchronized-output frame.
  */
 import { Disposable, Emitter } from '../common/index.js';
-import type { CliType, IClock, IDisposable, IPromptParser, SessionActivity, Verdict, WaitingClearedEvent, WaitingForInputEvent } from '../common/index.js';
-import { GENERIC_CLI, detectCliFromScreen, getParser } from '../../parsers/index.js';
+import type {
+  CliType,
+  IClock,
+  IDisposable,
+  IDriftSink,
+  IPromptParser,
+  ScreenSnapshot,
+  SessionActivity,
+  Verdict,
+  WaitingClearedEvent,
+  WaitingForInputEvent,
+} from '../common/index.js';
+import { GENERIC_CLI, detectCliFromScreen, getCli, getParser, readFallbackPrompt } from '../../parsers/index.js';
 import { HeadlessScreen } from './headlessScreen.js';
 import { isTerminalReply } from './terminalReplies.js';
-import { WaitDetector } from './waitDetector.js';
+import { promptIdentity, WaitDetector } from './waitDetector.js';
 
 /** Quiet time after the last write before the screen is read (ms): a prompt is drawn in one burst. */
 export const QUIET_MS = 40;
@@ -17,6 +28,11 @@ export const QUIET_MS = 40;
 export const MAX_EVALUATION_DELAY_MS = 120;
 /** How long an open synchronized-output frame may postpone evaluation (ms). */
 export const MAX_FRAME_WAIT_MS = 500;
+/**
+ * How long the fallback reader must see the same prompt, with the CLI's parser seeing nothing,
+ * before it is reported (ms): start-up and redraw frames pass sooner; people take longer to answer.
+ */
+export const FALLBACK_HOLD_MS = 1000;
 
 /** Options for a pipeline. */
 export interface DetectionPipelineOptions {
@@ -27,7 +43,24 @@ export interface DetectionPipelineOptions {
   readonly rows: number;
   readonly clock: IClock;
   readonly nextSeq: () => number;
+  /** The CLI's version when known at start (its package); else read from its screen when it draws it. */
+  readonly cliVersion?: string;
+  /** Where drift is reported (fallback prompts, unverified versions); absent: nowhere. */
+  readonly drift?: IDriftSink;
+  /** The CLI-agnostic fallback reader runs when the CLI's parser sees nothing (default true). */
+  readonly fallback?: boolean;
+  /** Test and evaluation only: the CLI's parser reads nothing, so only the fallback reader reports. */
+  readonly parserOff?: boolean;
 }
+
+/** What the fallback reader has been seeing: the prompt's identity and since when (ms). */
+interface FallbackCandidate {
+  readonly identity: string;
+  readonly since: number;
+}
+
+/** A parser that reads nothing (parserOff). */
+const BLIND_PARSER: IPromptParser = { cli: 'generic', parse: () => ({ state: 'unknown' }) };
 
 /** The screen, parser and detector of one session. */
 export class DetectionPipeline extends Disposable {
@@ -36,9 +69,21 @@ export class DetectionPipeline extends Disposable {
   private _parser: IPromptParser | undefined;
   private _cliType: CliType;
   private _timer: IDisposable | undefined;
+  /** The re-read that reports a fallback prompt once it has been held (FALLBACK_HOLD_MS). */
+  private _fallbackTimer: IDisposable | undefined;
   private _firstPendingAt: number | undefined;
   private _lastOutputAt = 0;
   private _lastVerdict: Verdict = { state: 'unknown' };
+  private _cliVersion: string | undefined;
+  private _candidate: FallbackCandidate | undefined;
+  /**
+   * The fallback reading of the screen a prompt was answered on: the same reading may not be
+   * reported until the screen shows something else (a CLI may leave the answered dialog up).
+   */
+  private _fallbackSuppressed: string | undefined;
+  private readonly _onDidReadVersion = this._register(new Emitter<string>());
+  /** The CLI's version became known from its screen (fires once). */
+  readonly onDidReadVersion = this._onDidReadVersion.event;
 
   private readonly _onEvent = this._register(new Emitter<WaitingForInputEvent | WaitingClearedEvent>());
   /** Waiting edges. */
@@ -56,7 +101,7 @@ export class DetectionPipeline extends Disposable {
     this.screen = this._register(new HeadlessScreen(_options.cols, _options.rows));
     this.onReply = this.screen.onReply;
     this._cliType = _options.cli === 'auto' ? GENERIC_CLI.id : _options.cli;
-    this._parser = _options.cli === 'auto' ? undefined : getParser(_options.cli);
+    this._parser = _options.cli === 'auto' ? undefined : _options.parserOff ? BLIND_PARSER : getParser(_options.cli);
     this._activity = { session_id: _options.sessionId, status: 'busy', since: new Date(_options.clock.now()).toISOString() };
     this._detector = this._register(
       new WaitDetector({
@@ -67,13 +112,21 @@ export class DetectionPipeline extends Disposable {
       }),
     );
     this._register(this._detector.onEvent((event) => this._onEvent.fire(event)));
+    this._register(this._detector.onEvent((event) => event.type === 'waiting_for_input' && event.confidence === 'low' && this._reportFallback(event)));
     this._register(this.screen.onWriteParsed(() => this._noteOutput()));
-    this._register({ dispose: () => this._timer?.dispose() });
+    this._cliVersion = _options.cliVersion;
+    if (this._cliVersion !== undefined && _options.cli !== 'auto') this._checkVerified();
+    this._register({ dispose: () => (this._timer?.dispose(), this._fallbackTimer?.dispose()) });
   }
 
   /** The CLI whose parser reads this screen ('generic' until `auto` has decided). */
   get cliType(): CliType {
     return this._cliType;
+  }
+
+  /** The CLI's version, once known (package or screen). */
+  get cliVersion(): string | undefined {
+    return this._cliVersion;
   }
 
   /** The live prompt, if any. */
@@ -110,13 +163,23 @@ export class DetectionPipeline extends Disposable {
    */
   input(data: string): boolean {
     if (isTerminalReply(data)) return false;
+    this._suppressFallback();
     this._detector.userInput();
     return true;
   }
 
   /** Marks the live prompt answered (before its keys are written). */
   answered(promptId: string): void {
+    if (this._detector.live?.event.prompt_id === promptId) this._suppressFallback();
     this._detector.answered(promptId);
+  }
+
+  /** A live prompt is being acted on: what the fallback reads on this screen now is answered too. */
+  private _suppressFallback(): void {
+    this._candidate = undefined;
+    if (!this._detector.live || !this._fallbackApplies()) return;
+    const prompt = readFallbackPrompt(this.screen.snapshot());
+    this._fallbackSuppressed = prompt ? promptIdentity(prompt) : undefined;
   }
 
   /** Resizes the screen (cells/rows) and re-reads it. */
@@ -129,16 +192,96 @@ export class DetectionPipeline extends Disposable {
   exited(): void {
     this._timer?.dispose();
     this._timer = undefined;
+    this._fallbackTimer?.dispose();
+    this._fallbackTimer = undefined;
     this._detector.exited();
     this._setActivity({ status: 'exited' });
   }
 
-  /** Reads the screen now and returns the parser's verdict (used at answer time). */
+  /**
+   * Reads the screen now and returns the parser's verdict (used at answer time). While a prompt
+   * of the fallback reader is live and the parser still sees nothing, the fallback's reading.
+   */
   readVerdict(): Verdict {
-    const parser = this._resolveParser();
+    const snapshot = this.screen.snapshot();
+    const verdict = this._parse(snapshot);
+    if (verdict.state !== 'unknown' || this._detector.live?.prompt.confidence !== 'low') return verdict;
+    const prompt = readFallbackPrompt(snapshot);
+    return prompt ? { state: 'waiting', prompt } : verdict;
+  }
+
+  /** The parser's verdict on `snapshot` ('unknown' until a parser is chosen). */
+  private _parse(snapshot: ScreenSnapshot): Verdict {
+    const parser = this._resolveParser(snapshot);
     if (!parser) return { state: 'unknown' };
     const now = this._options.clock.now();
-    return parser.parse(this.screen.snapshot(), now, { quietMs: now - this._lastOutputAt });
+    return parser.parse(snapshot, now, { quietMs: now - this._lastOutputAt });
+  }
+
+  /**
+   * The fallback reader's verdict when the parser saw nothing: a prompt only once the same one
+   * has been on screen for FALLBACK_HOLD_MS (a re-read is scheduled for then).
+   */
+  private _readFallback(snapshot: ScreenSnapshot, now: number): Verdict | undefined {
+    const prompt = readFallbackPrompt(snapshot);
+    if (!prompt) {
+      this._candidate = undefined;
+      this._fallbackSuppressed = undefined;
+      this._detector.clearLowConfidence();
+      return undefined;
+    }
+    const identity = promptIdentity(prompt);
+    if (identity === this._fallbackSuppressed) return undefined;
+    this._fallbackSuppressed = undefined;
+    if (this._candidate?.identity !== identity) this._candidate = { identity, since: now };
+    const due = this._candidate.since + FALLBACK_HOLD_MS;
+    if (now >= due) return { state: 'waiting', prompt };
+    this._fallbackTimer?.dispose();
+    this._fallbackTimer = this._options.clock.setTimeout(() => {
+      this._fallbackTimer = undefined;
+      this._firstPendingAt ??= this._options.clock.now();
+      this._timer ??= this._options.clock.setTimeout(() => this._onTimer(), 0);
+    }, due - now);
+    return undefined;
+  }
+
+  /** True when the fallback reader may run: on, and the CLI known and not opted out (shells, unknown commands). */
+  private _fallbackApplies(): boolean {
+    return this._options.fallback !== false && this._parser !== undefined && getCli(this._cliType).fallback !== false;
+  }
+
+  /** Reads the version off the screen until it is known. */
+  private _readVersion(snapshot: ScreenSnapshot): void {
+    if (this._cliVersion !== undefined || this._parser === undefined) return;
+    const version = getCli(this._cliType).versions?.fromScreen?.(snapshot);
+    if (version === undefined) return;
+    this._cliVersion = version;
+    this._checkVerified();
+    this._onDidReadVersion.fire(version);
+  }
+
+  /** Reports a version its descriptor does not list as verified. */
+  private _checkVerified(): void {
+    const verified = getCli(this._cliType).versions?.verified;
+    if (!verified || this._cliVersion === undefined || verified.includes(this._cliVersion)) return;
+    this._options.drift?.recordDrift({
+      cli: this._cliType,
+      cliVersion: this._cliVersion,
+      kind: 'unverified_version',
+      sample: `verified: ${verified.join(', ')}`,
+    });
+  }
+
+  /** Counts a fallback prompt as drift: the CLI's parser did not know this screen. */
+  private _reportFallback(event: WaitingForInputEvent): void {
+    const question = event.prompt_content.split('\n').pop() ?? '';
+    const labels = event.options.map((o) => o.label).join(' / ');
+    this._options.drift?.recordDrift({
+      cli: this._cliType,
+      ...(this._cliVersion !== undefined ? { cliVersion: this._cliVersion } : {}),
+      kind: 'fallback_prompt',
+      sample: `${event.wait_type}: ${question} [${labels}]`,
+    });
   }
 
   /** Output reached the screen: (re)arm the one evaluation timer. Cheap, since it runs per batch. */
@@ -163,9 +306,14 @@ export class DetectionPipeline extends Disposable {
       return;
     }
     this._firstPendingAt = undefined;
-    this._lastVerdict = this.readVerdict();
+    const snapshot = this.screen.snapshot();
+    const parsed = this._parse(snapshot);
+    this._readVersion(snapshot);
+    let verdict = parsed;
+    if (parsed.state === 'unknown' && this._fallbackApplies()) verdict = this._readFallback(snapshot, now) ?? parsed;
+    else this._candidate = undefined;
+    this._lastVerdict = verdict;
     this._detector.observe(this._lastVerdict);
-    const verdict = this._lastVerdict;
     if (verdict.state === 'busy') this._setActivity({ status: 'busy', operation: verdict.activity, todo: verdict.todo });
     else if (verdict.state === 'waiting') this._setActivity({ status: verdict.prompt.waitType === 'awaiting_response' ? 'idle' : 'waiting' });
     // A forced read (output still flowing) is followed by one read of the settled screen, so a
@@ -191,14 +339,15 @@ export class DetectionPipeline extends Disposable {
     this._onActivity.fire(this._activity);
   }
 
-  private _resolveParser(): IPromptParser | undefined {
+  private _resolveParser(snapshot: ScreenSnapshot): IPromptParser | undefined {
     if (this._parser) return this._parser;
     // Until a banner (or a shell prompt) shows, nothing is reported: an unknown program never
     // raises a false alarm, and a slow CLI (OpenCode takes tens of seconds) is still found.
-    const detected = detectCliFromScreen(this.screen.snapshot());
+    const detected = detectCliFromScreen(snapshot);
     if (!detected) return undefined;
     this._cliType = detected;
-    this._parser = getParser(this._cliType);
+    this._parser = this._options.parserOff ? BLIND_PARSER : getParser(this._cliType);
+    if (this._cliVersion !== undefined) this._checkVerified();
     return this._parser;
   }
 }

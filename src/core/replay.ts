@@ -4,7 +4,7 @@
  * output, `i` events are keystrokes or terminal replies (classified the same way as live
  * input), `r` events resize the screen.
  */
-import type { CliType, WaitingClearedEvent, WaitingForInputEvent } from '../common/index.js';
+import type { CliType, IDriftSink, WaitingClearedEvent, WaitingForInputEvent } from '../common/index.js';
 import { DetectionPipeline } from './detectionPipeline.js';
 import { VirtualClock } from './clocks.js';
 
@@ -26,6 +26,8 @@ export interface ReplayEvent {
   readonly options?: ReadonlyArray<{ readonly id: string; readonly label: string }>;
   readonly prompt_content?: string;
   readonly cause?: string;
+  /** `low` for a prompt the fallback reader read (the CLI's parser saw nothing). */
+  readonly confidence?: 'low';
 }
 
 /** Options for a replay. */
@@ -38,6 +40,12 @@ export interface ReplayOptions {
    * piece): the reference the default synchronous path is compared with. Default false.
    */
   readonly awaitEachWrite?: boolean;
+  /** The CLI-agnostic fallback reader runs where the parser sees nothing (default true). */
+  readonly fallback?: boolean;
+  /** The CLI's parser reads nothing: only the fallback reader reports (evaluation, tests). */
+  readonly parserOff?: boolean;
+  /** Where drift seen during the replay is reported. */
+  readonly drift?: IDriftSink;
 }
 
 /** A small deterministic PRNG (mulberry32) for re-chunking. */
@@ -75,6 +83,7 @@ function toReplayEvent(event: WaitingForInputEvent | WaitingClearedEvent, atMs: 
     prompt_id: event.prompt_id,
     options: event.options.map((o) => ({ id: o.id, label: o.label })),
     prompt_content: event.prompt_content,
+    ...(event.confidence ? { confidence: event.confidence } : {}),
   };
 }
 
@@ -89,6 +98,9 @@ export async function replayCast(cast: ReplayInput, options: ReplayOptions): Pro
     rows: cast.header.height,
     clock,
     nextSeq: () => ++seq,
+    ...(options.fallback !== undefined ? { fallback: options.fallback } : {}),
+    ...(options.parserOff ? { parserOff: true } : {}),
+    ...(options.drift ? { drift: options.drift } : {}),
   });
   const out: ReplayEvent[] = [];
   pipeline.onEvent((event) => out.push(toReplayEvent(event, clock.now())));

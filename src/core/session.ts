@@ -5,7 +5,7 @@
  * the terminal is freed and a small final record (last screen, exit code, last events) stays.
  */
 import { Disposable, DisposableStore, Emitter, TetherError, toDisposable } from '../common/index.js';
-import type { CliType, IClock, SessionActivity, SessionEvent, SessionInfo, SessionStatus } from '../common/index.js';
+import type { CliType, IClock, IDriftSink, SessionActivity, SessionEvent, SessionInfo, SessionStatus } from '../common/index.js';
 import { EventHistory } from './eventHistory.js';
 import { DetectionPipeline } from './detectionPipeline.js';
 import type { KeyStep } from './answerMapper.js';
@@ -51,6 +51,10 @@ export interface SessionSpec {
   readonly cli: CliType | 'auto';
   readonly clock: IClock;
   readonly limits?: SessionLimits;
+  /** The CLI's version when known at start (its package); else read from its banner. */
+  readonly cliVersion?: string;
+  /** Where drift is reported (fallback prompts, unverified versions). */
+  readonly drift?: IDriftSink;
 }
 
 /**
@@ -74,6 +78,7 @@ interface FinalRecord {
   /** VT sequences that redraw the last screen and FINAL_SCROLLBACK_LINES of scrollback. */
   readonly screen: string;
   readonly cliType: CliType;
+  readonly cliVersion: string | undefined;
   readonly activity: SessionActivity;
 }
 
@@ -107,7 +112,16 @@ export class Session extends Disposable {
     this._createdAt = this._updatedAt = new Date(_spec.clock.now()).toISOString();
     const store = new DisposableStore();
     const pipeline = store.add(
-      new DetectionPipeline({ sessionId: _spec.id, cli: _spec.cli, cols: _spec.cols, rows: _spec.rows, clock: _spec.clock, nextSeq: () => ++this._seq }),
+      new DetectionPipeline({
+        sessionId: _spec.id,
+        cli: _spec.cli,
+        cols: _spec.cols,
+        rows: _spec.rows,
+        clock: _spec.clock,
+        nextSeq: () => ++this._seq,
+        ...(_spec.cliVersion !== undefined ? { cliVersion: _spec.cliVersion } : {}),
+        ...(_spec.drift ? { drift: _spec.drift } : {}),
+      }),
     );
     let pty: PtyProcess;
     try {
@@ -152,6 +166,11 @@ export class Session extends Disposable {
     return this._running?.pipeline.cliType ?? this._final?.cliType ?? 'generic';
   }
 
+  /** The CLI's version, once known (package at start, or banner). */
+  get cliVersion(): string | undefined {
+    return this._running ? this._running.pipeline.cliVersion : this._final?.cliVersion;
+  }
+
   /** The live prompt, if the session is running and waiting. */
   get live() {
     return this._running?.pipeline.live;
@@ -171,10 +190,12 @@ export class Session extends Disposable {
   /** The session as clients see it. */
   info(): SessionInfo {
     const live = this.live;
+    const cliVersion = this.cliVersion;
     return {
       id: this._spec.id,
       name: this._spec.name,
       cli_type: this.cliType,
+      ...(cliVersion !== undefined ? { cli_version: cliVersion } : {}),
       command: this._spec.command,
       args: this._spec.args,
       cwd: this._spec.cwd,
@@ -278,7 +299,7 @@ export class Session extends Disposable {
     this._status = 'exited';
     this._exitCode = exitCode;
     this._touch();
-    this._final = { screen: flatString(running.pipeline.screen.serialize(FINAL_SCROLLBACK_LINES)), cliType: running.pipeline.cliType, activity: running.pipeline.activity };
+    this._final = { screen: flatString(running.pipeline.screen.serialize(FINAL_SCROLLBACK_LINES)), cliType: running.pipeline.cliType, cliVersion: running.pipeline.cliVersion, activity: running.pipeline.activity };
     this._free();
     this._history.setLimit(this._limits.exitedHistoryBytes);
     this._emit({ type: 'session_closed', session_id: this.id, seq: ++this._seq, exit_code: exitCode });

@@ -7,13 +7,14 @@ import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
 import { basename } from 'node:path';
 import { Disposable, Emitter, TetherError } from '../common/index.js';
-import type { IClock, SessionActivity, SessionEvent, SessionInfo, WaitingForInputEvent } from '../common/index.js';
+import type { DriftKind, IClock, IDriftSink, SessionActivity, SessionEvent, SessionInfo, WaitingForInputEvent } from '../common/index.js';
 import { mapAnswer, mapApproval, typeAndSubmit } from './answerMapper.js';
 import { checkCwd, resolveCliType, resolveExecutable, sanitizedEnv } from './commandResolver.js';
 import { DEFAULT_SESSION_LIMITS, Session } from './session.js';
 import type { SessionLimits } from './session.js';
 import type { ApprovalResponse, CreateSessionOptions, InputOptions, ISessionActivitySource, ISessionService } from './sessionService.js';
 import { systemClock } from './clocks.js';
+import { packageOf } from './cliVersion.js';
 import { getCli, submitDelayFor } from '../../parsers/index.js';
 
 /** Settings for new sessions. */
@@ -31,6 +32,8 @@ export interface SessionManagerOptions {
   readonly keepExited?: number;
   /** History and kill bounds of each session (defaults DEFAULT_SESSION_LIMITS). */
   readonly limits?: Partial<SessionLimits>;
+  /** Where drift is reported (the daemon's DriftStore); absent: drift is not counted. */
+  readonly drift?: IDriftSink;
 }
 
 /** Default pause before `\r` after typed text (ms): Codex and Claude treat a fast Enter as a newline. */
@@ -80,6 +83,7 @@ export class SessionManager extends Disposable implements ISessionService, ISess
     const cli = resolveCliType(options.cli, options.cliType);
     const env = sanitizedEnv(baseEnv, options.env);
     const file = resolveExecutable(options.cli, env, cwd);
+    const cliVersion = packageOf(file, cli === 'auto' ? [] : (getCli(cli).versions?.packages ?? []))?.version;
     const id = randomUUID();
     const session = new Session({
       id,
@@ -94,6 +98,8 @@ export class SessionManager extends Disposable implements ISessionService, ISess
       cli,
       clock: this._clock,
       limits: { ...DEFAULT_SESSION_LIMITS, ...this._options.limits },
+      ...(cliVersion !== undefined ? { cliVersion } : {}),
+      ...(this._options.drift ? { drift: this._options.drift } : {}),
     });
     this._sessions.set(id, session);
     session.onEvent((event) => {
@@ -147,6 +153,18 @@ export class SessionManager extends Disposable implements ISessionService, ISess
     const { session, prompt } = this._livePrompt(sessionId, promptId);
     const steps = mapAnswer(prompt, answer, this._submitDelay(session), session.pipeline.screen.bracketedPaste, this._submitKey(session));
     await session.writeSteps(promptId, steps);
+  }
+
+  /**
+   * Reports drift seen in a session (e.g. a hook that announced a prompt the screen never showed):
+   * counted under the session's CLI and CLI version. A no-op without a drift sink.
+   * @param sample a short description; never typed text or screen contents of a text field
+   * @throws TetherError SESSION_NOT_FOUND
+   */
+  recordDrift(sessionId: string, kind: DriftKind, sample?: string): void {
+    const session = this._session(sessionId);
+    const cliVersion = session.cliVersion;
+    this._options.drift?.recordDrift({ cli: session.cliType, kind, ...(cliVersion !== undefined ? { cliVersion } : {}), ...(sample !== undefined ? { sample } : {}) });
   }
 
   activity(sessionId: string): SessionActivity {

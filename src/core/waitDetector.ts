@@ -34,11 +34,11 @@ type WaitEvent = WaitingForInputEvent | WaitingClearedEvent;
  */
 export function promptIdentity(prompt: PromptInfo): string {
   // The idle box's content is whatever the user is typing: it never makes a new prompt.
-  if (prompt.waitType === 'awaiting_response') return `${prompt.waitType}|${prompt.kind ?? ''}`;
+  if (prompt.waitType === 'awaiting_response') return `${prompt.waitType}|${prompt.kind ?? ''}|${prompt.confidence ?? ''}`;
   const rows = prompt.content.split('\n');
   const labels = prompt.options.filter((o) => !o.acceptsText).map((o) => o.label).join('\u0001');
   // Title, subject (command or file) and question; not the body between them.
-  return `${prompt.waitType}|${prompt.kind ?? ''}|${prompt.toolName ?? ''}|${rows[0]}|${rows[1] ?? ''}|${rows[rows.length - 1]}|${labels}`;
+  return `${prompt.waitType}|${prompt.kind ?? ''}|${prompt.confidence ?? ''}|${prompt.toolName ?? ''}|${rows[0]}|${rows[1] ?? ''}|${rows[rows.length - 1]}|${labels}`;
 }
 
 /**
@@ -112,6 +112,11 @@ export class WaitDetector extends Disposable {
     if (this._live?.event.prompt_id === promptId) this._clearAndSuppress('answered');
   }
 
+  /** Clears the live prompt when it came from the fallback reader (the screen no longer shows it). */
+  clearLowConfidence(): void {
+    if (this._live?.prompt.confidence === 'low') this._clear('superseded');
+  }
+
   /** The PTY exited. */
   exited(): void {
     this._clear('session_exited');
@@ -140,6 +145,8 @@ export class WaitDetector extends Disposable {
       ...(prompt.toolName ? { tool_name: prompt.toolName } : {}),
       ...(prompt.kind ? { kind: prompt.kind } : {}),
       ...(afterTurn !== undefined ? { after_turn: afterTurn } : {}),
+      ...(prompt.confidence ? { confidence: prompt.confidence } : {}),
+      ...(prompt.sensitive ? { sensitive: true as const } : {}),
     };
     this._live = { event, prompt, identity };
     this._onEvent.fire(event);
