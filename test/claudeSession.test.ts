@@ -49,7 +49,7 @@ describe('a real Claude Code session', () => {
     const prompt = (await approval) as WaitingForInputEvent;
     expect(prompt.tool_name).toBe('Bash');
     expect(prompt.prompt_content).toContain('touch created-by-tool.txt');
-    expect(prompt.options[0]).toEqual({ id: '1', label: 'Yes' });
+    expect(prompt.options[0]).toEqual({ id: '1', label: 'Yes', role: 'approve' });
     expect(prompt.options.at(-1)?.label).toBe('No');
 
     const cleared = nextEvent(sessions.onEvent, (e) => e.type === 'waiting_cleared' && e.prompt_id === prompt.prompt_id, 5_000, 'clear');
