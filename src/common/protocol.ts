@@ -249,6 +249,17 @@ export const screenSchema = z.object({
   data: z.string(),
   request_id: requestId.optional(),
 });
+/**
+ * The client fell behind (its socket queued too much) and this session's `pty_output` was
+ * dropped: reset the terminal and write `data`, the serialised screen as of `seq`; later
+ * output follows on from it.
+ */
+export const resyncSchema = z.object({
+  type: z.literal('resync'),
+  session_id: z.string(),
+  seq,
+  data: z.string(),
+});
 /** A request failed, or a frame was rejected. */
 export const errorSchema = z.object({
   type: z.literal('error'),
@@ -295,6 +306,7 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   waitingClearedSchema,
   ptyOutputSchema,
   screenSchema,
+  resyncSchema,
   errorSchema,
   ackSchema,
   pushResultSchema,
@@ -304,6 +316,8 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
 export type WelcomeMessage = z.infer<typeof welcomeSchema>;
 /** `screen`. */
 export type ScreenMessage = z.infer<typeof screenSchema>;
+/** `resync`. */
+export type ResyncMessage = z.infer<typeof resyncSchema>;
 /** `error`. */
 export type ErrorMessage = z.infer<typeof errorSchema>;
 /** `ack`. */
@@ -324,6 +338,7 @@ export type ServerMessage =
   | WaitingClearedEvent
   | PtyOutputEvent
   | ScreenMessage
+  | ResyncMessage
   | ErrorMessage
   | AckMessage
   | PushResultMessage;

@@ -1,14 +1,18 @@
 /**
  * One authenticated WebSocket: what it is subscribed to, how messages reach it, and its
- * backpressure. When a slow socket buffers more than HIGH_WATER_BYTES, its pty_output is
- * dropped and the affected sessions are marked stale; once it drains below LOW_WATER_BYTES it
- * gets a fresh `screen` per stale session. A socket past HARD_LIMIT_BYTES is terminated.
+ * backpressure. Live output is queued per session and sent as one frame per session at the
+ * end of the tick, at most every OUTPUT_INTERVAL_MS while it streams (OutputQueue); any other
+ * message first flushes it, so order is kept. When a slow
+ * socket buffers more than HIGH_WATER_BYTES, its pty_output is dropped and the affected
+ * sessions are marked behind; once it drains below LOW_WATER_BYTES it gets a `resync` (the
+ * serialised screen and its seq) per such session. A socket past HARD_LIMIT_BYTES is terminated.
  */
 import { WebSocket } from 'ws';
-import type { PtyOutputEvent, SessionCreatedEvent, SessionInfo } from '../common/index.js';
+import type { SessionCreatedEvent, SessionInfo } from '../common/index.js';
 import type { ServerMessage } from '../common/protocol.js';
 import type { ISessionService } from '../core/index.js';
 import type { Identity } from './auth.js';
+import { OutputQueue } from './outputQueue.js';
 
 /** Log sink: `level`, a short message, structured fields. */
 export type TransportLog = (level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
@@ -21,6 +25,12 @@ export const LOW_WATER_BYTES = 256 * 1024;
 export const HARD_LIMIT_BYTES = 16 * 1024 * 1024;
 /** How often a congested socket's buffer is checked (ws has no drain event). */
 const DRAIN_POLL_MS = 200;
+/**
+ * Least time between two output flushes to one socket (ms). Output after a quiet spell goes at
+ * the end of the tick (a keystroke's echo waits for nothing); a stream is sent in frames at
+ * most this often, one display frame at 60 Hz, instead of one frame per PTY read (~4 KiB).
+ */
+export const OUTPUT_INTERVAL_MS = 16;
 
 let connectionCount = 0;
 
@@ -31,8 +41,12 @@ export class ClientConnection {
   /** Cleared on each heartbeat, set again by a pong or any message. */
   alive = true;
   private readonly _subscriptions = new Set<string>();
-  private readonly _stale = new Set<string>();
+  /** Sessions whose output was dropped for congestion: they get a `resync` once the socket drains. */
+  private readonly _behind = new Set<string>();
   private _drainTimer: NodeJS.Timeout | undefined;
+  private readonly _output = new OutputQueue();
+  private _flush: { readonly cancel: () => void } | undefined;
+  private _lastFlushAt = -Infinity;
   private _pendingCreates = 0;
   private _heldCreated: SessionCreatedEvent[] = [];
   private readonly _announced = new Set<string>();
@@ -49,14 +63,10 @@ export class ClientConnection {
     this.sendText(JSON.stringify(message));
   }
 
-  /** Sends an already-serialised message; drops it if the socket is not open. @throws never */
+  /** Sends an already-serialised message after any queued output; drops it if the socket is not open. @throws never */
   sendText(text: string): void {
-    if (this.socket.readyState !== WebSocket.OPEN) return;
-    this.socket.send(text);
-    if (this.socket.bufferedAmount > HARD_LIMIT_BYTES) {
-      this._log('warn', 'closing a client that stopped reading', { device_id: this.identity.deviceId });
-      this.socket.terminate();
-    }
+    this._flushOutput();
+    this._sendFrame(text);
   }
 
   /** True when the socket receives this session's output. */
@@ -64,17 +74,27 @@ export class ClientConnection {
     return this._subscriptions.has(sessionId);
   }
 
-  /** Delivers live output (serialised once by the caller) if subscribed and not congested. @throws never */
-  deliverOutput(event: PtyOutputEvent, text: string): void {
-    if (!this._subscriptions.has(event.session_id)) return;
-    if (this._stale.has(event.session_id)) return;
+  /** True when live output of this session would be queued now (subscribed, not behind). */
+  wantsOutput(sessionId: string): boolean {
+    return this._subscriptions.has(sessionId) && !this._behind.has(sessionId);
+  }
+
+  /**
+   * Queues live output, encoded once by the caller for every subscriber (encodeOutputData), to
+   * go at the end of this tick; past HIGH_WATER_BYTES buffered, drops it and owes a `resync`.
+   * @throws never
+   */
+  queueOutput(sessionId: string, seq: number, encodedData: Buffer): void {
+    if (!this.wantsOutput(sessionId)) return;
     if (this.socket.bufferedAmount > HIGH_WATER_BYTES) {
-      this._stale.add(event.session_id);
+      this._behind.add(sessionId);
+      this._output.drop(sessionId);
       this._drainTimer ??= setInterval(() => this._checkDrained(), DRAIN_POLL_MS);
       this._drainTimer.unref();
       return;
     }
-    this.sendText(text);
+    if (this._output.add(sessionId, seq, encodedData)) this._flushOutput();
+    else this._flush ??= this._scheduleFlush();
   }
 
   /**
@@ -86,22 +106,24 @@ export class ClientConnection {
     this._sessions.get(sessionId);
     // Synchronous from here on, so no live event can fall between the replay/screen and the stream.
     const history = since === undefined ? undefined : this._sessions.eventsSince(sessionId, since);
+    this._output.drop(sessionId);
     if (history !== undefined) {
       this._subscriptions.add(sessionId);
-      this._stale.delete(sessionId);
+      this._behind.delete(sessionId);
       for (const event of history) this.send(event);
       if (requestId !== undefined) this.send({ type: 'ack', request_id: requestId });
       return;
     }
-    this._sendScreen(sessionId, requestId);
+    this._sendScreen('screen', sessionId, requestId);
     this._subscriptions.add(sessionId);
-    this._stale.delete(sessionId);
+    this._behind.delete(sessionId);
   }
 
   /** Stops a session's output. @throws never */
   unsubscribe(sessionId: string): void {
     this._subscriptions.delete(sessionId);
-    this._stale.delete(sessionId);
+    this._behind.delete(sessionId);
+    this._output.drop(sessionId);
   }
 
   /** A session ended: forget its subscription (after the caller forwarded session_closed). @throws never */
@@ -138,12 +160,45 @@ export class ClientConnection {
     }
   }
 
-  /** Stops timers; the socket itself is closed by the caller. @throws never */
+  /** Stops timers and drops queued output; the socket itself is closed by the caller. @throws never */
   dispose(): void {
     if (this._drainTimer !== undefined) clearInterval(this._drainTimer);
     this._drainTimer = undefined;
+    this._flush?.cancel();
+    this._flush = undefined;
+    this._output.take();
     this._subscriptions.clear();
-    this._stale.clear();
+    this._behind.clear();
+  }
+
+  /** Flushes at the end of this tick, or OUTPUT_INTERVAL_MS after the last flush if that is later. */
+  private _scheduleFlush(): { readonly cancel: () => void } {
+    const wait = this._lastFlushAt + OUTPUT_INTERVAL_MS - performance.now();
+    if (wait <= 0) {
+      const immediate = setImmediate(() => this._flushOutput());
+      return { cancel: () => clearImmediate(immediate) };
+    }
+    const timer = setTimeout(() => this._flushOutput(), wait);
+    return { cancel: () => clearTimeout(timer) };
+  }
+
+  /** Sends the queued output, one frame per session. */
+  private _flushOutput(): void {
+    this._flush?.cancel();
+    this._flush = undefined;
+    if (this._output.isEmpty) return;
+    this._lastFlushAt = performance.now();
+    for (const frame of this._output.take()) this._sendFrame(frame);
+  }
+
+  /** Sends a text frame (a Buffer holds UTF-8 text). */
+  private _sendFrame(text: string | Buffer): void {
+    if (this.socket.readyState !== WebSocket.OPEN) return;
+    this.socket.send(text, { binary: false });
+    if (this.socket.bufferedAmount > HARD_LIMIT_BYTES) {
+      this._log('warn', 'closing a client that stopped reading', { device_id: this.identity.deviceId });
+      this.socket.terminate();
+    }
   }
 
   private _checkDrained(): void {
@@ -151,26 +206,22 @@ export class ClientConnection {
     if (this.socket.bufferedAmount > LOW_WATER_BYTES) return;
     clearInterval(this._drainTimer);
     this._drainTimer = undefined;
-    const stale = [...this._stale];
-    this._stale.clear();
-    for (const sessionId of stale) {
+    const behind = [...this._behind];
+    this._behind.clear();
+    for (const sessionId of behind) {
       if (!this._subscriptions.has(sessionId)) continue;
       try {
-        this._sendScreen(sessionId, undefined);
+        this._sendScreen('resync', sessionId, undefined);
       } catch {
         this._subscriptions.delete(sessionId);
       }
     }
   }
 
-  private _sendScreen(sessionId: string, requestId: string | undefined): void {
+  /** Sends the serialised screen as the reply to `subscribe` (`screen`) or after dropped output (`resync`). */
+  private _sendScreen(type: 'screen' | 'resync', sessionId: string, requestId: string | undefined): void {
     const { seq, data } = this._sessions.serializeScreen(sessionId);
-    this.send({
-      type: 'screen',
-      session_id: sessionId,
-      seq,
-      data,
-      ...(requestId !== undefined ? { request_id: requestId } : {}),
-    });
+    if (type === 'resync') this.send({ type, session_id: sessionId, seq, data });
+    else this.send({ type, session_id: sessionId, seq, data, ...(requestId !== undefined ? { request_id: requestId } : {}) });
   }
 }

@@ -18,6 +18,7 @@ import { ClientConnection, type TransportLog } from './clientConnection.js';
 import { handleHttpRequest, type HttpRouteContext } from './httpRoutes.js';
 import { errorStatus } from './httpUtil.js';
 import { handleFrame } from './messageHandlers.js';
+import { encodeOutputData } from './outputQueue.js';
 import { FailureRateLimiter } from './rateLimiter.js';
 import { createUiFiles } from './uiFiles.js';
 import type { AppStateReport, PushTestResult, PushTokenRegistration } from './types.js';
@@ -194,8 +195,13 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
   const subscription = sessions.onEvent((event: SessionEvent) => forward(event));
   function forward(event: SessionEvent): void {
     if (event.type === 'pty_output') {
-      const text = JSON.stringify(event);
-      for (const connection of connections) connection.deliverOutput(event, text);
+      // Encoded once for every subscriber, and not at all when nobody watches.
+      let encoded: Buffer | undefined;
+      for (const connection of connections) {
+        if (!connection.wantsOutput(event.session_id)) continue;
+        encoded ??= encodeOutputData(event.data);
+        connection.queueOutput(event.session_id, event.seq, encoded);
+      }
     } else if (event.type === 'session_created') {
       for (const connection of connections) connection.deliverSessionCreated(event);
     } else {

@@ -120,8 +120,10 @@ export class Connection {
     if (typeof message.seq === 'number' && sessionId !== undefined) {
       const last = this._lastSeq.get(sessionId) ?? -1;
       if (message.type === 'pty_output' && message.seq <= last) return;
-      if (message.type !== 'screen' && message.seq < last && message.type !== 'waiting_for_input') return;
-      if (message.seq > last || message.type === 'screen') this._lastSeq.set(sessionId, message.seq);
+      // A screen or resync replaces the terminal: its seq counts even when lower than the last one seen.
+      const replaces = message.type === 'screen' || message.type === 'resync';
+      if (!replaces && message.seq < last && message.type !== 'waiting_for_input') return;
+      if (message.seq > last || replaces) this._lastSeq.set(sessionId, message.seq);
     }
     switch (message.type) {
       case 'welcome':
@@ -161,6 +163,7 @@ export class Connection {
       }
       case 'pty_output':
       case 'screen':
+      case 'resync':
         this._emit('output', message);
         break;
     }
@@ -173,7 +176,7 @@ export class Connection {
       else pending.resolve(message);
     }
     this._emit('message', message);
-    if (message.type !== 'pty_output' && message.type !== 'screen' && message.type !== 'ack') this._emit('change');
+    if (message.type !== 'pty_output' && message.type !== 'screen' && message.type !== 'resync' && message.type !== 'ack') this._emit('change');
   }
 
   /** Sends a request and resolves with its reply (`ack`, `screen`, `session_created`). @throws RequestError */

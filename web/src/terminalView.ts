@@ -90,7 +90,8 @@ export function createTerminalView(connection: Connection, sessionId: string, op
   terminal.open(screen);
   const removeOutput = connection.on('output', (message: ServerMessage) => {
     if (message.session_id !== sessionId) return;
-    if (message.type === 'screen') {
+    // `screen` answers subscribe; `resync` replaces output the daemon dropped while this client lagged.
+    if (message.type === 'screen' || message.type === 'resync') {
       terminal.reset();
       const current = connection.sessions.get(sessionId);
       if (!options.interactive && current) terminal.resize(current.cols, current.rows);

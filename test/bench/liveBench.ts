@@ -1,0 +1,177 @@
+/**
+ * Live ingest through real PTYs: a command printing 24 MB of Claude-style redraws, read by bare
+ * node-pty + @xterm/headless, and by a session in a daemon (in this process) with no client
+ * subscribed and with one phone (another process) subscribed. Each run starts the command's
+ * output with a keystroke and ends when the screen has applied all of it (the daemon: its
+ * `session_closed`; with a phone, also the phone's). Ratios are bare time over daemon time.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import xtermHeadless from '@xterm/headless';
+import { PtyProcess } from '../../src/core/ptyProcess.js';
+import { startDaemon } from '../../src/daemon.js';
+import type { Daemon } from '../../src/daemon.js';
+import { silentLogger } from '../../src/log.js';
+import { configSchema } from '../../src/store/config.js';
+import { CORPUS_COLS, CORPUS_ROWS, writeRedrawBytes } from './redrawCorpus.js';
+
+const { Terminal } = xtermHeadless as unknown as typeof import('@xterm/headless');
+
+/** Output the command prints (bytes). */
+export const LIVE_BYTES = 24e6;
+const PHONE_SCRIPT = fileURLToPath(new URL('./livePhone.js', import.meta.url));
+
+/** The command: waits for one line (so every side starts the clock the same way), then prints the file. */
+function command(file: string): { file: string; args: string[] } {
+  return { file: '/bin/sh', args: ['-c', `stty -echo; read go; exec cat '${file}'`] };
+}
+
+/** Wall time and this process's CPU time (user + system) of one run (ms). */
+export interface Timing {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+}
+
+function startTiming(): () => Timing {
+  const wall = performance.now();
+  const cpu = process.cpuUsage();
+  return () => {
+    const used = process.cpuUsage(cpu);
+    return { wallMs: performance.now() - wall, cpuMs: (used.user + used.system) / 1000 };
+  };
+}
+
+async function timeBare(file: string): Promise<Timing> {
+  const terminal = new Terminal({ cols: CORPUS_COLS, rows: CORPUS_ROWS, scrollback: 5000, allowProposedApi: true });
+  const { file: shell, args } = command(file);
+  const pty = new PtyProcess({ file: shell, args, cols: CORPUS_COLS, rows: CORPUS_ROWS, cwd: tmpdir(), env: { PATH: process.env.PATH ?? '/usr/bin:/bin', TERM: 'xterm-256color' } });
+  pty.onData((data) => terminal.write(data));
+  const exited = new Promise<void>((resolve) => pty.onExit(() => resolve()));
+  const stop = startTiming();
+  pty.write('\r');
+  await exited;
+  await new Promise<void>((resolve) => terminal.write('', resolve));
+  const elapsed = stop();
+  pty.dispose();
+  terminal.dispose();
+  return elapsed;
+}
+
+/** Pairs a phone the way a real one does (a code from the admin route, then `POST /api/pair`); returns its token. */
+async function pairToken(daemon: Daemon, dataDir: string): Promise<string> {
+  const admin = JSON.parse(readFileSync(join(dataDir, 'daemon.json'), 'utf8')) as { admin_secret: string; url: string };
+  const codeReply = await fetch(`${admin.url}/api/admin/pairing-code`, { method: 'POST', headers: { authorization: `Bearer ${admin.admin_secret}` } });
+  const { code } = (await codeReply.json()) as { code: string };
+  const pairReply = await fetch(`${admin.url}/api/pair`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code, device_name: 'Bench phone', platform: 'ios' }),
+  });
+  if (pairReply.status !== 200) throw new Error(`pairing failed: ${pairReply.status} (${daemon.url})`);
+  return ((await pairReply.json()) as { token: string }).token;
+}
+
+/** What the phone reported at session_closed. */
+export interface PhoneReport {
+  readonly bytes: number;
+  readonly frames: number;
+  readonly resyncs: number;
+}
+
+async function timeDaemon(daemon: Daemon, file: string, phoneToken: string | undefined): Promise<{ timing: Timing; phone?: PhoneReport }> {
+  const { file: shell, args } = command(file);
+  const info = await daemon.sessions.create({ cli: shell, args, cols: CORPUS_COLS, rows: CORPUS_ROWS, cliType: 'claude', cwd: tmpdir() });
+  const closed = new Promise<void>((resolve) => {
+    const subscription = daemon.sessions.onEvent((event) => {
+      if (event.type === 'session_closed' && event.session_id === info.id) {
+        subscription.dispose();
+        resolve();
+      }
+    });
+  });
+  let phoneDone: Promise<PhoneReport> | undefined;
+  if (phoneToken !== undefined) {
+    const phone = spawn(process.execPath, [PHONE_SCRIPT, `${daemon.url.replace(/^http/, 'ws')}/ws`, phoneToken, info.id], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const lines = createInterface({ input: phone.stdout });
+    const iterator = lines[Symbol.asyncIterator]();
+    if ((await iterator.next()).value !== 'ready') throw new Error('the phone did not subscribe');
+    phoneDone = iterator.next().then((line) => JSON.parse(String(line.value)) as PhoneReport);
+  }
+  const stop = startTiming();
+  await daemon.sessions.sendInput(info.id, '\r', { raw: true });
+  await closed;
+  const phone = phoneDone ? await phoneDone : undefined;
+  const timing = stop();
+  daemon.sessions.remove(info.id);
+  return phone ? { timing, phone } : { timing };
+}
+
+/** Timings per round of each side, the ratios of the best ones (wall, and CPU of this process), and the phone's reports. */
+export interface LiveBenchResult {
+  readonly megabytes: number;
+  readonly bare: Timing[];
+  readonly unsubscribed: Timing[];
+  readonly subscribed: Timing[];
+  readonly phones: PhoneReport[];
+  readonly unsubscribedRatio: { wall: number; cpu: number };
+  readonly subscribedRatio: { wall: number; cpu: number };
+}
+
+function ratio(bare: Timing[], other: Timing[]): { wall: number; cpu: number } {
+  const best = (runs: Timing[], key: keyof Timing) => Math.min(...runs.map((run) => run[key]));
+  return { wall: best(bare, 'wallMs') / best(other, 'wallMs'), cpu: best(bare, 'cpuMs') / best(other, 'cpuMs') };
+}
+
+/** Runs `rounds` rounds of bare, daemon without a client, daemon with a phone (in that order). */
+export async function measureLive(rounds: number, bytes = LIVE_BYTES): Promise<LiveBenchResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'tether-live-bench-'));
+  const dataDir = join(dir, 'data');
+  const daemon = await startDaemon({ config: configSchema.parse({}), dataDir, host: '127.0.0.1', port: 0, log: silentLogger });
+  try {
+    const file = join(dir, 'redraws.txt');
+    await writeRedrawBytes(file, bytes);
+    const token = await pairToken(daemon, dataDir);
+    const result = { megabytes: bytes / 1e6, bare: [] as Timing[], unsubscribed: [] as Timing[], subscribed: [] as Timing[], phones: [] as PhoneReport[] };
+    for (let round = 0; round < rounds; round++) {
+      result.bare.push(await timeBare(file));
+      result.unsubscribed.push((await timeDaemon(daemon, file, undefined)).timing);
+      const subscribed = await timeDaemon(daemon, file, token);
+      result.subscribed.push(subscribed.timing);
+      if (subscribed.phone) result.phones.push(subscribed.phone);
+    }
+    return { ...result, unsubscribedRatio: ratio(result.bare, result.unsubscribed), subscribedRatio: ratio(result.bare, result.subscribed) };
+  } finally {
+    await daemon.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const seconds = (runs: Timing[]) => runs.map((run) => `${(run.wallMs / 1000).toFixed(2)}/${(run.cpuMs / 1000).toFixed(2)}`).join(' ');
+const ratioText = (r: { wall: number; cpu: number }) => `${r.wall.toFixed(2)} (cpu ${r.cpu.toFixed(2)})`;
+
+/** Lines for the bench output. */
+export function formatLive(r: LiveBenchResult): string {
+  const phone = r.phones.map((p) => `${(p.bytes / 1e6).toFixed(1)} MB/${p.frames} frames/${p.resyncs} resyncs`).join(', ');
+  return [
+    `live        ${r.megabytes.toFixed(0)} MB through a PTY, wall/cpu s per run: bare ${seconds(r.bare)}   no client ${seconds(r.unsubscribed)}   one phone ${seconds(r.subscribed)}`,
+    `live        ratio no client ${ratioText(r.unsubscribedRatio)} (target ≥ 0.90)   one phone ${ratioText(r.subscribedRatio)} (target ≥ 0.70)   phone got ${phone}`,
+  ].join('\n');
+}
+
+// Run directly (`node liveBench.js [rounds]`): print the measurement.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  measureLive(Number(process.argv[2] ?? 3)).then(
+    (r) => {
+      console.log(formatLive(r));
+      process.exit(0);
+    },
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
