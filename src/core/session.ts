@@ -89,6 +89,8 @@ export class Session extends Disposable {
   private readonly _pid: number;
   private readonly _limits: SessionLimits;
   private _seq = 0;
+  /** Seq of the last output the screen has applied. */
+  private _screenSeq = 0;
   private _status: SessionStatus = 'running';
   private _exitCode: number | null = null;
   private _cols: number;
@@ -180,6 +182,14 @@ export class Session extends Disposable {
   get activity(): SessionActivity {
     const activity = this._running?.pipeline.activity ?? this._final?.activity;
     return activity ?? { session_id: this.id, status: 'exited', since: this._updatedAt };
+  }
+
+  /**
+   * The seq the serialised screen is as of: output is parsed after its `pty_output` went out,
+   * so while some is pending the screen lags `seq`; the output after it is in the history.
+   */
+  get screenSeq(): number {
+    return this._pendingBytes > 0 ? this._screenSeq : this._seq;
   }
 
   /** The serialised screen: live, or the final record's after exit. */
@@ -280,8 +290,10 @@ export class Session extends Disposable {
       this._paused = true;
       running.pty.pause();
     }
-    this._emit({ type: 'pty_output', session_id: this.id, seq: ++this._seq, data });
+    const seq = ++this._seq;
+    this._emit({ type: 'pty_output', session_id: this.id, seq, data });
     running.pipeline.write(data, () => {
+      this._screenSeq = seq;
       this._pendingBytes -= data.length;
       if (this._paused && this._pendingBytes < LOW_WATER_BYTES) {
         this._paused = false;

@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SessionEvent } from '../common/index.js';
 import { SessionManager } from './sessionManager.js';
+import { HeadlessScreen } from './headlessScreen.js';
 import { nextEvent } from '../../test/support/waitFor.js';
 
 const managers: SessionManager[] = [];
@@ -84,5 +85,31 @@ describe('SessionManager lifetimes', () => {
     sessions.close(info.id);
     expect(await exit).toMatchObject({ exit_code: 128 + 9 });
     expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+  });
+});
+
+describe('SessionManager screens', () => {
+  it('names the seq its serialised screen holds: that screen plus the output after the seq is all the output', async () => {
+    const sessions = manager();
+    const info = await sessions.create({ cli: 'sh', args: ['-c', 'stty -echo; read go; seq 1 4000'], cols: 80, rows: 24, cliType: 'generic' });
+    const outputs: Array<{ seq: number; data: string }> = [];
+    let snapshot: { seq: number; data: string; latest: number } | undefined;
+    sessions.onEvent((event) => {
+      if (event.type !== 'pty_output' || event.session_id !== info.id) return;
+      outputs.push({ seq: event.seq, data: event.data });
+      // Taken when this chunk went out but is not parsed yet: the screen lags the latest seq.
+      if (event.data.includes('\n1000\r') || (snapshot === undefined && event.data.includes('4000'))) snapshot ??= { ...sessions.serializeScreen(info.id), latest: event.seq };
+    });
+    const exit = closed(sessions, info.id);
+    await sessions.sendInput(info.id, 'go\r', { raw: true });
+    await exit;
+    expect(snapshot!.seq).toBeLessThan(snapshot!.latest);
+    const rebuilt = new HeadlessScreen(80, 24);
+    const rest = outputs.filter((output) => output.seq > snapshot!.seq).map((output) => output.data).join('');
+    await new Promise<void>((resolve) => rebuilt.write(snapshot!.data + rest, resolve));
+    // Every line, in order, with none lost between the screen and the output after it.
+    const numbers = rebuilt.serialize().replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').split('\r\n').filter((line) => /^\d+$/.test(line));
+    expect(numbers).toEqual(Array.from({ length: 4000 }, (_, i) => String(i + 1)));
+    rebuilt.dispose();
   });
 });

@@ -177,7 +177,7 @@ export class SessionManager extends Disposable implements ISessionService, ISess
 
   serializeScreen(sessionId: string): { seq: number; data: string } {
     const session = this._session(sessionId);
-    return { seq: session.seq, data: session.serializeScreen() };
+    return { seq: session.screenSeq, data: session.serializeScreen() };
   }
 
   eventsSince(sessionId: string, since: number): SessionEvent[] | undefined {

@@ -65,7 +65,10 @@ export interface ISessionService {
   answer(sessionId: string, promptId: string, answer: { optionId?: string; text?: string }): Promise<void>;
   /** The live prompt's event, if the session is waiting. */
   currentWaiting(sessionId: string): WaitingForInputEvent | undefined;
-  /** The serialised screen (VT sequences that redraw it) and the seq it reflects. */
+  /**
+   * The serialised screen (VT sequences that redraw it) and the seq it reflects: output with a
+   * higher seq (still being parsed) is not in it but in `eventsSince(seq)`.
+   */
   serializeScreen(sessionId: string): { seq: number; data: string };
   /** Buffered events with seq > `since` (bounded history), or undefined when `since` is too old. */
   eventsSince(sessionId: string, since: number): SessionEvent[] | undefined;

@@ -122,6 +122,23 @@ describe('ClientConnection output', () => {
     connection.dispose();
   });
 
+  it('follows a screen with the output the screen has not parsed yet', async () => {
+    const { socket, connection, sessions } = setup();
+    sessions.history.set('s1', [
+      { type: 'pty_output', session_id: 's1', seq: 10, data: 'parsed' },
+      { type: 'waiting_cleared', session_id: 's1', seq: 11, timestamp: 't', prompt_id: 'p', cause: 'input' },
+      { type: 'pty_output', session_id: 's1', seq: 12, data: 'not yet' },
+    ]);
+    connection.subscribe('s1', undefined, 'sub');
+    output(connection, 13, ' live');
+    await nextTick();
+    expect(socket.sent).toEqual([
+      { type: 'screen', session_id: 's1', seq: 10, data: '\u001b[H[screen of s1]', request_id: 'sub' },
+      { type: 'pty_output', session_id: 's1', seq: 13, data: 'not yet live' },
+    ]);
+    connection.dispose();
+  });
+
   it('does not queue output for sessions it is not subscribed to, nor after unsubscribe', async () => {
     const { socket, connection } = setup();
     expect(connection.wantsOutput('s1')).toBe(false);

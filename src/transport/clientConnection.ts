@@ -12,7 +12,7 @@ import type { SessionCreatedEvent, SessionInfo } from '../common/index.js';
 import type { ServerMessage } from '../common/protocol.js';
 import type { ISessionService } from '../core/index.js';
 import type { Identity } from './auth.js';
-import { OutputQueue } from './outputQueue.js';
+import { encodeOutputData, OutputQueue } from './outputQueue.js';
 
 /** Log sink: `level`, a short message, structured fields. */
 export type TransportLog = (level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
@@ -218,10 +218,17 @@ export class ClientConnection {
     }
   }
 
-  /** Sends the serialised screen as the reply to `subscribe` (`screen`) or after dropped output (`resync`). */
+  /**
+   * Sends the serialised screen as the reply to `subscribe` (`screen`) or after dropped output
+   * (`resync`), then queues the output the screen has not parsed yet (from the history).
+   */
   private _sendScreen(type: 'screen' | 'resync', sessionId: string, requestId: string | undefined): void {
     const { seq, data } = this._sessions.serializeScreen(sessionId);
     if (type === 'resync') this.send({ type, session_id: sessionId, seq, data });
     else this.send({ type, session_id: sessionId, seq, data, ...(requestId !== undefined ? { request_id: requestId } : {}) });
+    for (const event of this._sessions.eventsSince(sessionId, seq) ?? []) {
+      if (event.type === 'pty_output') this._output.add(sessionId, event.seq, encodeOutputData(event.data));
+    }
+    if (!this._output.isEmpty) this._flush ??= this._scheduleFlush();
   }
 }

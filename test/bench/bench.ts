@@ -6,7 +6,10 @@
  *     pipeline to its waiting_for_input (p50/p99 over the fixtures);
  *  3. RSS per idle session with 10 sessions open;
  *  4. `tether replay` of 25 MB of Claude-style redraws against bare @xterm/headless, as whole
- *     processes on the same cast (replayBench.ts).
+ *     processes on the same cast (replayBench.ts);
+ *  5. live ingest through real PTYs: a session in a daemon printing 24 MB of the same redraws,
+ *     with no client and with one phone subscribed, against bare node-pty + @xterm/headless
+ *     (liveBench.ts), and the detection latency through a real PTY (ptyLatencyBench.ts).
  */
 import xtermHeadless from '@xterm/headless';
 import type { CliType, IDisposable } from '../../src/common/index.js';
@@ -14,6 +17,8 @@ import { DetectionPipeline } from '../../src/core/detectionPipeline.js';
 import { systemClock } from '../../src/core/clocks.js';
 import { loadFixtures } from './fixtureSet.js';
 import { formatReplay, measureReplay } from './replayBench.js';
+import { formatLive, measureLive } from './liveBench.js';
+import { measurePtyLatency } from './ptyLatencyBench.js';
 import type { Fixture } from './fixtureSet.js';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +29,8 @@ const { Terminal } = xtermHeadless as unknown as typeof import('@xterm/headless'
 const THROUGHPUT_ROUNDS = 3;
 /** Alternating rounds of the whole-process replay comparison. */
 const REPLAY_ROUNDS = 3;
+/** Rounds of the live comparison (bare, no client, one phone each). */
+const LIVE_ROUNDS = 3;
 /** Bytes of output the throughput run pushes through each side (repeats the fixtures). */
 const THROUGHPUT_BYTES = 16 * 1024 * 1024;
 
@@ -106,8 +113,11 @@ async function main(): Promise<void> {
   }
   console.log(`throughput  bare @xterm/headless: ${(megabytes / (bare / 1000)).toFixed(1)} MB/s   full pipeline: ${(megabytes / (full / 1000)).toFixed(1)} MB/s   ratio ${(bare / full).toFixed(2)} (target ≥ 0.70)`);
   console.log(formatReplay(await measureReplay(REPLAY_ROUNDS)));
+  console.log(formatLive(await measureLive(LIVE_ROUNDS)));
   const latencies = await measureLatency(fixtures);
   console.log(`latency     n=${latencies.length}  p50 ${percentile(latencies, 50).toFixed(1)} ms  p99 ${percentile(latencies, 99).toFixed(1)} ms  max ${Math.max(...latencies).toFixed(1)} ms (target p99 ≤ 150 ms)`);
+  const pty = await measurePtyLatency(fixtures);
+  console.log(`latency     through a PTY: n=${pty.samples.length} (${pty.missed} not reported)  p50 ${percentile(pty.samples, 50).toFixed(1)} ms  p99 ${percentile(pty.samples, 99).toFixed(1)} ms  max ${Math.max(...pty.samples).toFixed(1)} ms (target p99 ≤ 150 ms)`);
   // A fresh process, so the throughput run's heap does not hide the sessions' growth.
   const rssScript = fileURLToPath(new URL('./rssBench.js', import.meta.url));
   const rss = JSON.parse(execFileSync(process.execPath, ['--expose-gc', rssScript, '10'], { encoding: 'utf8' })) as { sessions: number; totalMb: number; perSessionMb: number };
