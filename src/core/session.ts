@@ -10,6 +10,8 @@ import { EventHistory } from './eventHistory.js';
 import { DetectionPipeline } from './detectionPipeline.js';
 import type { KeyStep } from './answerMapper.js';
 import { PtyProcess } from './ptyProcess.js';
+import { DEFAULT_SESSION_LIMITS, finalRecord } from './sessionRecord.js';
+import type { FinalRecord, SessionLimits } from './sessionRecord.js';
 
 /** Pause the PTY above this many unparsed bytes (xterm drops data past 50 MB). */
 const HIGH_WATER_BYTES = 1 << 20;
@@ -21,22 +23,6 @@ const LOW_WATER_BYTES = 1 << 18;
  * the screen, which parses that in well under a second; the bound only guards a wedged screen.
  */
 const EXIT_FLUSH_MS = 10_000;
-/** Scrollback lines an exited session keeps in its final screen: the agent's last words, not its whole log. */
-export const FINAL_SCROLLBACK_LINES = 200;
-
-/** Memory and time bounds of a session. */
-export interface SessionLimits {
-  /** Event history kept for `since` resume while running (bytes, see EventHistory). */
-  readonly historyBytes: number;
-  /** Event history an exited session keeps (bytes). */
-  readonly exitedHistoryBytes: number;
-  /** Grace between SIGTERM and SIGKILL (ms). */
-  readonly killGraceMs: number;
-}
-
-/** Defaults: 2 MiB of history (seconds of heavy output, minutes of an agent's), 64 KiB after exit, 3 s grace. */
-export const DEFAULT_SESSION_LIMITS: SessionLimits = { historyBytes: 2 * 1024 * 1024, exitedHistoryBytes: 64 * 1024, killGraceMs: 3000 };
-
 /** What a session is started with. */
 export interface SessionSpec {
   readonly id: string;
@@ -57,29 +43,11 @@ export interface SessionSpec {
   readonly drift?: IDriftSink;
 }
 
-/**
- * A flat copy of a string built by concatenation: V8 keeps such a string as a tree of pieces
- * (~12,000 nodes for a serialised screen, ~400 KB), which a long-lived record should not hold.
- * The JSON round trip keeps lone surrogates intact.
- */
-function flatString(text: string): string {
-  return JSON.parse(JSON.stringify(text)) as string;
-}
-
 /** What a session needs only while its process runs; freed at exit. */
 interface Running {
   readonly pipeline: DetectionPipeline;
   readonly pty: PtyProcess;
   readonly store: DisposableStore;
-}
-
-/** What an exited session keeps instead of its terminal. */
-interface FinalRecord {
-  /** VT sequences that redraw the last screen and FINAL_SCROLLBACK_LINES of scrollback. */
-  readonly screen: string;
-  readonly cliType: CliType;
-  readonly cliVersion: string | undefined;
-  readonly activity: SessionActivity;
 }
 
 /** One agent CLI: running, then (after exit) a small final record. */
@@ -311,7 +279,7 @@ export class Session extends Disposable {
     this._status = 'exited';
     this._exitCode = exitCode;
     this._touch();
-    this._final = { screen: flatString(running.pipeline.screen.serialize(FINAL_SCROLLBACK_LINES)), cliType: running.pipeline.cliType, cliVersion: running.pipeline.cliVersion, activity: running.pipeline.activity };
+    this._final = finalRecord(running.pipeline);
     this._free();
     this._history.setLimit(this._limits.exitedHistoryBytes);
     this._emit({ type: 'session_closed', session_id: this.id, seq: ++this._seq, exit_code: exitCode });
