@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { renderSchemas, SCHEMA_DIRECTORY } from './genSchemas.js';
+import { OPENAPI_PATH, renderOpenApi, renderSchemas, SCHEMA_DIRECTORY } from './genSchemas.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 describe('docs/schemas', () => {
-  it('match src/common/protocol.ts (regenerate: npm run build && node dist/test/genSchemas.js)', () => {
+  it('match src/common/protocol.ts (regenerate: npm run schemas)', () => {
     for (const [name, content] of Object.entries(renderSchemas())) {
       const committed = readFileSync(join(root, SCHEMA_DIRECTORY, name), 'utf8');
       expect(committed, `${name} is out of date`).toBe(content);
@@ -22,6 +22,30 @@ describe('docs/schemas', () => {
   });
 });
 
+describe('docs/openapi.json', () => {
+  it('matches the route table (regenerate: npm run schemas)', () => {
+    expect(readFileSync(join(root, OPENAPI_PATH), 'utf8'), 'docs/openapi.json is out of date').toBe(renderOpenApi());
+  });
+
+  it('has one operation per route, each with its access and a reply', async () => {
+    const { HTTP_ROUTES } = await import('../src/transport/httpRoutes.js');
+    const document = JSON.parse(renderOpenApi()) as { openapi: string; paths: Record<string, Record<string, { 'x-tether-access': string; responses: Record<string, unknown> }>> };
+    expect(document.openapi).toBe('3.1.0');
+    const operations = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, operation })),
+    );
+    expect(operations.map((entry) => entry.route).sort()).toEqual(
+      HTTP_ROUTES.map((route) => `${route.method} ${route.path.replace(/:([A-Za-z_]+)/g, '{$1}')}`).sort(),
+    );
+    for (const { route, operation } of operations) {
+      const own = HTTP_ROUTES.find((candidate) => `${candidate.method} ${candidate.path.replace(/:([A-Za-z_]+)/g, '{$1}')}` === route);
+      expect(operation['x-tether-access'], route).toBe(own?.access);
+      expect(Object.keys(operation.responses).some((status) => status.startsWith('2')), route).toBe(true);
+      if (own?.access !== 'anyone') expect(operation.responses['401'], route).toBeDefined();
+    }
+  });
+});
+
 describe('docs/protocol.md', () => {
   const text = readFileSync(join(root, 'docs', 'protocol.md'), 'utf8');
 
@@ -33,7 +57,7 @@ describe('docs/protocol.md', () => {
 
   it('lists every HTTP route', async () => {
     const { HTTP_ROUTES } = await import('../src/transport/httpRoutes.js');
-    const table = [...text.matchAll(/^\| `((?:GET|POST|DELETE) \/[^`]*)` \|/gm)].map((match) => match[1]);
+    const table = [...text.matchAll(/^\| `((?:GET|POST|PUT|PATCH|DELETE) \/[^`]*)` \|/gm)].map((match) => match[1]);
     expect(table).toEqual(HTTP_ROUTES.map((route) => `${route.method} ${route.path}`));
   });
 

@@ -1,7 +1,8 @@
 /**
  * Writes docs/schemas/{client,server}-message.schema.json (JSON Schema 2020-12) from the zod
- * schemas in src/common/protocol.ts. Run after changing the protocol:
- *   npm run build && node dist/test/genSchemas.js
+ * schemas in src/common/protocol.ts, and docs/openapi.json (OpenAPI 3.1) from the REST route
+ * table (src/transport/httpRoutes.ts). Run after changing the protocol or a route:
+ *   npm run schemas
  * genSchemas.test.ts fails when the committed files are out of date.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -9,9 +10,13 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { answerSchema, clientMessageSchema, PROTOCOL_VERSION, serverMessageSchema } from '../src/common/protocol.js';
+import { HTTP_ROUTES } from '../src/transport/httpRoutes.js';
+import { openApiDocument } from '../src/transport/openApi.js';
 
 /** Where the schemas live, relative to the repository root. */
 export const SCHEMA_DIRECTORY = join('docs', 'schemas');
+/** Where the OpenAPI document lives, relative to the repository root. */
+export const OPENAPI_PATH = join('docs', 'openapi.json');
 
 /** The `answer` refinement (option_id or text) is code; state it in the schema too. */
 function override(context: { zodSchema: unknown; jsonSchema: Record<string, unknown> }): void {
@@ -43,15 +48,23 @@ export function renderSchemas(): Record<string, string> {
   };
 }
 
-/** Writes the schema files under `root`. @throws the fs error when a file cannot be written */
+/** The OpenAPI document as the daemon serves it (`GET /api/openapi.json`), pretty-printed. @throws never */
+export function renderOpenApi(): string {
+  return `${JSON.stringify(openApiDocument(HTTP_ROUTES), null, 2)}\n`;
+}
+
+/** Writes the schema files and the OpenAPI document under `root`. @throws the fs error when a file cannot be written */
 export function writeSchemas(root: string): string[] {
   const directory = join(root, SCHEMA_DIRECTORY);
   mkdirSync(directory, { recursive: true });
-  return Object.entries(renderSchemas()).map(([name, content]) => {
+  const written = Object.entries(renderSchemas()).map(([name, content]) => {
     const path = join(directory, name);
     writeFileSync(path, content);
     return path;
   });
+  const openApiPath = join(root, OPENAPI_PATH);
+  writeFileSync(openApiPath, renderOpenApi());
+  return [...written, openApiPath];
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

@@ -25,10 +25,11 @@ export interface Identity {
 }
 
 /**
- * Who may call an HTTP route: `anyone` (no token), `admin` (the admin secret only), or
- * `desktop` (the admin secret or a device paired as the desktop dashboard).
+ * Who may call an HTTP route: `anyone` (no token), `admin` (the admin secret only), `device`
+ * (the admin secret or any paired device's token), or `desktop` (the admin secret or a device
+ * paired as the desktop dashboard).
  */
-export type Access = 'anyone' | 'admin' | 'desktop';
+export type Access = 'anyone' | 'admin' | 'device' | 'desktop';
 
 /** True when `candidate` equals `secret`, compared in constant time. @throws never */
 export function secretMatches(candidate: string, secret: string): boolean {
@@ -73,7 +74,8 @@ export function authorize(request: IncomingMessage, access: Access, devices: Dev
     return { deviceId: ADMIN_DEVICE_ID, isAdmin: true };
   }
   const caller = identify(token, devices, adminSecret);
-  if (caller === undefined) throw new TetherError('UNAUTHORIZED', 'a desktop token is required');
+  if (caller === undefined) throw new TetherError('UNAUTHORIZED', access === 'device' ? 'a device token is required' : 'a desktop token is required');
+  if (access === 'device') return caller;
   if (!caller.isAdmin && caller.platform !== DESKTOP_PLATFORM) throw new TetherError('FORBIDDEN', 'only the desktop dashboard may manage devices');
   return caller;
 }

@@ -6,21 +6,27 @@
  * ("HTTP routes") lists the same table for clients.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { TetherError, toTetherError } from '../common/index.js';
+import { z } from 'zod';
+import { BugError, TetherError, toTetherError } from '../common/index.js';
+import type { ISessionService } from '../core/index.js';
 import type { DeviceStore } from '../store/deviceStore.js';
 import type { PairingService } from '../store/pairing.js';
-import { authorize, type Access, type Identity } from './auth.js';
+import { authorize, type Access } from './auth.js';
 import type { TransportLog } from './clientConnection.js';
 import { listDevices, revokeDevice, dashboardPairingCode, type DashboardContext } from './dashboardRoutes.js';
-import { remoteAddress, sendError, sendJson } from './httpUtil.js';
+import { endpoint, PARAM_SEGMENT, parseBody, type Endpoint } from './endpoint.js';
+import { readJsonBody, remoteAddress, sendError, sendJson } from './httpUtil.js';
+import { openApiDocument } from './openApi.js';
 import { issuePairingCode, pair, type PairingRouteContext } from './pairingRoutes.js';
 import { pushAction, pushTest, vapidPublicKey, type PushRouteContext } from './pushRoutes.js';
 import type { FailureRateLimiter } from './rateLimiter.js';
+import { closeSession, createSession, getSession, listSessions, type SessionRouteContext } from './sessionRoutes.js';
 import type { RouteCall } from './types.js';
 import type { UiFiles } from './uiFiles.js';
 
 /** What the routes need. */
-export interface HttpRouteContext extends PushRouteContext, PairingRouteContext, DashboardContext {
+export interface HttpRouteContext extends PushRouteContext, PairingRouteContext, DashboardContext, SessionRouteContext {
+  readonly sessions: ISessionService;
   readonly devices: DeviceStore;
   readonly pairing: PairingService;
   readonly adminSecret: string;
@@ -31,9 +37,12 @@ export interface HttpRouteContext extends PushRouteContext, PairingRouteContext,
   readonly ui?: UiFiles;
 }
 
-/** One REST route. */
+/** HTTP methods the routes use. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** One REST route: where it is, who may call it, and what it does (its endpoint, schemas included). */
 export interface Route {
-  readonly method: 'GET' | 'POST' | 'DELETE';
+  readonly method: HttpMethod;
   /** The path; a `:name` segment matches one id (see PARAM_SEGMENT) and becomes a `params` entry. */
   readonly path: string;
   readonly access: Access;
@@ -43,23 +52,47 @@ export interface Route {
    * PAIRING_REJECTED answers), here or on any other limited route.
    */
   readonly limited: boolean;
-  handle(context: HttpRouteContext, call: RouteCall): void | Promise<void>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each endpoint has its own body and reply types
+  readonly endpoint: Endpoint<HttpRouteContext, any, unknown>;
 }
 
-/** What a `:name` path segment accepts: an id as the daemon makes them (UUIDs, prompt ids). */
-const PARAM_SEGMENT = /^[A-Za-z0-9_-]{1,128}$/;
+const healthz = endpoint({
+  summary: 'Liveness and version',
+  tag: 'daemon',
+  reply: z.object({ ok: z.literal(true), version: z.string() }),
+  handle: (context: HttpRouteContext) => ({ ok: true as const, version: context.daemonVersion }),
+});
 
-/** Every REST route of the daemon (docs/protocol.md lists each; test/genSchemas.test.ts checks). */
+const openApi = endpoint({
+  summary: 'This document',
+  description: 'The OpenAPI 3.1 document of every REST route, generated from the zod schemas the daemon validates with (also `docs/openapi.json`).',
+  tag: 'daemon',
+  reply: z.record(z.string(), z.unknown()),
+  handle: () => openApiDocument(HTTP_ROUTES),
+});
+
+/**
+ * Every REST route of the daemon (docs/protocol.md lists each; test/genSchemas.test.ts checks;
+ * the OpenAPI document is made from this table). A new route is one line here and one
+ * `endpoint({...})` beside its schemas.
+ */
 export const HTTP_ROUTES: readonly Route[] = [
-  { method: 'GET', path: '/healthz', access: 'anyone', limited: false, handle: (context, call) => sendJson(call.response, 200, { ok: true, version: context.daemonVersion }) },
-  { method: 'POST', path: '/api/pair', access: 'anyone', limited: true, handle: pair },
-  { method: 'POST', path: '/api/admin/pairing-code', access: 'admin', limited: true, handle: issuePairingCode },
-  { method: 'POST', path: '/api/admin/push-test', access: 'admin', limited: true, handle: pushTest },
-  { method: 'GET', path: '/api/push/vapid-public-key', access: 'anyone', limited: false, handle: vapidPublicKey },
-  { method: 'POST', path: '/api/push/action', access: 'anyone', limited: true, handle: pushAction },
-  { method: 'GET', path: '/api/web/devices', access: 'desktop', limited: true, handle: listDevices },
-  { method: 'DELETE', path: '/api/web/devices/:device_id', access: 'desktop', limited: true, handle: revokeDevice },
-  { method: 'POST', path: '/api/web/pairing-code', access: 'desktop', limited: true, handle: dashboardPairingCode },
+  { method: 'GET', path: '/healthz', access: 'anyone', limited: false, endpoint: healthz },
+  { method: 'GET', path: '/api/openapi.json', access: 'anyone', limited: false, endpoint: openApi },
+  { method: 'POST', path: '/api/pair', access: 'anyone', limited: true, endpoint: pair },
+  { method: 'POST', path: '/api/admin/pairing-code', access: 'admin', limited: true, endpoint: issuePairingCode },
+  { method: 'POST', path: '/api/admin/push-test', access: 'admin', limited: true, endpoint: pushTest },
+  { method: 'GET', path: '/api/push/vapid-public-key', access: 'anyone', limited: false, endpoint: vapidPublicKey },
+  { method: 'POST', path: '/api/push/action', access: 'anyone', limited: true, endpoint: pushAction },
+  { method: 'GET', path: '/api/web/devices', access: 'desktop', limited: true, endpoint: listDevices },
+  { method: 'DELETE', path: '/api/web/devices/:device_id', access: 'desktop', limited: true, endpoint: revokeDevice },
+  { method: 'POST', path: '/api/web/pairing-code', access: 'desktop', limited: true, endpoint: dashboardPairingCode },
+  { method: 'GET', path: '/api/sessions', access: 'device', limited: true, endpoint: listSessions },
+  { method: 'POST', path: '/api/sessions', access: 'device', limited: true, endpoint: createSession },
+  { method: 'GET', path: '/api/sessions/:id', access: 'device', limited: true, endpoint: getSession },
+  { method: 'DELETE', path: '/api/sessions/:id', access: 'device', limited: true, endpoint: closeSession },
+  // Routes under /api/sessions/:id/ (queue, next-command, submit-result/:interaction_id,
+  // autoplay, events) go here; their endpoints resolve the session with sessionOf().
 ];
 
 /** Codes that count as a failed guess towards the rate limit. */
@@ -106,7 +139,7 @@ export async function handleHttpRequest(context: HttpRouteContext, request: Inco
     limited = route.limited;
     if (limited && answeredLimited(context, address, response)) return;
     const caller = authorize(request, route.access, context.devices, context.adminSecret);
-    await route.handle(context, { request, response, params, ...(caller !== undefined ? { caller } : {}) });
+    await answer(context, route.endpoint, { request, response, params, body: undefined, ...(caller !== undefined ? { caller } : {}) });
   } catch (err) {
     const error = toTetherError(err);
     if (limited && FAILED_GUESS_CODES.has(error.code)) {
@@ -116,6 +149,18 @@ export async function handleHttpRequest(context: HttpRouteContext, request: Inco
     if (error.code === 'INTERNAL') context.log('error', 'http handler failed', { error: error.message });
     sendError(response, error, error.code === 'BAD_MESSAGE' ? { connection: 'close' } : {});
   }
+}
+
+/**
+ * Validates the body, runs the endpoint and sends its reply (204 when it returns nothing).
+ * @throws TetherError BAD_MESSAGE (body) | whatever the handler throws
+ */
+async function answer(context: HttpRouteContext, target: Route['endpoint'], call: RouteCall<undefined>): Promise<void> {
+  const body = target.body === undefined ? undefined : parseBody(target.body, await readJsonBody(call.request));
+  const reply = await target.handle(context, { ...call, body });
+  if (reply !== undefined) return sendJson(call.response, target.status ?? 200, reply);
+  if (target.noContent === undefined) throw new BugError(`${target.summary}: the handler returned no reply`);
+  call.response.writeHead(204, { 'cache-control': 'no-store' }).end();
 }
 
 /** Answers 429 (with Retry-After) and returns true when `address` has failed too often. */

@@ -6,13 +6,15 @@
  * `GET /api/push/vapid-public-key`: the key browsers subscribe with. Access and the rate
  * limit are the route table's (httpRoutes.ts).
  */
+import { z } from 'zod';
 import { TetherError } from '../common/index.js';
+import { pushResultSchema } from '../common/protocol.js';
 import type { ApprovalResponse, ISessionService } from '../core/index.js';
 import type { DeviceStore } from '../store/deviceStore.js';
 import { secretMatches } from './auth.js';
 import type { TransportLog } from './clientConnection.js';
-import { readJsonBody, sendJson } from './httpUtil.js';
-import type { PushTestResult, RouteCall } from './types.js';
+import { endpoint } from './endpoint.js';
+import type { PushTestResult } from './types.js';
 
 /** Notification action identifiers (the APNs category actions, lower-cased) → approval answers. */
 export const PUSH_ACTIONS: Readonly<Record<string, ApprovalResponse>> = {
@@ -30,21 +32,17 @@ export interface PushRouteContext {
   onPushTest?(deviceId: string | undefined): Promise<readonly PushTestResult[]>;
 }
 
-/**
- * `GET /api/push/vapid-public-key` → 200 `{public_key}` (base64url, for `applicationServerKey`).
- * The key is public; no auth. @throws TetherError PUSH_FAILED (503) when Web Push is off
- */
-export function vapidPublicKey(context: PushRouteContext, call: RouteCall): void {
-  if (context.webPushPublicKey === undefined) throw new TetherError('PUSH_FAILED', 'Web Push is not enabled in this daemon');
-  sendJson(call.response, 200, { public_key: context.webPushPublicKey });
-}
-
-/** Reads a required short string field. @throws TetherError BAD_MESSAGE */
-function field(body: Record<string, unknown>, name: string, max = 128): string {
-  const value = body[name];
-  if (typeof value !== 'string' || value === '' || value.length > max) throw new TetherError('BAD_MESSAGE', `${name} must be a string of 1–${max} characters`);
-  return value;
-}
+/** `GET /api/push/vapid-public-key` → 200 `{public_key}` (base64url, for `applicationServerKey`); the key is public. */
+export const vapidPublicKey = endpoint({
+  summary: 'The VAPID public key browsers subscribe to Web Push with',
+  tag: 'push',
+  reply: z.object({ public_key: z.string().meta({ description: 'base64url, for `applicationServerKey`' }) }),
+  errors: ['PUSH_FAILED'],
+  handle: (context: PushRouteContext) => {
+    if (context.webPushPublicKey === undefined) throw new TetherError('PUSH_FAILED', 'Web Push is not enabled in this daemon');
+    return { public_key: context.webPushPublicKey };
+  },
+});
 
 /** The push endpoint of a Web Push token: the subscription JSON's `endpoint`, or the string itself. */
 function endpointOf(token: unknown): string | undefined {
@@ -61,45 +59,65 @@ function endpointOf(token: unknown): string | undefined {
   }
 }
 
-/**
- * `POST /api/push/action {device_token, prompt_id, session_id, action}` → 200 `{applied: true}`.
- * @throws TetherError BAD_MESSAGE (400) | UNAUTHORIZED (401, unknown subscription) |
- *   STALE_PROMPT (409) | SESSION_NOT_FOUND (404)
- */
-export async function pushAction(context: PushRouteContext, call: RouteCall): Promise<void> {
-  const body = await readJsonBody(call.request);
-  const endpoint = endpointOf(body.device_token);
-  if (endpoint === undefined || endpoint.length > 4096) throw new TetherError('BAD_MESSAGE', 'device_token must be the Web Push subscription or its endpoint');
-  const promptId = field(body, 'prompt_id');
-  const sessionId = field(body, 'session_id');
-  // The Web Push payload names actions like the APNs category (ALLOW, ALLOW_SESSION, DENY).
-  const action = field(body, 'action', 32).toLowerCase();
-  const answer = Object.hasOwn(PUSH_ACTIONS, action) ? PUSH_ACTIONS[action] : undefined;
-  if (answer === undefined) throw new TetherError('BAD_MESSAGE', `action must be one of: ${Object.keys(PUSH_ACTIONS).join(', ')}`);
-  // Constant-time against every stored subscription, so timing reveals nothing about them.
-  let registration: { device_id: string } | undefined;
-  for (const candidate of context.devices.list()) {
-    if (candidate.token_type !== 'webpush') continue;
-    const stored = endpointOf(candidate.token);
-    if (stored !== undefined && secretMatches(endpoint, stored) && registration === undefined) registration = candidate;
-  }
-  if (registration === undefined) throw new TetherError('UNAUTHORIZED', 'device_token is not a registered Web Push subscription');
-  if (context.sessions.currentWaiting(sessionId)?.prompt_id !== promptId) {
-    throw new TetherError('STALE_PROMPT', 'that prompt is no longer live');
-  }
-  await context.sessions.answerApproval(sessionId, promptId, answer);
-  context.log('info', 'push action applied', { device_id: registration.device_id, session_id: sessionId, prompt_id: promptId, action });
-  sendJson(call.response, 200, { applied: true });
-}
+const shortId = z.string().min(1).max(128);
 
-/**
- * `POST /api/admin/push-test {device_id?}` (admin secret) → 200 `{results: [...]}`.
- * @throws TetherError BAD_MESSAGE | PUSH_FAILED (push is not wired)
- */
-export async function pushTest(context: PushRouteContext, call: RouteCall): Promise<void> {
-  const body = await readJsonBody(call.request);
-  const deviceId = body.device_id === undefined ? undefined : field(body, 'device_id');
-  if (context.onPushTest === undefined) throw new TetherError('PUSH_FAILED', 'push is not available in this daemon');
-  const results = await context.onPushTest(deviceId);
-  sendJson(call.response, 200, { results });
-}
+/** `POST /api/push/action`'s body. */
+export const pushActionBodySchema = z.object({
+  device_token: z
+    .union([z.string(), z.object({ endpoint: z.string() })])
+    .meta({ description: 'The Web Push subscription (object or JSON string) or its endpoint; it must match a stored `webpush` registration' }),
+  session_id: shortId,
+  prompt_id: shortId,
+  action: z
+    .string()
+    .min(1)
+    .max(32)
+    .meta({ description: `One of ${Object.keys(PUSH_ACTIONS).join(', ')} (any case, as the notification's action names it)` }),
+});
+
+/** `POST /api/push/action {device_token, prompt_id, session_id, action}` → 200 `{applied: true}`. */
+export const pushAction = endpoint({
+  summary: "Apply a Web Push notification's action",
+  description: 'A service worker posts the action the user picked; it is applied only while that prompt is live.',
+  tag: 'push',
+  body: pushActionBodySchema,
+  reply: z.object({ applied: z.literal(true) }),
+  errors: ['STALE_PROMPT', 'SESSION_NOT_FOUND'],
+  handle: async (context: PushRouteContext, call) => {
+    const { body } = call;
+    const endpoint = endpointOf(body.device_token);
+    if (endpoint === undefined || endpoint.length > 4096) throw new TetherError('BAD_MESSAGE', 'device_token must be the Web Push subscription or its endpoint');
+    // The Web Push payload names actions like the APNs category (ALLOW, ALLOW_SESSION, DENY).
+    const action = body.action.toLowerCase();
+    const answer = Object.hasOwn(PUSH_ACTIONS, action) ? PUSH_ACTIONS[action] : undefined;
+    if (answer === undefined) throw new TetherError('BAD_MESSAGE', `action must be one of: ${Object.keys(PUSH_ACTIONS).join(', ')}`);
+    // Constant-time against every stored subscription, so timing reveals nothing about them.
+    let registration: { device_id: string } | undefined;
+    for (const candidate of context.devices.list()) {
+      if (candidate.token_type !== 'webpush') continue;
+      const stored = endpointOf(candidate.token);
+      if (stored !== undefined && secretMatches(endpoint, stored) && registration === undefined) registration = candidate;
+    }
+    if (registration === undefined) throw new TetherError('UNAUTHORIZED', 'device_token is not a registered Web Push subscription');
+    if (context.sessions.currentWaiting(body.session_id)?.prompt_id !== body.prompt_id) {
+      throw new TetherError('STALE_PROMPT', 'that prompt is no longer live');
+    }
+    await context.sessions.answerApproval(body.session_id, body.prompt_id, answer);
+    context.log('info', 'push action applied', { device_id: registration.device_id, session_id: body.session_id, prompt_id: body.prompt_id, action });
+    return { applied: true as const };
+  },
+});
+
+/** `POST /api/admin/push-test {device_id?}` (admin secret) → 200 `{results: [...]}`. */
+export const pushTest = endpoint({
+  summary: 'Send a test push (the local CLI: `tether push test`)',
+  description: "One test notification to each registration (of that device), bypassing the rules; one attempt each.",
+  tag: 'push',
+  body: z.object({ device_id: shortId.optional() }),
+  reply: z.object({ results: z.array(pushResultSchema.omit({ type: true })) }),
+  errors: ['PUSH_FAILED'],
+  handle: async (context: PushRouteContext, call) => {
+    if (context.onPushTest === undefined) throw new TetherError('PUSH_FAILED', 'push is not available in this daemon');
+    return { results: [...(await context.onPushTest(call.body.device_id))] };
+  },
+});

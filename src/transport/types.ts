@@ -36,11 +36,13 @@ export interface AppStateReport {
 export type PushTestResult = Omit<PushResultMessage, 'type'>;
 
 /** One HTTP request as a route handler sees it (the route table in httpRoutes.ts builds it). */
-export interface RouteCall {
+export interface RouteCall<Body = unknown> {
   readonly request: IncomingMessage;
   readonly response: ServerResponse;
   /** The caller for `admin` and `desktop` routes. */
   readonly caller?: Identity;
   /** The values of the route path's `:name` segments, in order. */
   readonly params: readonly string[];
+  /** The JSON body, validated against the endpoint's `body` schema (undefined when it has none). */
+  readonly body: Body;
 }

@@ -107,6 +107,18 @@ export class Harness {
     });
   }
 
+  /** Calls a REST route with JSON `body` (strings are sent as they are) and `token` as the bearer. */
+  call(method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<Response> {
+    return fetch(`${this.transport.url}${path}`, {
+      method,
+      headers: {
+        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(options.token !== undefined ? { authorization: `Bearer ${options.token}` } : {}),
+      },
+      ...(options.body !== undefined ? { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) } : {}),
+    });
+  }
+
   /** Closes clients, the transport and the data dir. */
   async stop(): Promise<void> {
     await Promise.all(this._clients.splice(0).map((client) => client.close()));
