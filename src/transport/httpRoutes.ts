@@ -52,8 +52,7 @@ export interface Route {
    * PAIRING_REJECTED answers), here or on any other limited route.
    */
   readonly limited: boolean;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each endpoint has its own body and reply types
-  readonly endpoint: Endpoint<HttpRouteContext, any, unknown>;
+  readonly endpoint: Endpoint<HttpRouteContext, unknown, unknown>;
 }
 
 const healthz = endpoint({

@@ -19,6 +19,7 @@ import { handleHttpRequest, type HttpRouteContext } from './httpRoutes.js';
 import { errorStatus } from './httpUtil.js';
 import { handleFrame } from './messageHandlers.js';
 import { encodeOutputData } from './outputQueue.js';
+import { PHOENIX_SOCKET_PATH, PhoenixHub, phoenixUpgradeToken } from './phoenixChannels.js';
 import { FailureRateLimiter } from './rateLimiter.js';
 import { createUiFiles } from './uiFiles.js';
 import type { AppStateReport, PushTestResult, PushTokenRegistration } from './types.js';
@@ -121,6 +122,7 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
   const onRequest = (request: IncomingMessage, response: ServerResponse) => void handleHttpRequest(routeContext, request, response);
   const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : createServer(onRequest);
   const webSockets = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES });
+  const phoenix = new PhoenixHub({ sessions, log });
   const handlerContext = {
     sessions,
     devices,
@@ -132,11 +134,23 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    if (path !== '/ws') return rejectUpgrade(socket, new TetherError('NOT_FOUND', 'WebSocket endpoint is /ws'));
+    if (path === PHOENIX_SOCKET_PATH) return upgradePhoenix(request, socket, head);
+    if (path !== '/ws') return rejectUpgrade(socket, new TetherError('NOT_FOUND', `WebSocket endpoints are /ws and ${PHOENIX_SOCKET_PATH}`));
     const identity = identify(requestToken(request), devices, adminSecret);
     if (identity === undefined) return rejectUpgrade(socket, new TetherError('UNAUTHORIZED', 'a valid token is required'));
     webSockets.handleUpgrade(request, socket, head, (webSocket) => accept(webSocket, identity));
   });
+
+  function upgradePhoenix(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    let identity: Identity | undefined;
+    try {
+      identity = identify(phoenixUpgradeToken(request), devices, adminSecret);
+      if (identity === undefined) throw new TetherError('UNAUTHORIZED', 'the token is unknown or revoked');
+    } catch (err) {
+      return rejectUpgrade(socket, err instanceof TetherError ? err : new TetherError('BAD_MESSAGE', 'bad upgrade request'));
+    }
+    phoenix.accept(request, socket, head, identity);
+  }
 
   function accept(webSocket: WebSocket, identity: Identity): void {
     const connection = new ClientConnection(webSocket, identity, sessions, log);
@@ -189,7 +203,7 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
       connection.socket.close(REVOKED_CLOSE_CODE, 'device revoked');
       closed += 1;
     }
-    return closed;
+    return closed + phoenix.disconnectDevice(deviceId, REVOKED_CLOSE_CODE, 'device revoked');
   }
 
   const subscription = sessions.onEvent((event: SessionEvent) => forward(event));
@@ -223,6 +237,7 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
       connection.alive = false;
       connection.socket.ping();
     }
+    phoenix.heartbeat();
   }, options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS);
   heartbeat.unref();
 
@@ -237,6 +252,7 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
   } catch (err) {
     clearInterval(heartbeat);
     subscription.dispose();
+    phoenix.dispose();
     webSockets.close();
     throw err;
   }
@@ -249,16 +265,18 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
     url: origin(),
     advertisedOrigin: origin(),
     port: boundPort,
-    connectedClientCount: () => [...connections].filter((connection) => !connection.identity.isAdmin).length,
+    connectedClientCount: () => [...connections].filter((connection) => !connection.identity.isAdmin).length + phoenix.connectedClientCount(),
     broadcast: (message) => {
       const text = JSON.stringify(message);
       for (const connection of connections) connection.sendText(text);
+      phoenix.publish(message);
     },
     disconnectDevice,
     close: () =>
       (closing ??= (async () => {
         clearInterval(heartbeat);
         subscription.dispose();
+        phoenix.dispose();
         for (const connection of connections) {
           connection.dispose();
           connection.socket.terminate();

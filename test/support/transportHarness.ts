@@ -28,7 +28,7 @@ export class Harness {
   private readonly _clients: TestClient[] = [];
 
   private constructor(
-    readonly transport: Transport,
+    public transport: Transport,
     readonly sessions: FakeSessionService,
     readonly devices: DeviceStore,
     readonly pairing: PairingService,
@@ -44,10 +44,36 @@ export class Harness {
     const devices = new DeviceStore(dataDir);
     const now = { value: 1_000_000 };
     const pairing = new PairingService({ now: () => now.value });
-    let harness: Harness | undefined;
-    const transport = await startTransport({
+    const reference: { harness?: Harness } = {};
+    const transport = await Harness._listen(0, sessions, devices, pairing, now, reference);
+    reference.harness = new Harness(transport, sessions, devices, pairing, now, dataDir);
+    reference.harness._reference = reference;
+    return reference.harness;
+  }
+
+  private _reference: { harness?: Harness } = {};
+
+  /**
+   * Closes the transport (every socket drops) and starts a new one on the same port over the
+   * same sessions, devices and pairing codes, as a daemon restart would. @throws the listen error
+   */
+  async restart(): Promise<void> {
+    const port = this.transport.port;
+    await this.transport.close();
+    this.transport = await Harness._listen(port, this.sessions, this.devices, this.pairing, this.now, this._reference);
+  }
+
+  private static _listen(
+    port: number,
+    sessions: FakeSessionService,
+    devices: DeviceStore,
+    pairing: PairingService,
+    now: { value: number },
+    reference: { harness?: Harness },
+  ): Promise<Transport> {
+    return startTransport({
       host: '127.0.0.1',
-      port: 0,
+      port,
       sessions,
       devices,
       pairing,
@@ -55,19 +81,17 @@ export class Harness {
       daemonVersion: '9.9.9',
       onPushToken(deviceId, registration) {
         if (registration.token === 'bad') throw new TetherError('INVALID_TOKEN', 'token has the wrong format');
-        harness?.pushTokens.push({ deviceId, registration });
+        reference.harness?.pushTokens.push({ deviceId, registration });
         devices.add({ ...registration, device_id: registration.device_id ?? deviceId, owner_id: deviceId, registered_at: new Date(now.value).toISOString() });
       },
-      onAppState: (report) => harness?.appStates.push(report),
+      onAppState: (report) => reference.harness?.appStates.push(report),
       onPushTest: async (deviceId) => {
-        harness?.pushTests.push(deviceId);
-        return harness?.pushTestResults ?? [];
+        reference.harness?.pushTests.push(deviceId);
+        return reference.harness?.pushTestResults ?? [];
       },
-      log: (level, message) => harness?.logs.push({ level, message }),
+      log: (level, message) => reference.harness?.logs.push({ level, message }),
       now: () => now.value,
     });
-    harness = new Harness(transport, sessions, devices, pairing, now, dataDir);
-    return harness;
   }
 
   /** `ws://127.0.0.1:<port>/ws`. */
