@@ -109,6 +109,19 @@ describe('startMockAnthropic', () => {
     expect(mock.requests.map((request) => request.main)).toEqual([false, true]);
   });
 
+  it('streams a thinking block with its signature before the text', async () => {
+    mock = await startMockAnthropic({ script: () => ({ thinking: 'Let me think about the files first.', text: 'Ok.' }) });
+    const events = parseSse(await (await post('/v1/messages', { stream: true, tools: MAIN_TOOLS, messages: [] })).text());
+    expect(events[2].data.content_block).toEqual({ type: 'thinking', thinking: '', signature: '' });
+    const deltas = events.filter((event) => event.event === 'content_block_delta' && event.data.index === 0).map((event) => event.data.delta);
+    expect(deltas.filter((delta) => delta.type === 'thinking_delta').map((delta) => delta.thinking).join('')).toBe('Let me think about the files first.');
+    expect(deltas.at(-1)).toEqual({ type: 'signature_delta', signature: 'mock-thinking-signature' });
+    const textStart = events.find((event) => event.event === 'content_block_start' && event.data.index === 1);
+    expect(textStart?.data.content_block).toEqual({ type: 'text', text: '' });
+    const json = await (await post('/v1/messages', { tools: MAIN_TOOLS, messages: [] })).json();
+    expect(json.content.map((block: any) => block.type)).toEqual(['thinking', 'text']);
+  });
+
   it('streams slowly when the reply says so', async () => {
     mock = await startMockAnthropic({ script: busyScenario(0.4) });
     const started = Date.now();

@@ -50,6 +50,8 @@ export interface MockAnthropicOptions {
 
 /** Model name echoed in responses when the request names none. */
 const DEFAULT_MODEL = 'claude-sonnet-4-5';
+/** Signature of mock thinking blocks (the CLI sends it back verbatim; the mock never checks it). */
+const MOCK_SIGNATURE = 'mock-thinking-signature';
 /** Size of text deltas, so streams look like a real model's (several deltas per block). */
 const TEXT_CHUNK = 24;
 
@@ -81,6 +83,7 @@ function sleep(ms: number): Promise<void> {
 /** The content blocks of a reply, as a non-streamed message would hold them. */
 function replyContent(reply: MockReply): any[] {
   const content: any[] = [];
+  if (reply.thinking) content.push({ type: 'thinking', thinking: reply.thinking, signature: MOCK_SIGNATURE });
   if (reply.text !== undefined && reply.text !== '') content.push({ type: 'text', text: reply.text });
   if (reply.toolUse) {
     content.push({ type: 'tool_use', id: nextId('toolu'), name: reply.toolUse.name, input: reply.toolUse.input });
@@ -120,7 +123,13 @@ async function streamReply(res: http.ServerResponse, body: any, reply: MockReply
   let outputTokens = 0;
   for (const [index, block] of content.entries()) {
     if (res.destroyed) return;
-    if (block.type === 'text') {
+    if (block.type === 'thinking') {
+      sse(res, 'content_block_start', { type: 'content_block_start', index, content_block: { type: 'thinking', thinking: '', signature: '' } });
+      for (const chunk of chunkText(block.thinking)) {
+        sse(res, 'content_block_delta', { type: 'content_block_delta', index, delta: { type: 'thinking_delta', thinking: chunk } });
+      }
+      sse(res, 'content_block_delta', { type: 'content_block_delta', index, delta: { type: 'signature_delta', signature: block.signature } });
+    } else if (block.type === 'text') {
       sse(res, 'content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
       const chunks = reply.chunks ?? chunkText(block.text);
       for (const chunk of chunks) {

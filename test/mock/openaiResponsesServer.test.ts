@@ -75,4 +75,16 @@ describe('mock Responses API', () => {
     const state = responsesState({ input: [user('one'), item, { type: 'custom_tool_call_output', call_id: item.call_id, output: 'ok' }, user('two')] });
     expect(state).toMatchObject({ userTurns: 2, stepInTurn: 0, lastUserText: 'two' });
   });
+
+  it('streams a reasoning summary before the text', async () => {
+    mock = await startMockResponses({ script: () => ({ reasoning: 'First check the notes, then answer.', text: 'Ok.' }) });
+    const events = await post(mock.url, { stream: true, input: [user('think')] });
+    expect(events[1]).toMatchObject({ type: 'response.output_item.added', output_index: 0, item: { type: 'reasoning', summary: [] } });
+    const summary = events.filter((e) => e.type === 'response.reasoning_summary_text.delta').map((e) => e.delta).join('');
+    expect(summary).toBe('First check the notes, then answer.');
+    const done = events.filter((e) => e.type === 'response.output_item.done').map((e) => e.item);
+    expect(done.map((item) => item.type)).toEqual(['reasoning', 'message']);
+    expect(done[0].summary).toEqual([{ type: 'summary_text', text: 'First check the notes, then answer.' }]);
+    expect(events.at(-1).response.output.map((item: any) => item.type)).toEqual(['reasoning', 'message']);
+  });
 });

@@ -88,6 +88,22 @@ async function streamReply(res: http.ServerResponse, body: any, reply: Responses
   if (reply.delayMs) await sleep(reply.delayMs);
   const output: any[] = [];
   let outputTokens = 0;
+  if (reply.reasoning) {
+    const index = output.length;
+    const itemId = nextId('rs');
+    const part = { type: 'summary_text', text: reply.reasoning };
+    sse(res, { type: 'response.output_item.added', output_index: index, item: { type: 'reasoning', id: itemId, summary: [] } });
+    sse(res, { type: 'response.reasoning_summary_part.added', item_id: itemId, output_index: index, summary_index: 0, part: { ...part, text: '' } });
+    for (const chunk of chunkText(reply.reasoning)) {
+      sse(res, { type: 'response.reasoning_summary_text.delta', item_id: itemId, output_index: index, summary_index: 0, delta: chunk });
+    }
+    sse(res, { type: 'response.reasoning_summary_text.done', item_id: itemId, output_index: index, summary_index: 0, text: reply.reasoning });
+    sse(res, { type: 'response.reasoning_summary_part.done', item_id: itemId, output_index: index, summary_index: 0, part });
+    const item = { type: 'reasoning', id: itemId, summary: [part] };
+    sse(res, { type: 'response.output_item.done', output_index: index, item });
+    output.push(item);
+    outputTokens += Math.max(1, Math.round(reply.reasoning.length / 4));
+  }
   if (reply.text !== undefined && reply.text !== '') {
     const index = output.length;
     const itemId = nextId('msg');

@@ -25,6 +25,8 @@ export interface ResponsesState {
 
 /** The next model output: text, a function call, or both. */
 export interface ResponsesReply {
+  /** A reasoning summary streamed before everything else (a `reasoning` output item). */
+  readonly reasoning?: string;
   readonly text?: string;
   readonly functionCall?: { readonly name: string; readonly arguments: Record<string, unknown> };
   /** A freeform (custom) tool call such as `apply_patch`, whose input is raw text. */

@@ -28,6 +28,8 @@ export interface ConversationState {
 
 /** The next assistant message: text, a tool call, or text then a tool call. */
 export interface MockReply {
+  /** Extended thinking streamed before the text (a `thinking` block with a mock signature). */
+  readonly thinking?: string;
   readonly text?: string;
   readonly toolUse?: { readonly name: string; readonly input: Record<string, unknown> };
   /** Wait this long after message_start before the first content block. */
