@@ -67,4 +67,12 @@ describe('mock Gemini API', () => {
     expect((await fetch(`${mock.url}/nope`)).status).toBe(404);
     expect(mock.requests.some((r) => r.main)).toBe(false);
   });
+
+  it('streams a thought part first when the reply has one', async () => {
+    mock = await startMockGemini({ script: () => ({ thought: 'Check the notes first.', text: 'Ok.' }) });
+    const events = await sse(mock.url, { contents: [{ role: 'user', parts: [{ text: 'go' }] }], tools: TOOLS });
+    expect(events[0].candidates[0].content.parts[0]).toEqual({ text: 'Check the notes first.', thought: true });
+    expect(events[0].candidates[0].finishReason).toBeUndefined();
+    expect(events.slice(1).map((event) => event.candidates[0].content.parts[0].text).join('')).toBe('Ok.');
+  });
 });

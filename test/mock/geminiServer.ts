@@ -27,6 +27,8 @@ export interface GeminiState {
 
 /** The next model message: text, a function call, or both. */
 export interface GeminiReply {
+  /** A thought summary streamed first (a part with `thought: true`). */
+  readonly thought?: string;
   readonly text?: string;
   readonly functionCall?: { readonly name: string; readonly args: Record<string, unknown> };
   /** Wait this long before the first chunk. */
@@ -147,6 +149,7 @@ async function streamReply(res: http.ServerResponse, body: any, model: string, r
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
   const send = (value: unknown) => res.write(`data: ${JSON.stringify(value)}\r\n\r\n`);
   if (reply.delayMs) await sleep(reply.delayMs);
+  if (reply.thought) send({ candidates: [candidate([{ text: reply.thought, thought: true }], false)], usageMetadata: usage(body, 1), modelVersion: model });
   const chunks = reply.chunks ?? (reply.text ? chunkText(reply.text) : []);
   let output = 0;
   for (const [index, chunk] of chunks.entries()) {

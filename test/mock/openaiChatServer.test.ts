@@ -70,4 +70,16 @@ describe('mock Chat Completions server', () => {
     expect(state.assistantTurns).toBe(0);
     expect(state.lastUserText).toBe('do it');
   });
+
+  it('streams reasoning_content deltas before the text', async () => {
+    mock = await startMockOpenAiChat({ script: chatSteps([{ reasoning: 'Look at the notes first.', text: 'Ok.' }]) });
+    const chunks = events(await (await post({ model: 'mock-model', stream: true, tools: TOOLS, messages: [{ role: 'user', content: 'go' }] })).text())
+      .slice(0, -1)
+      .map((d) => JSON.parse(d));
+    const deltas = chunks.map((c) => c.choices[0]?.delta ?? {});
+    expect(deltas.map((d) => d.reasoning_content ?? '').join('')).toBe('Look at the notes first.');
+    const firstText = deltas.findIndex((d) => d.content);
+    expect(deltas.slice(firstText).every((d) => d.reasoning_content === undefined)).toBe(true);
+    expect(deltas.map((d) => d.content ?? '').join('')).toBe('Ok.');
+  });
 });

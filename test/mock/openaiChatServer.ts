@@ -31,6 +31,8 @@ export interface ChatState {
 
 /** The next assistant message: text, tool calls, or both. */
 export interface ChatReply {
+  /** Reasoning streamed first as `delta.reasoning_content` (the field Qwen and DeepSeek-style servers use). */
+  readonly reasoning?: string;
   readonly text?: string;
   readonly toolCalls?: ReadonlyArray<{ readonly name: string; readonly arguments: Record<string, unknown> }>;
   /** Wait this long before the first delta. */
@@ -147,6 +149,7 @@ async function streamReply(res: http.ServerResponse, body: any, reply: ChatReply
   };
   send({ role: 'assistant', content: '' }, null);
   if (reply.delayMs) await sleep(reply.delayMs);
+  for (const chunk of chunkText(reply.reasoning ?? '')) send({ reasoning_content: chunk }, null);
   for (const chunk of reply.chunks ?? chunkText(reply.text ?? '')) {
     if (res.destroyed) return;
     send({ content: chunk }, null);

@@ -51,6 +51,8 @@ export function requestGaps(times: readonly number[], skip = 1): number[] {
 /** Writes `latency.json` (the gaps and their stats) into `outDir` and returns the stats. */
 export function writeLatency(outDir: string, label: string, gaps: readonly number[]): Stats {
   const summary = stats(gaps);
-  fs.writeFileSync(path.join(outDir, 'latency.json'), `${JSON.stringify({ label, stats: summary, gaps }, null, 2)}\n`);
+  // The machine is shared: the load average says how much the figures are worth.
+  const loadavg = fs.readFileSync('/proc/loadavg', 'utf8').trim();
+  fs.writeFileSync(path.join(outDir, 'latency.json'), `${JSON.stringify({ label, loadavg, stats: summary, gaps }, null, 2)}\n`);
   return summary;
 }

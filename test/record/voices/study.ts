@@ -10,8 +10,8 @@ import { childPids, killGroup } from '../processes.js';
 import { REPO_ROOT } from '../../support/claudeEnv.js';
 import type { HookSink } from './hookSink.js';
 
-/** How a hook reaches the sink: the CLI's own HTTP hook, or a command running a forwarder. */
-export type HookKind = 'http' | 'node' | 'curl' | 'none';
+/** How a hook reaches the sink: the CLI's own HTTP hook, a command running a forwarder, or (OpenCode) an in-process plugin or the server's event stream. */
+export type HookKind = 'http' | 'node' | 'curl' | 'none' | 'plugin' | 'sse';
 
 /** Source folder of the forwarders (they are not compiled: `forward.mjs`, `forward.sh`). */
 export const FORWARDER_DIR = path.join(REPO_ROOT, 'test/record/voices');
@@ -91,6 +91,24 @@ export class StudySession {
     for (const chunk of chunks) {
       this.driver.write(chunk);
       await sleep(120);
+    }
+  }
+
+  /**
+   * Answers every approval (`approval` on screen) with `keys` until `done` shows; the first one
+   * waits `firstWaitMs` (so late notifications fire). Returns how many approvals were answered.
+   * @throws Error when neither shows within `timeoutMs`.
+   */
+  async answerUntil(done: RegExp, approval: RegExp, keys: readonly string[], firstWaitMs = 3000, timeoutMs = 90_000): Promise<number> {
+    const either = new RegExp(`(${done.source})|(${approval.source})`);
+    let answered = 0;
+    for (;;) {
+      const text = await this.see(either, answered === 0 ? 'approval-or-done' : `approval-${answered + 1}-or-done`, timeoutMs);
+      if (done.test(text.replace(/\u00a0/g, ' '))) return answered;
+      if (answered === 0) await sleep(firstWaitMs);
+      await this.keys(...keys);
+      answered += 1;
+      await sleep(800);
     }
   }
 

@@ -8,6 +8,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { runClaude } from './claudeVoice.js';
+import { runCodex, type CodexTrust } from './codexVoice.js';
+import { runGemini } from './geminiVoice.js';
+import { runOpencode } from './opencodeVoice.js';
+import { runQwen } from './qwenVoice.js';
 import { startHookSink } from './hookSink.js';
 import { captureDir, writeHookCalls, type HookKind } from './study.js';
 
@@ -29,6 +33,10 @@ async function main(): Promise<void> {
     const extraEnv = Object.fromEntries((process.env.VOICES_ENV ?? '').split(',').filter(Boolean).map((pair) => pair.split('=') as [string, string]));
     const common = { bin, version, kind: kind as HookKind, sink, outDir, home, projectDir };
     if (cli === 'claude') await runClaude({ ...common, execForm: process.env.VOICES_EXEC_FORM === '1', args: process.env.VOICES_ARGS?.split(' ').filter(Boolean), extraEnv, loop: Number(process.env.VOICES_LOOP ?? 0) }, log);
+    else if (cli === 'codex') await runCodex({ ...common, trust: (process.env.VOICES_TRUST ?? 'none') as CodexTrust, args: process.env.VOICES_ARGS?.split(' ').filter(Boolean), loop: Number(process.env.VOICES_LOOP ?? 0) }, log);
+    else if (cli === 'gemini') await runGemini({ ...common, via: process.env.VOICES_VIA === 'extension' ? 'extension' : 'system', args: process.env.VOICES_ARGS?.split(' ').filter(Boolean), loop: Number(process.env.VOICES_LOOP ?? 0) }, log);
+    else if (cli === 'qwen') await runQwen({ ...common, extraSettings: process.env.VOICES_SETTINGS ? JSON.parse(process.env.VOICES_SETTINGS) : undefined, loop: Number(process.env.VOICES_LOOP ?? 0) }, log);
+    else if (cli === 'opencode') await runOpencode({ ...common, loop: Number(process.env.VOICES_LOOP ?? 0) }, log);
     else throw new Error(`unknown cli ${cli}`);
   } finally {
     writeHookCalls(sink, outDir);
