@@ -14,7 +14,7 @@ import { makeClaudeEnv } from '../../support/claudeEnv.js';
 import { PtyDriver } from '../ptyDriver.js';
 import type { HookSink } from './hookSink.js';
 import { requestGaps, writeLatency } from './latency.js';
-import { copyMatching, forwarderArgv, forwarderCommand, hookUrl, sleep, StudySession, type HookKind } from './study.js';
+import { copyMatching, forwarderArgv, forwarderCommand, hookUrl, sleep, STUDY_TOKEN, StudySession, type HookKind } from './study.js';
 
 /** Claude's hook events the study subscribes to (2.1.197 knows them all). */
 export const CLAUDE_EVENTS = [
@@ -46,7 +46,10 @@ export interface ClaudeRun {
 }
 
 function hookEntry(run: ClaudeRun, event: string): Record<string, unknown> {
-  if (run.kind === 'http' && !NO_HTTP.has(event)) return { type: 'http', url: hookUrl(run.sink, 'http', event), timeout: 2 };
+  if (run.kind === 'http' && !NO_HTTP.has(event)) {
+    // The credential stays in the environment; Claude interpolates only the names listed.
+    return { type: 'http', url: hookUrl(run.sink, 'http', event), timeout: 2, headers: { 'X-Tether-Token': '$TETHER_HOOK_TOKEN' }, allowedEnvVars: ['TETHER_HOOK_TOKEN'] };
+  }
   const kind = run.kind === 'curl' ? 'curl' : 'node';
   if (run.execForm) {
     const [command, ...args] = forwarderArgv(run.sink, kind, event);
@@ -141,7 +144,7 @@ export async function runClaude(run: ClaudeRun, log: (line: string) => void): Pr
     cols: 120,
     rows: 40,
     cwd: env.projectDir,
-    env: { ...env.env, ...run.extraEnv },
+    env: { ...env.env, TETHER_HOOK_TOKEN: STUDY_TOKEN, ...run.extraEnv },
   });
   const session = new StudySession(driver, run.outDir);
   try {

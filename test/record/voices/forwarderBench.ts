@@ -59,6 +59,19 @@ function postHook(url: string): Promise<void> {
   });
 }
 
+/** CPU time (ms, user + system) of this process's waited-for children so far (/proc/self/stat cutime + cstime, 100 Hz ticks). */
+function childCpuMs(): number {
+  const fields = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  // After the command name: field 3 is index 0, so cutime (16) and cstime (17) are 13 and 14.
+  return (Number(fields[13]) + Number(fields[14])) * 10;
+}
+
+/** CPU time (ms) of this process itself. */
+function selfCpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
+
 const url = (sink: HookSink, name: string): string => `${sink.url}/hook/bench/${name}`;
 const node = process.execPath;
 
@@ -79,25 +92,31 @@ async function main(): Promise<void> {
   const count = Number(process.argv[2] ?? 100);
   const out = process.argv[3];
   const sink = await startHookSink();
-  const results: Array<{ name: string; stats: Stats }> = [];
+  const results: Array<{ name: string; stats: Stats; cpuMsPerHook: number }> = [];
   try {
     // Interleave the variants, so load from other processes hits them alike.
     const samples = new Map<string, number[]>(VARIANTS.map((variant) => [variant.name, []]));
+    // CPU time does not depend on how busy the machine is: it is what a hook costs on an idle one.
+    const cpu = new Map<string, number>(VARIANTS.map((variant) => [variant.name, 0]));
     for (let round = 0; round < count; round += 1) {
       for (const variant of VARIANTS) {
+        const cpuBefore = childCpuMs() + selfCpuMs();
         const started = performance.now();
         await variant.run(sink);
         samples.get(variant.name)!.push(performance.now() - started);
+        cpu.set(variant.name, cpu.get(variant.name)! + childCpuMs() + selfCpuMs() - cpuBefore);
       }
     }
-    for (const variant of VARIANTS) results.push({ name: variant.name, stats: stats(samples.get(variant.name)!) });
+    for (const variant of VARIANTS) {
+      results.push({ name: variant.name, stats: stats(samples.get(variant.name)!), cpuMsPerHook: Math.round((cpu.get(variant.name)! / count) * 10) / 10 });
+    }
   } finally {
     await sink.close();
     fs.rmSync(EMPTY_HOME, { recursive: true, force: true });
   }
   const report = { count, loadavg: fs.readFileSync('/proc/loadavg', 'utf8').trim(), cpus: os.cpus().length, node: process.version, results };
   if (out) fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-  for (const result of results) console.log(`${JSON.stringify(result.stats)}  ${result.name}`);
+  for (const result of results) console.log(`${JSON.stringify(result.stats)} cpu ${result.cpuMsPerHook} ms  ${result.name}`);
   console.log(`sink calls: ${sink.calls.length}, loadavg ${report.loadavg}`);
 }
 

@@ -105,12 +105,14 @@ export async function runGemini(run: GeminiRun, log: (line: string) => void): Pr
   const mock = await startMockGemini({
     script: (state) => {
       steps ??= run.loop
-        ? [...Array.from({ length: run.loop }, (): GeminiReply => ({ functionCall: { name: 'list_directory', args: { dir_path: run.projectDir } } })), { text: 'Loop done.' }]
+        ? // Distinct files: identical calls in a row trip Gemini's loop detection.
+          [...Array.from({ length: run.loop }, (_, index): GeminiReply => ({ functionCall: { name: 'read_file', args: { file_path: path.join(run.projectDir, `note-${index}.md`) } } })), { text: 'Loop done.' }]
         : geminiSteps(state.body, run.projectDir);
       return steps[state.modelTurns] ?? { text: 'Done.' };
     },
   });
-  const env = makeGeminiEnv({ baseUrl: mock.url, home: run.home, projectDir: run.projectDir, files: { 'README.md': '# demo\n' } });
+  const notes = Object.fromEntries(Array.from({ length: run.loop ?? 0 }, (_, index) => [`note-${index}.md`, `note ${index}\n`]));
+  const env = makeGeminiEnv({ baseUrl: mock.url, home: run.home, projectDir: run.projectDir, files: { 'README.md': '# demo\n', ...notes } });
   // Gemini 0.61 reads a system settings file only when it and every parent folder are owned by
   // root and not group/world-writable; the study runs as root, so a root-owned folder works here.
   const settingsDir = process.env.VOICES_GEMINI_SETTINGS_DIR ?? path.dirname(run.home);

@@ -12,14 +12,16 @@ import { makeQwenEnv } from '../../support/qwenEnv.js';
 import { PtyDriver } from '../ptyDriver.js';
 import type { HookSink } from './hookSink.js';
 import { requestGaps, writeLatency } from './latency.js';
-import { copyMatching, forwarderCommand, hookUrl, sleep, StudySession, type HookKind } from './study.js';
+import { copyMatching, forwarderCommand, hookUrl, sleep, STUDY_TOKEN, StudySession, type HookKind } from './study.js';
 
 /** Hook events of Qwen Code 0.15.10 (`HookEventName` in its bundle). */
 const EVENTS_0_15 = ['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PermissionRequest', 'PostToolUse', 'PostToolUseFailure', 'Notification', 'Stop', 'StopFailure', 'SubagentStart', 'SubagentStop', 'PreCompact', 'SessionEnd'];
 /** Added by 0.24.4. */
 const EVENTS_0_24 = [...EVENTS_0_15, 'PermissionDenied', 'TodoCreated', 'TodoCompleted', 'PostToolBatch'];
-/** Hook timeout (s). */
+/** HTTP hook timeout (s: `timeout * 1e3` in the HTTP runner, bundle 0.15.10). */
 const HOOK_TIMEOUT_S = 5;
+/** Command hook timeout (ms: the command runner uses `timeout` as is, default 60 000; bundle 0.15.10). */
+const COMMAND_TIMEOUT_MS = 5000;
 
 /** Options of one Qwen run. */
 export interface QwenRun {
@@ -43,8 +45,8 @@ export function qwenHookSettings(run: Pick<QwenRun, 'kind' | 'sink' | 'loop' | '
   for (const event of events) {
     const hook =
       run.kind === 'http'
-        ? { type: 'http', url: hookUrl(run.sink, 'http', event), timeout: HOOK_TIMEOUT_S }
-        : { type: 'command', command: forwarderCommand(run.sink, run.kind === 'curl' ? 'curl' : 'node', event), timeout: HOOK_TIMEOUT_S };
+        ? { type: 'http', url: hookUrl(run.sink, 'http', event), timeout: HOOK_TIMEOUT_S, headers: { 'X-Tether-Token': '$TETHER_HOOK_TOKEN' }, allowedEnvVars: ['TETHER_HOOK_TOKEN'] }
+        : { type: 'command', command: forwarderCommand(run.sink, run.kind === 'curl' ? 'curl' : 'node', event), timeout: COMMAND_TIMEOUT_MS };
     hooks[event] = [{ hooks: [hook] }];
   }
   return { hooks };
@@ -103,7 +105,7 @@ export async function runQwen(run: QwenRun, log: (line: string) => void): Promis
     cols: 120,
     rows: 40,
     cwd: env.projectDir,
-    env: { ...env.env, QWEN_CODE_SYSTEM_SETTINGS_PATH: settingsFile },
+    env: { ...env.env, QWEN_CODE_SYSTEM_SETTINGS_PATH: settingsFile, TETHER_HOOK_TOKEN: STUDY_TOKEN },
   });
   const session = new StudySession(driver, run.outDir);
   try {

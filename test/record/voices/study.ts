@@ -13,6 +13,9 @@ import type { HookSink } from './hookSink.js';
 /** How a hook reaches the sink: the CLI's own HTTP hook, a command running a forwarder, or (OpenCode) an in-process plugin or the server's event stream. */
 export type HookKind = 'http' | 'node' | 'curl' | 'none' | 'plugin' | 'sse';
 
+/** The per-session credential of the study's HTTP hooks (a real session gets a random one). */
+export const STUDY_TOKEN = 'voices-study-token';
+
 /** Source folder of the forwarders (they are not compiled: `forward.mjs`, `forward.sh`). */
 export const FORWARDER_DIR = path.join(REPO_ROOT, 'test/record/voices');
 /** The Node forwarder. */
