@@ -10,11 +10,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startMockAnthropic } from '../../mock/anthropicServer.js';
 import type { ConversationState, MockReply } from '../../mock/scenarios.js';
-import { makeClaudeEnv } from '../../support/claudeEnv.js';
 import { PtyDriver } from '../ptyDriver.js';
 import type { HookSink } from './hookSink.js';
 import { requestGaps, writeLatency } from './latency.js';
-import { copyMatching, forwarderArgv, forwarderCommand, hookUrl, sleep, STUDY_TOKEN, StudySession, type HookKind } from './study.js';
+import { copyMatching, forwarderArgv, forwarderCommand, hookUrl, sleep, STUDY_TOKEN, studyEnv, StudySession, type HookKind } from './study.js';
 
 /** Claude's hook events the study subscribes to (2.1.197 knows them all). */
 export const CLAUDE_EVENTS = [
@@ -131,10 +130,8 @@ export async function runClaude(run: ClaudeRun, log: (line: string) => void): Pr
       return steps[state.assistantTurns] ?? { text: 'Done.' };
     },
   });
-  const env = makeClaudeEnv({ baseUrl: mock.url, home: run.home, projectDir: run.projectDir, files: { 'README.md': '# demo\n' } });
-  // 2.1.332 offers its fullscreen renderer at startup unless the upsell was seen often enough.
-  const claudeJson = path.join(env.home, '.claude.json');
-  fs.writeFileSync(claudeJson, JSON.stringify({ ...JSON.parse(fs.readFileSync(claudeJson, 'utf8')), fullscreenUpsellSeenCount: 99 }, null, 2));
+  // 2.1.332's release seeds skip its start-up offers (fullscreen renderer, auto mode).
+  const env = await studyEnv('claude', { mockUrl: mock.url, home: run.home, projectDir: run.projectDir, release: run.version === '2.1.197' ? undefined : run.version });
   const settingsFile = path.join(path.dirname(run.home), 'tether-claude-settings.json');
   fs.writeFileSync(settingsFile, JSON.stringify(claudeHookSettings(run), null, 2));
   const sessionId = crypto.randomUUID();
@@ -174,7 +171,8 @@ export async function runClaude(run: ClaudeRun, log: (line: string) => void): Pr
     fs.writeFileSync(path.join(run.outDir, 'first-request.json'), JSON.stringify(mock.mainRequests()[0]?.body ?? {}, null, 2));
     // What the model saw last: shows whether hooks leaked anything into its context.
     fs.writeFileSync(path.join(run.outDir, 'model-messages.json'), JSON.stringify(mock.mainRequests().at(-1)?.body?.messages ?? [], null, 2));
-    copyMatching(path.join(env.home, '.claude'), path.join(run.outDir, 'transcripts'), /\.jsonl$/);
+    copyMatching(path.join(env.home, '.claude'), path.join(run.outDir, 'transcripts'), /\.jsonl$|tasks\/.*\.json$/);
+    env.cleanup();
     await mock.close();
   }
 }

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../support/claudeEnv.js';
+import { REPO_ROOT } from '../../support/repoRoot.js';
 import { codexHookHash, SESSION_FLAGS_SOURCE } from './codexVoice.js';
 
 interface TrustEntry {

@@ -11,11 +11,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startMockResponses } from '../../mock/openaiResponsesServer.js';
 import { escalatedExec, type ResponsesReply } from '../../mock/responsesScenarios.js';
-import { killCodexProcesses, makeCodexEnv } from '../../support/codexEnv.js';
 import { PtyDriver } from '../ptyDriver.js';
 import type { HookSink } from './hookSink.js';
 import { requestGaps, writeLatency } from './latency.js';
-import { copyMatching, forwarderArgv, forwarderCommand, sleep, StudySession, type HookKind } from './study.js';
+import { copyMatching, forwarderArgv, forwarderCommand, sleep, studyEnv, StudySession, type HookKind } from './study.js';
 
 /** Hook events of Codex 0.169's config (`HookEventsToml`); unknown keys fail the whole table. */
 export const CODEX_EVENTS = ['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PermissionRequest', 'PostToolUse', 'Stop'] as const;
@@ -138,7 +137,8 @@ export async function runCodex(run: CodexRun, log: (line: string) => void): Prom
       return steps[outputs] ?? { text: 'Done.' };
     },
   });
-  const env = makeCodexEnv({ baseUrl: mock.url, home: run.home, projectDir: run.projectDir, files: { 'README.md': '# demo\n' } });
+  const env = await studyEnv('codex', { mockUrl: mock.url, home: run.home, projectDir: run.projectDir });
+  const codexHome = env.env.CODEX_HOME;
   const args = [...codexHookArgs(run), ...(run.args ?? [])];
   fs.writeFileSync(path.join(run.outDir, 'args.json'), JSON.stringify(args, null, 2));
   const driver = PtyDriver.spawn({ command: run.bin, args, cols: 120, rows: 40, cwd: env.projectDir, env: env.env });
@@ -171,8 +171,10 @@ export async function runCodex(run: CodexRun, log: (line: string) => void): Prom
     log(`codex ${run.version}: tools offered ${JSON.stringify(mock.mainRequests()[0]?.body?.tools?.map((tool: any) => tool.name ?? tool.type))}`);
     fs.writeFileSync(path.join(run.outDir, 'first-request.json'), JSON.stringify(mock.mainRequests()[0]?.body ?? {}, null, 2));
     fs.writeFileSync(path.join(run.outDir, 'model-input.json'), JSON.stringify(mock.mainRequests().at(-1)?.body?.input ?? [], null, 2));
-    copyMatching(env.codexHome, path.join(run.outDir, 'transcripts'), /\.jsonl$|config\.toml$/);
-    log(`killed ${killCodexProcesses(env.codexHome)} codex processes`);
+    copyMatching(codexHome, path.join(run.outDir, 'transcripts'), /\.jsonl$|config\.toml$/);
+    // Ends Codex's detached app-server too (it carries the environment's id).
+    log(`codex processes left: ${env.processes().length}`);
+    env.cleanup();
     await mock.close();
   }
 }

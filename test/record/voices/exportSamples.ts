@@ -6,11 +6,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT } from '../../support/claudeEnv.js';
+import { REPO_ROOT } from '../../support/repoRoot.js';
 import type { HookCall } from './hookSink.js';
 import { listFiles } from './study.js';
 import { redactJson, redactJsonl } from './redact.js';
-import { SAMPLE_EXPORTS, type SampleExport } from './sampleExports.js';
+import { SAMPLE_EXPORTS, THIN_KEEP, type SampleExport } from './sampleExports.js';
 
 const OUT_ROOT = path.join(REPO_ROOT, 'test/data/voices');
 
@@ -32,12 +32,16 @@ function writeHooks(spec: SampleExport, raw: string, out: string): number {
   const calls: HookCall[] = JSON.parse(fs.readFileSync(path.join(raw, 'hooks.json'), 'utf8'));
   const skip = new Set(spec.skipEvents ?? []);
   const kept = calls.filter((call) => !skip.has(call.label.split('/')[1]));
-  const seen = new Set<string>();
+  const seen = new Map<string, number>();
+  const keepAll = new Set(spec.keepAll ?? []);
   let written = 0;
   for (const call of kept) {
-    const key = `${spec.prefix ?? ''}${hookKey(call)}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    const base = `${spec.prefix ?? ''}${hookKey(call)}`;
+    const count = (seen.get(base) ?? 0) + 1;
+    seen.set(base, count);
+    const every = keepAll.has(call.label.split('/')[1]);
+    if (count > 1 && !every) continue;
+    const key = every ? `${base}.${count}` : base;
     fs.writeFileSync(path.join(out, `${key}.hook.json`), `${JSON.stringify(redactJson(call.body, spec.cli, REPO_ROOT), null, 2)}\n`);
     written += 1;
   }
@@ -51,14 +55,30 @@ function writeHooks(spec: SampleExport, raw: string, out: string): number {
   return written;
 }
 
+/** Keeps the first `keep` lines of each kind `thin` matches (its first group), and every other line. */
+export function thinLines(text: string, thin: RegExp, keep = THIN_KEEP): string {
+  const seen = new Map<string, number>();
+  return text
+    .split('\n')
+    .filter((line) => {
+      const kind = thin.exec(line)?.[1];
+      if (kind === undefined) return true;
+      seen.set(kind, (seen.get(kind) ?? 0) + 1);
+      return seen.get(kind)! <= keep;
+    })
+    .join('\n');
+}
+
 function writeTranscripts(spec: SampleExport, raw: string, out: string): string[] {
   const written: string[] = [];
   const dir = path.join(raw, 'transcripts');
-  for (const { from, to, lines } of spec.transcripts ?? []) {
+  for (const { from, to, lines, drop, thin, thinKeep } of spec.transcripts ?? []) {
     const file = listFiles(dir).find((entry) => from.test(entry));
     if (!file) throw new Error(`${spec.cli} ${spec.version} ${spec.run}: no transcript matches ${from}`);
     let text = fs.readFileSync(path.join(dir, file), 'utf8');
     if (lines) text = text.split('\n').filter((line) => lines.test(line)).join('\n');
+    if (drop) text = text.split('\n').filter((line) => !drop.test(line)).join('\n');
+    if (thin) text = thinLines(text, thin, thinKeep);
     fs.writeFileSync(path.join(out, to), redactJsonl(text, spec.cli, REPO_ROOT));
     written.push(to);
   }

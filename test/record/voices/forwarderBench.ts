@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT } from '../../support/claudeEnv.js';
+import { REPO_ROOT } from '../../support/repoRoot.js';
 import { startHookSink, type HookSink } from './hookSink.js';
 import { stats, type Stats } from './latency.js';
 import { CURL_FORWARDER, NODE_FORWARDER } from './study.js';

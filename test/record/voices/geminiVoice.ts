@@ -10,11 +10,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startMockGemini, type GeminiReply } from '../../mock/geminiServer.js';
-import { makeGeminiEnv } from '../../support/geminiEnv.js';
 import { PtyDriver } from '../ptyDriver.js';
 import type { HookSink } from './hookSink.js';
 import { requestGaps, writeLatency } from './latency.js';
-import { copyMatching, CURL_FORWARDER, forwarderCommand, NODE_FORWARDER, sleep, StudySession, type HookKind } from './study.js';
+import { copyMatching, CURL_FORWARDER, forwarderCommand, NODE_FORWARDER, sleep, studyEnv, StudySession, type HookKind } from './study.js';
 
 /** Gemini CLI 0.61's hook events the study subscribes to (AfterModel fires per streamed chunk: left out). */
 export const GEMINI_EVENTS = ['SessionStart', 'BeforeAgent', 'BeforeTool', 'AfterTool', 'Notification', 'AfterAgent', 'PreCompress', 'SessionEnd'] as const;
@@ -112,7 +111,7 @@ export async function runGemini(run: GeminiRun, log: (line: string) => void): Pr
     },
   });
   const notes = Object.fromEntries(Array.from({ length: run.loop ?? 0 }, (_, index) => [`note-${index}.md`, `note ${index}\n`]));
-  const env = makeGeminiEnv({ baseUrl: mock.url, home: run.home, projectDir: run.projectDir, files: { 'README.md': '# demo\n', ...notes } });
+  const env = await studyEnv('gemini', { mockUrl: mock.url, home: run.home, projectDir: run.projectDir, files: notes });
   // Gemini 0.61 reads a system settings file only when it and every parent folder are owned by
   // root and not group/world-writable; the study runs as root, so a root-owned folder works here.
   const settingsDir = process.env.VOICES_GEMINI_SETTINGS_DIR ?? path.dirname(run.home);
@@ -150,6 +149,7 @@ export async function runGemini(run: GeminiRun, log: (line: string) => void): Pr
     fs.writeFileSync(path.join(run.outDir, 'session.json'), JSON.stringify({ sessionId, settingsFile }, null, 2));
     fs.writeFileSync(path.join(run.outDir, 'model-contents.json'), JSON.stringify(mock.mainRequests().at(-1)?.body?.contents ?? [], null, 2));
     copyMatching(path.join(env.home, '.gemini'), path.join(run.outDir, 'transcripts'), /\.jsonl?$/);
+    env.cleanup();
     await mock.close();
   }
 }

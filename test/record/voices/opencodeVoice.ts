@@ -10,11 +10,10 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { startMockOpenAiChat, type ChatReply } from '../../mock/openaiChatServer.js';
-import { makeOpencodeEnv } from '../../support/opencodeEnv.js';
 import { PtyDriver } from '../ptyDriver.js';
 import type { HookSink } from './hookSink.js';
 import { requestGaps, writeLatency } from './latency.js';
-import { copyMatching, sleep, StudySession, type HookKind } from './study.js';
+import { copyMatching, sleep, studyEnv, StudySession, type HookKind } from './study.js';
 
 /** The plugin: forwards, never awaits, never throws; silent when TETHER_HOOK_URL is unset. */
 const PLUGIN_SOURCE = `// Tether voices study plugin: forwards OpenCode's events to TETHER_HOOK_URL, fire-and-forget.
@@ -129,7 +128,7 @@ export async function runOpencode(run: OpencodeRun, log: (line: string) => void)
       return steps[state.assistantTurns] ?? { text: 'Done.' };
     },
   });
-  const env = makeOpencodeEnv({ baseUrl: mock.url, home: run.home, projectDir: run.projectDir, files: { 'README.md': '# demo\n' } });
+  const env = await studyEnv('opencode', { mockUrl: mock.url, home: run.home, projectDir: run.projectDir });
   const pluginFile = path.join(path.dirname(run.home), 'tether-opencode-plugin.js');
   fs.writeFileSync(pluginFile, PLUGIN_SOURCE);
   const extraConfig = run.kind === 'plugin' ? { plugin: [`file://${pluginFile}`] } : {};
@@ -174,6 +173,7 @@ export async function runOpencode(run: OpencodeRun, log: (line: string) => void)
     log(`opencode ${run.version}: tools offered ${JSON.stringify(toolNames(mock.mainRequests()[0]?.body))}`);
     fs.writeFileSync(path.join(run.outDir, 'model-messages.json'), JSON.stringify(mock.mainRequests().at(-1)?.body?.messages ?? [], null, 2));
     copyMatching(path.join(env.home, '.local', 'share', 'opencode'), path.join(run.outDir, 'transcripts'), /\.(json|db|db-wal|db-shm|jsonl)$/);
+    env.cleanup();
     await mock.close();
   }
 }

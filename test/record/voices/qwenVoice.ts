@@ -8,11 +8,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startMockOpenAiChat, type ChatReply } from '../../mock/openaiChatServer.js';
-import { makeQwenEnv } from '../../support/qwenEnv.js';
 import { PtyDriver } from '../ptyDriver.js';
 import type { HookSink } from './hookSink.js';
 import { requestGaps, writeLatency } from './latency.js';
-import { copyMatching, forwarderCommand, hookUrl, sleep, STUDY_TOKEN, StudySession, type HookKind } from './study.js';
+import { copyMatching, forwarderCommand, hookUrl, sleep, STUDY_TOKEN, studyEnv, StudySession, type HookKind } from './study.js';
 
 /** Hook events of Qwen Code 0.15.10 (`HookEventName` in its bundle). */
 const EVENTS_0_15 = ['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PermissionRequest', 'PostToolUse', 'PostToolUseFailure', 'Notification', 'Stop', 'StopFailure', 'SubagentStart', 'SubagentStop', 'PreCompact', 'SessionEnd'];
@@ -95,7 +94,7 @@ export async function runQwen(run: QwenRun, log: (line: string) => void): Promis
       return steps[state.assistantTurns] ?? { text: 'Done.' };
     },
   });
-  const env = makeQwenEnv({ baseUrl: mock.url, home: run.home, projectDir: run.projectDir, files: { 'README.md': '# demo\n' } });
+  const env = await studyEnv('qwen', { mockUrl: mock.url, home: run.home, projectDir: run.projectDir });
   const settingsFile = path.join(path.dirname(run.home), 'tether-qwen-settings.json');
   fs.writeFileSync(settingsFile, JSON.stringify({ ...qwenHookSettings(run), ...run.extraSettings }, null, 2));
   const sessionId = crypto.randomUUID();
@@ -128,6 +127,7 @@ export async function runQwen(run: QwenRun, log: (line: string) => void): Promis
     fs.writeFileSync(path.join(run.outDir, 'session.json'), JSON.stringify({ sessionId, settingsFile }, null, 2));
     fs.writeFileSync(path.join(run.outDir, 'model-messages.json'), JSON.stringify(mock.mainRequests().at(-1)?.body?.messages ?? [], null, 2));
     copyMatching(path.join(env.home, '.qwen'), path.join(run.outDir, 'transcripts'), /\.jsonl?$/);
+    env.cleanup();
     await mock.close();
   }
 }

@@ -31,6 +31,8 @@ function replacements(cli: string, repoRoot: string): Array<[RegExp, string]> {
     [/http:\/\/127\.0\.0\.1:\d+\/hook/g, `${PLACEHOLDERS.daemon}/hook`],
     // Every other loopback URL is the mock model's (the daemon's placeholder is already in place).
     [/http:\/\/127\.0\.0\.1:(?!4100\b)\d+/g, PLACEHOLDERS.model],
+    // A bare address is the sink's in an error text ("connect ECONNREFUSED 127.0.0.1:PORT").
+    [/(?<!\/\/)127\.0\.0\.1:(?!4[12]00\b)\d+/g, PLACEHOLDERS.daemon.slice('http://'.length)],
     [/sk-ant-api03-tether-mock-key-[A-Za-z0-9-]+/g, PLACEHOLDERS.secret],
     [/sk-tether-mock(-key)?/g, PLACEHOLDERS.secret],
     [/tether-mock-gemini-key/g, PLACEHOLDERS.secret],
@@ -49,10 +51,16 @@ export function redactText(text: string, cli: string, repoRoot: string): string 
   return out;
 }
 
-/** Cuts strings longer than {@link MAX_STRING} inside a JSON value, keeping the start and a marker. */
+/** Arrays longer than this are cut (tool lists, request shapes): the first items show the shape. */
+export const MAX_ARRAY = 16;
+
+/** Cuts strings longer than {@link MAX_STRING} and arrays longer than {@link MAX_ARRAY} inside a JSON value, keeping the start and a marker. */
 export function cutLongStrings(value: unknown, max = MAX_STRING): unknown {
   if (typeof value === 'string') return value.length > max ? `${value.slice(0, max)}…[cut ${value.length - max} chars]` : value;
-  if (Array.isArray(value)) return value.map((item) => cutLongStrings(item, max));
+  if (Array.isArray(value)) {
+    const kept = value.slice(0, MAX_ARRAY).map((item) => cutLongStrings(item, max));
+    return value.length > MAX_ARRAY ? [...kept, `…[cut ${value.length - MAX_ARRAY} items]`] : kept;
+  }
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, inner]) => [key, cutLongStrings(inner, max)]));
   }

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PtyDriver, sleep } from '../ptyDriver.js';
 import { childPids, killGroup } from '../processes.js';
-import { REPO_ROOT } from '../../support/claudeEnv.js';
+import { makeCliEnv, type CliEnv } from '../../support/cliEnv.js';
+import { REPO_ROOT } from '../../support/repoRoot.js';
 import type { HookSink } from './hookSink.js';
 
 /** How a hook reaches the sink: the CLI's own HTTP hook, a command running a forwarder, or (OpenCode) an in-process plugin or the server's event stream. */
@@ -65,6 +66,16 @@ export function copyMatching(from: string, to: string, pattern: RegExp): string[
     copied.push(file);
   }
   return copied;
+}
+
+/**
+ * The CLI's seeded environment (its recording data, test/support/cliEnv.ts) at the study's fixed
+ * HOME and project dir, with a readme in the project and the study's own files and env.
+ * @throws Error when the environment cannot be built
+ */
+export function studyEnv(cli: string, options: { mockUrl: string; home: string; projectDir: string; release?: string; files?: Record<string, string>; env?: Record<string, string> }): Promise<CliEnv> {
+  const files = Object.fromEntries(Object.entries({ 'README.md': '# demo\n', ...options.files }).map(([name, text]) => [`{project}/${name}`, text]));
+  return makeCliEnv(cli, { mockUrl: options.mockUrl, home: options.home, projectDir: options.projectDir, release: options.release, patch: { files, env: options.env } });
 }
 
 /** A driven CLI plus a log of its screens. */
