@@ -226,8 +226,11 @@ function dialogFixtures(): RecordingFixture[] {
       script: scenario('geminiText', 'Hi.'),
       steps: [
         {
-          // Drawn under the banner (its first paint, alone on the screen, loses keys).
+          // Reported from its first paint (alone on the screen), which already takes the answer;
+          // the recorder answers once it is drawn again under the banner.
           screen: /Authenticated with[\s\S]*Do you trust the files in this folder\?[\s\S]*Don't trust/,
+          expectAt: 'shown',
+          shown: /Do you trust the files in this folder\?[\s\S]*Don't trust/,
           expect: { wait_type: 'tool_approval', kind: 'trust_folder', options: ['Trust folder (project)', 'Trust parent folder (tether-gemini)', "Don't trust"] },
           answer: ['1'],
         },
