@@ -13,8 +13,12 @@ import type { WaitType } from '../src/common/index.js';
 /** A seeded file: its text, or its text and whether it is executable (mode 0755). */
 export type SeedFile = string | { readonly text: string; readonly executable?: boolean };
 
-/** Where the executable is: a path in the repository, a pinned agent CLI (.cache/agent-clis), or an absolute path. */
-export type CliBin = { readonly repo: string } | { readonly agentCli: string } | { readonly path: string };
+/**
+ * Where the executable is: a path in the repository, a pinned agent CLI (.cache/agent-clis: its
+ * bin `agentCli`, from the npm alias package `agentPackage` when two versions install the same
+ * bin name), or an absolute path.
+ */
+export type CliBin = { readonly repo: string } | { readonly agentCli: string; readonly agentPackage?: string } | { readonly path: string };
 
 /** The mock model servers under test/mock/ (`none`: the CLI talks to no model). */
 export type MockKind = 'anthropic' | 'responses' | 'gemini' | 'chat' | 'none';
@@ -79,6 +83,8 @@ export interface RecordingStep {
   readonly resizeTo?: readonly [number, number];
   /** This step's timing, when it differs from the CLI's `driving.expectAt` (a prompt redrawn later with more on screen). */
   readonly expectAt?: 'drawn' | 'shown';
+  /** Extra pause before answering this step (ms): a screen up before its CLI reads keys (Codex while it loads). */
+  readonly answerAfterMs?: number;
 }
 
 /** One fixture: `fixtures/<cli>/<name>.<cols>x<rows>.cast` and its `.expect.json`. */
@@ -112,6 +118,8 @@ export interface CliRelease {
   readonly setup?: SetupPatch;
   /** Variants looked up before the recording's own. */
   readonly variants?: Readonly<Record<string, SetupPatch>>;
+  /** HOME and project dir for its recordings, when they differ from the recording's (no clash with other recorders). */
+  readonly fixtureDirs?: { readonly home: string; readonly project: string };
 }
 
 /** How a person drives the CLI while recording. */
@@ -176,6 +184,9 @@ export function releaseOf(recording: CliRecording, name: string | undefined): Cl
   if (release === undefined) throw new Error(`no release ${name} in the recording data`);
   return release;
 }
+
+/** What a recording types into an API-key box: not a key (the casts are public); test/secretPrompt.test.ts looks for it. */
+export const FIXTURE_API_KEY = 'fixture-key-not-real-0000';
 
 /** Types `text` one character per chunk, then Enter as its own chunk. */
 export function typed(text: string): string[] {

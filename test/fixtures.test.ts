@@ -16,9 +16,17 @@ import { CLAUDE_MOCK_KEY as MOCK_API_KEY } from '../parsers/claude/claudeRecordi
 import { GEMINI_MOCK_KEY as MOCK_GEMINI_KEY } from '../parsers/gemini/geminiRecording.js';
 import { FIXTURES_DIR } from './bench/fixtureSet.js';
 
-/** The version each folder's recordings were made with: its CLI's recording data (the pins of test/agentClis.json and package.json). */
-const PINNED_VERSIONS: Readonly<Record<string, string | RegExp>> = {
-  ...Object.fromEntries(await Promise.all(CLIS.filter((cli) => cli.recording).map(async (cli) => [cli.id, (await cli.recording!()).version]))),
+/** The versions each folder's recordings were made with: its CLI's recording data, main version and releases (the pins of test/agentClis.json and package.json). */
+const PINNED_VERSIONS: Readonly<Record<string, readonly string[] | RegExp>> = {
+  ...Object.fromEntries(
+    await Promise.all(
+      CLIS.filter((cli) => cli.recording).map(async (cli) => {
+        const recording = await cli.recording!();
+        const versions = [recording.version, ...Object.values(recording.releases ?? {}).map((release) => release.version)];
+        return [cli.id, versions];
+      }),
+    ),
+  ),
   // The shell recordings run the machine's bash; the expect file says which.
   shell: /^bash \d+\.\d+/,
 };
@@ -26,7 +34,7 @@ const PINNED_VERSIONS: Readonly<Record<string, string | RegExp>> = {
 /** The only key text a cast may hold: Claude Code's API-key dialog shows the fake key's masked tail. */
 const MASKED_MOCK_KEY = `sk-ant-...${MOCK_API_KEY.slice(-20)}`;
 /** The seeded HOMEs of the recorders (`/tmp/tether-fixture/home`, `/tmp/tether-gemini/home`, …); any other home path is a leak. */
-const SEEDED_HOME = /\/tmp\/tether-[\w-]+\/(?:shell-)?home/g;
+const SEEDED_HOME = /\/tmp\/tether-[\w.-]+\/(?:shell-)?home/g;
 /** Per folder, what must not appear beyond the shared checklist. */
 const EXTRA_FORBIDDEN: Readonly<Record<string, RegExp>> = {
   // A shell recording draws no agent UI, so an @ can only be a `user@host` prompt or an address.
@@ -67,7 +75,9 @@ for (const folder of FOLDERS) {
         const [cols, rows] = /\.(\d+)x(\d+)\.cast$/.exec(file)!.slice(1).map(Number);
         expect([cast.header.width, cast.header.height]).toEqual([cols, rows]);
         expect(expectFile).toMatchObject({ cli: folder, cols, rows, tolerance_ms: 500 });
-        expect(expectFile.cli_version).toMatch(PINNED_VERSIONS[folder]);
+        const pinned = PINNED_VERSIONS[folder];
+        if (pinned instanceof RegExp) expect(expectFile.cli_version).toMatch(pinned);
+        else expect(pinned).toContain(expectFile.cli_version);
 
         const end = cast.events.at(-1)![0];
         const inputTimes = cast.events.filter((event) => event[1] === 'i').map((event) => event[0]);

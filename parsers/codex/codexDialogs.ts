@@ -112,7 +112,19 @@ export function classifyCodexDialog(text: CodexDialogText): PromptInfo | undefin
   if (/\bplan\b/i.test(content) && options.some((o) => /^yes\b/i.test(o.label))) {
     return { ...base, waitType: 'plan_approval', kind: 'plan' };
   }
-  if (/trust|Do you trust/i.test(content)) return { ...base, waitType: 'tool_approval', kind: 'trust_folder' };
+  if (/trust|Do you trust/i.test(content)) {
+    // `1. Trust and continue` trusts; the other row (`2. Back to Agent Command Center`, older `Quit`)
+    // does not. This screen takes Enter on the focused row (codex's own trust test answers `\r`);
+    // a digit did nothing here (0.169.0 and 0.171.0), so the keys are arrows from the focus, then Enter.
+    const focused = Math.max(0, options.findIndex((o) => o.focused));
+    const trustOptions = base.options.map((o, index): PromptOption => ({
+      ...o,
+      keys: `${index >= focused ? DOWN.repeat(index - focused) : UP.repeat(focused - index)}\r`,
+      role: /^(yes|trust)\b/i.test(o.label) ? 'approve' : 'deny',
+    }));
+    return { ...base, options: trustOptions, waitType: 'tool_approval', kind: 'trust_folder' };
+  }
+  if (/^Welcome to Codex\b/mu.test(content)) return { ...base, waitType: 'clarifying_question', kind: 'sign_in' };
   if (/existing model/i.test(options.map((o) => o.label).join('\n'))) {
     return { ...base, waitType: 'clarifying_question', kind: 'model_migration' };
   }

@@ -1,8 +1,16 @@
 /**
- * The Codex CLI parser (verified against @openai/codex 0.169.0). It reads the screen bottom-up:
+ * The Codex CLI parser (verified against @openai/codex 0.169.0 and 0.171.0, whose screens are the
+ * same). It reads the screen bottom-up:
  *
  *   dialog    a numbered list with the `›` pointer at the bottom of the screen, no composer
- *             below it, only a hint row after it; the indented rows above it are the prompt
+ *             below it, only a hint row after it; the indented rows above it are the prompt.
+ *             The first-run sign-in screens point with an ASCII `>` at column 0 and put a
+ *             description row under each option, blank rows between options:
+ *               `> 1. Sign in with ChatGPT` / `     Usage included with Plus, …` / `` /
+ *               `  2. Sign in with Device Code` … `  Press enter to continue`
+ *   text box  a rounded box with its label in the top border (`╭API key────╮`), one input row,
+ *             hint rows under it (`Press enter to save` / `Press esc to go back`): the API-key
+ *             entry (codexTextBox.ts); its typed text is never part of the prompt
  *   busy      the title starts with a braille spinner (`⠦ <thread> | <dir>`), or the status row
  *             `• Working (3s • esc to interrupt)` is on screen (the row hides while text streams)
  *   idle      the composer: a `› ` row at column 0 followed by the footer rows, one of them the
@@ -16,6 +24,7 @@
 import type { IPromptParser, ScreenLine, ScreenSnapshot, Verdict } from '../../src/common/index.js';
 import { lastNonEmpty } from '../shared/screenText.js';
 import { classifyCodexDialog, type CodexOption } from './codexDialogs.js';
+import { readCodexTextBox } from './codexTextBox.js';
 
 /** The banner box's first row. */
 const BANNER = />_ OpenAI Codex\b/u;
@@ -23,8 +32,8 @@ const BANNER = />_ OpenAI Codex\b/u;
 const BUSY_TITLE = /^[\u2800-\u28ff]/u;
 /** The status row while a turn runs: `• Working (12s • esc to interrupt)`, any heading. */
 const STATUS_ROW = /^\S\s+\S.*\(\s*(?:\d+[hms]\s*)+•\s*esc to interrupt\)/u;
-/** An option row: optional `›` pointer, number, label (and a description column). */
-const OPTION_ROW = /^(\s*)(›\s+)?(\d{1,2})\.\s+(\S.*?)\s*$/u;
+/** An option row: optional `›` (or, on the sign-in screens, `>`) pointer, number, label (and a description column). */
+const OPTION_ROW = /^(\s*)([›>]\s+)?(\d{1,2})\.\s+(\S.*?)\s*$/u;
 /** The key hint that ends an approval row. */
 const KEY_HINT = /\s\((esc|[a-z])\)$/u;
 /** How many rows after the last option may hold hints (footer, wrapped hint). */
@@ -48,6 +57,8 @@ interface ListRow {
   readonly descriptionColumn: number | undefined;
   /** The description column's text ('' when none). */
   readonly description: string;
+  /** The option row's drawn length (cells): near the width, the next row may continue its label. */
+  readonly rowLength: number;
 }
 
 function parseOptionRow(text: string, row: number): ListRow | undefined {
@@ -62,11 +73,14 @@ function parseOptionRow(text: string, row: number): ListRow | undefined {
   const bodyColumn = text.indexOf(body, bodyStart - 2);
   const descriptionColumn = gap ? bodyColumn + gap.index + gap[0].length : undefined;
   const description = gap ? body.slice(gap.index + gap[0].length) : '';
-  return { row, number: Number(match[3]), focused: match[2] !== undefined, indent, label, descriptionColumn, description };
+  return { row, number: Number(match[3]), focused: match[2] !== undefined, indent, label, descriptionColumn, description, rowLength: text.length };
 }
 
+/** How far short of the width an option row may end and still have wrapped onto the next row (cells). */
+const WRAP_SLACK = 16;
+
 /** Finds the numbered list whose last option sits within MAX_FOOTER_ROWS of `bottom`. */
-function findBottomList(lines: readonly ScreenLine[], bottom: number): ListRow[] | undefined {
+function findBottomList(lines: readonly ScreenLine[], bottom: number, cols: number): ListRow[] | undefined {
   // Walk up from the bottom past the footer to the last option row.
   let last = bottom;
   let option: ListRow | undefined;
@@ -77,20 +91,28 @@ function findBottomList(lines: readonly ScreenLine[], bottom: number): ListRow[]
   if (!option) return undefined;
   const list: ListRow[] = [];
   let continuation: string[] = [];
+  let blanks = 0;
   for (let i = last; i >= 0 && last - i <= MAX_PROMPT_ROWS; i--) {
     const text = lines[i].text;
     const parsed = parseOptionRow(text, i);
     const expected = list.length === 0 ? undefined : list[0].number - 1;
     if (parsed && (expected === undefined || parsed.number === expected)) {
-      appendContinuation(parsed, continuation);
+      appendContinuation(parsed, continuation, cols);
       continuation = [];
+      blanks = 0;
       list.unshift(parsed);
       if (parsed.number === 1) break;
+      continue;
+    }
+    // One blank row may separate options that carry description rows (the sign-in screens).
+    if (text.trim() === '' && list.length > 0 && blanks === 0) {
+      blanks += 1;
       continue;
     }
     // A wrapped label or description: indented deeper than the option numbers.
     if (text.trim() !== '' && text.length - text.trimStart().length > option.indent) {
       continuation.unshift(text);
+      blanks = 0;
       continue;
     }
     return undefined;
@@ -99,20 +121,29 @@ function findBottomList(lines: readonly ScreenLine[], bottom: number): ListRow[]
   return list;
 }
 
-/** Joins wrapped rows that continue the label (not the description column). */
-function appendContinuation(row: ListRow, rows: readonly string[]): void {
+/**
+ * Joins wrapped rows that continue the label (not the description column). A row under a short
+ * option row is a description (the sign-in screens' `     Usage included with …`), not a wrap.
+ */
+function appendContinuation(row: ListRow, rows: readonly string[], cols: number): void {
+  let wrapped = row.rowLength >= cols - WRAP_SLACK;
   for (const text of rows) {
     const start = text.length - text.trimStart().length;
     if (row.descriptionColumn !== undefined && start >= row.descriptionColumn) continue;
+    if (!wrapped) return;
+    wrapped = text.length >= cols - WRAP_SLACK;
     // Codex wraps at hyphens too: `created-by-` + `tool.txt` joins without a space.
     row.label = row.label.endsWith('-') ? `${row.label}${text.trim()}` : `${row.label} ${text.trim()}`;
   }
 }
 
-/** Rows under the last option until `bottom`: hints only, and no composer. */
+/** Rows under the last option until `bottom`: hints only, and no composer (the last option's description rows skipped). */
 function footerOf(lines: readonly ScreenLine[], list: readonly ListRow[], bottom: number): string | undefined {
   const rows: string[] = [];
-  for (let i = list[list.length - 1].row + 1; i <= bottom; i++) {
+  const last = list[list.length - 1];
+  let first = last.row + 1;
+  while (first <= bottom && lines[first].text.trim() !== '' && lines[first].text.length - lines[first].text.trimStart().length > last.indent) first += 1;
+  for (let i = first; i <= bottom; i++) {
     const text = lines[i].text;
     if (COLUMN_ZERO_CELL.test(text)) return undefined;
     if (text.trim() !== '') rows.push(text.trim());
@@ -183,13 +214,15 @@ export const codexParser: IPromptParser = {
     const lines = screen.lines;
     const bottom = lastNonEmpty(lines);
     if (bottom < 0) return { state: 'unknown' };
-    const list = findBottomList(lines, bottom);
+    const list = findBottomList(lines, bottom, screen.cols);
     const footer = list ? footerOf(lines, list, bottom) : undefined;
     if (list && footer !== undefined) {
       const content = promptAbove(lines, list[0].row);
       const prompt = classifyCodexDialog({ content, options: toOptions(list), footer });
       if (prompt) return { state: 'waiting', prompt };
     }
+    const textBox = readCodexTextBox(lines);
+    if (textBox) return { state: 'waiting', prompt: textBox };
     const composer = findComposer(lines, bottom);
     if (isBusy(screen, composer)) return { state: 'busy' };
     if (composer !== undefined && hasStatusLine(lines, composer, bottom)) {

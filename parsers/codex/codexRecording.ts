@@ -1,104 +1,19 @@
 /**
- * How Codex CLI 0.169 is recorded and tested: against the mock Responses API
+ * How Codex CLI 0.169 (and, as a release beside it, 0.171.0: codexRelease0171.ts) is recorded and tested: against the mock Responses API
  * (test/mock/openaiResponsesServer.ts) through a `$CODEX_HOME/config.toml` with a `mock`
  * provider (no retries, on-request approvals, workspace-write sandbox, trusted project,
  * analytics and update checks off), and the fixtures in fixtures/codex/. Pure data; see
  * ../cliRecording.ts. Codex leaves a detached `codex app-server` behind; the env builder's
  * cleanup ends every process that uses the fixture's HOME.
  */
-import { scenario, typed, withSmall, type CliRecording, type RecordingFixture, type RecordingStep } from '../cliRecording.js';
+import { scenario, typed, withSmall, type CliRecording, type RecordingFixture } from '../cliRecording.js';
+import { CODEX_NEWEST, fixtures0171, release0171 } from './codexRelease0171.js';
+import { CODEX_KEY_ENV, codexConfig, CONFIG, ESC, execPrompt, GREETING, idleAfter, patchPrompt, PLAN_OPTIONS, QUESTION, READY, ready, SHIFT_TAB, TOUCH } from './codexSteps.js';
+
+export { CODEX_KEY_ENV, CODEX_MODEL } from './codexSteps.js';
 
 /** Codex version the config, screens and fixtures were made with. */
 export const CODEX_VERSION = '0.169.0';
-/** The env var the mock provider reads its (fake) key from (not TETHER_*: the daemon strips those). */
-export const CODEX_KEY_ENV = 'CODEX_MOCK_API_KEY';
-/**
- * The model slug: one from Codex's bundled catalog, so the tool set is the real one (apply_patch
- * as a freeform tool) and no "unknown model" warning shows; the mock answers any name.
- */
-export const CODEX_MODEL = 'gpt-5.5';
-
-/** config.toml for the mock provider. /tmp is not writable in the sandbox, so edits outside the project ask. */
-function codexConfig(migrationSeen: boolean): string {
-  return [
-    `model = "${CODEX_MODEL}"`,
-    'model_provider = "mock"',
-    'approval_policy = "on-request"',
-    'sandbox_mode = "workspace-write"',
-    'check_for_update_on_startup = false',
-    'hide_agent_reasoning = true',
-    '',
-    '[model_providers.mock]',
-    'name = "Mock"',
-    'base_url = "{mock_url}"',
-    'wire_api = "responses"',
-    `env_key = "${CODEX_KEY_ENV}"`,
-    'request_max_retries = 0',
-    'stream_max_retries = 0',
-    'stream_idle_timeout_ms = 60000',
-    '',
-    '[sandbox_workspace_write]',
-    'exclude_slash_tmp = true',
-    'exclude_tmpdir_env_var = true',
-    '',
-    '[analytics]',
-    'enabled = false',
-    '',
-    '[feedback]',
-    'enabled = false',
-    '',
-    ...(migrationSeen ? ['[notice.model_migrations]', `"${CODEX_MODEL}" = "gpt-6-sol"`, ''] : []),
-    '[projects."{project}"]',
-    'trust_level = "trusted"',
-    '',
-  ].join('\n');
-}
-
-const CONFIG = '{home}/.codex/config.toml';
-/** Shift+Tab: Default → Plan collaboration mode. */
-const SHIFT_TAB = '\x1b[Z';
-const ESC = '\x1b';
-/** The composer with its footer (model line), i.e. ready for typing. */
-const COMPOSER_READY = /\n› [^\n]*\n\s*\n +\S[^\n]*(default|medium|high|low)[^\n]* · \/tmp\/tether-fixture\/project/;
-/** The composer with the status line under it (` · `-joined fields): what the parser reads as idle. */
-const COMPOSER = /\n› [^\n]*\n\s*\n +\S[^\n]* · /;
-const READY: RecordingStep = { screen: COMPOSER_READY, shown: COMPOSER, expect: { wait_type: 'awaiting_response' } };
-const APPROVAL_FOOTER = /Press enter to confirm or esc to cancel/;
-const TOUCH = 'touch created-by-tool.txt';
-const EXEC_OPTIONS = ['Yes, proceed', `Yes, and don't ask again for commands that start with \`${TOUCH}\``, 'No, and tell Codex what to do differently'];
-const PATCH_OPTIONS = ['Yes, proceed', "Yes, and don't ask again for these files", 'No, and tell Codex what to do differently'];
-const PLAN_OPTIONS = ['Yes, implement this plan', 'Yes, clear context and implement', 'No, stay in Plan mode'];
-const GREETING = 'first line\nhello world\nlast line\n';
-const QUESTION = {
-  id: 'auth_method',
-  header: 'Auth',
-  question: 'Which auth method should we use?',
-  options: [
-    { label: 'OAuth (Recommended)', description: "Use the provider's OAuth flow." },
-    { label: 'API key', description: 'A static key in the environment.' },
-  ],
-};
-
-function ready(prompt: string): RecordingStep {
-  return { ...READY, answer: typed(prompt) };
-}
-
-/** The composer after a turn whose last text matched `text`. */
-function idleAfter(text: RegExp): RecordingStep {
-  return {
-    screen: new RegExp(`${text.source}[\\s\\S]*${COMPOSER_READY.source}`),
-    shown: new RegExp(`${text.source}[\\s\\S]*${COMPOSER.source}`),
-    expect: { wait_type: 'awaiting_response' },
-  };
-}
-
-function execPrompt(answer: string[], options = EXEC_OPTIONS): RecordingStep {
-  return { screen: new RegExp(`run the following command\\?[\\s\\S]*${APPROVAL_FOOTER.source}`), expect: { wait_type: 'tool_approval', kind: 'exec_command', options }, answer };
-}
-
-function patchPrompt(answer: string[]): RecordingStep {
-  return { screen: new RegExp(`make the following edits\\?[\\s\\S]*${APPROVAL_FOOTER.source}`), expect: { wait_type: 'tool_approval', kind: 'apply_patch', options: PATCH_OPTIONS }, answer };
-}
 
 function execApprove(cols: number, rows: number): RecordingFixture {
   return {
@@ -246,7 +161,8 @@ export const recording: CliRecording = {
   variants: { 'migration-unseen': { files: { [CONFIG]: codexConfig(false) } } },
   fixtureDirs: { home: '/tmp/tether-fixture/home', project: '/tmp/tether-fixture/project' },
   driving: {
-    stepTimeoutMs: 40_000,
+    // The first-run sign-in screen comes after 20–30 s of loading under load.
+    stepTimeoutMs: 60_000,
     readMs: 1200,
     settleTimeoutMs: 4000,
     afterReadMs: 300,
@@ -255,5 +171,7 @@ export const recording: CliRecording = {
     submitPause: { ms: 400, when: 'after_text' },
     expectAt: 'shown',
   },
-  fixtures: withSmall(BASE_FIXTURES, ['patch-approve', 'plan-stay', 'lookalike-negative', 'busy-negative']),
+  fixtures: [...withSmall(BASE_FIXTURES, ['patch-approve', 'plan-stay', 'lookalike-negative', 'busy-negative']), ...fixtures0171],
+  releases: { [CODEX_NEWEST]: release0171 },
+  newest: CODEX_NEWEST,
 };

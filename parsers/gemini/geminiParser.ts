@@ -14,7 +14,7 @@
 import type { IPromptParser, PromptInfo, ScreenLine, ScreenSnapshot, Verdict } from '../../src/common/index.js';
 import { lastNonEmpty } from '../shared/screenText.js';
 import { boxText, findLastBox, isLastBlock, readRadioList } from './geminiBox.js';
-import { classifyGeminiDialog } from './geminiDialogs.js';
+import { classifyGeminiDialog, ESCAPE } from './geminiDialogs.js';
 
 /** The busy row's hint (`(esc to cancel, 12s)`, `(esc to cancel, 1m 5s)`). */
 const CANCEL_HINT = /\(esc to cancel, \d/u;
@@ -74,6 +74,29 @@ const DIALOG_HINT = /^Enter to (select|submit)\b.*\bEsc to cancel\b/u;
 /** A text field inside a dialog box: `> Enter your response` (or what the user typed). */
 const TEXT_FIELD = /^\s*>\s/u;
 
+/** A title naming a secret the field takes. */
+const SECRET_TITLE = /\b(api key|token|password|secret)\b/iu;
+
+/**
+ * A dialog whose input is a nested one-row box followed by an Enter hint: the API-key entry
+ * (`Enter Gemini API Key` / `╭──╮ │ Paste your API key here │ ╰──╯` / `(Press Enter to submit,
+ * Esc to cancel, …)`). The field's row (what was typed) never enters the content.
+ */
+function readTextEntry(rows: readonly string[]): PromptInfo | undefined {
+  const field = rows.findIndex((row, i) => /^\s*╭─+╮\s*$/u.test(row) && /^\s*│.*│\s*$/u.test(rows[i + 1] ?? '') && /^\s*╰─+╯\s*$/u.test(rows[i + 2] ?? ''));
+  if (field < 0 || !/\benter\b/iu.test(boxText(rows, field + 3))) return undefined;
+  const content = boxText(rows, 0, field);
+  const sensitive = SECRET_TITLE.test(content.split('\n')[0] ?? '');
+  return {
+    waitType: 'clarifying_question',
+    ...(sensitive ? { kind: 'api_key', sensitive: true } : {}),
+    content,
+    options: [],
+    cancelKeys: ESCAPE,
+    acceptsText: true,
+  };
+}
+
 /** Reads the dialog box when it is the last block on screen. */
 export function readGeminiDialog(lines: readonly ScreenLine[]): PromptInfo | undefined {
   const box = findLastBox(lines);
@@ -84,6 +107,8 @@ export function readGeminiDialog(lines: readonly ScreenLine[]): PromptInfo | und
     const last = list[list.length - 1].row;
     return classifyGeminiDialog({ content: boxText(box.rows, 0, first), options: list, footer: boxText(box.rows, last + 1) });
   }
+  const entry = readTextEntry(box.rows);
+  if (entry) return entry;
   // A question without choices (a text question, the review tab): no list, but the hint row.
   const hintRow = box.rows.map((row) => row.trim()).findLastIndex((row) => row !== '');
   if (hintRow < 0 || !DIALOG_HINT.test(box.rows[hintRow].trim())) return undefined;

@@ -4,7 +4,7 @@
  * statistics and updates off, folder trust on, optional plan mode) and `trustedFolders.json`,
  * and the fixtures in fixtures/gemini/. Pure data; see ../cliRecording.ts.
  */
-import { scenario, typed, withSmall, type CliRecording, type RecordingFixture, type RecordingStep } from '../cliRecording.js';
+import { FIXTURE_API_KEY, scenario, typed, withSmall, type CliRecording, type RecordingFixture, type RecordingStep } from '../cliRecording.js';
 
 /** Gemini CLI version the screens and fixtures were made with. */
 export const GEMINI_VERSION = '0.61.0';
@@ -238,8 +238,32 @@ function dialogFixtures(): RecordingFixture[] {
         { screen: IDLE_BOX, expect: { wait_type: 'awaiting_response' } },
       ],
     },
+    {
+      name: 'auth-api-key',
+      description: 'No auth type and no GEMINI_API_KEY: the auth dialog answered with 2, then the "Enter Gemini API Key" box (a text field; its content is a secret) gets a fake key and Enter; then the idle box.',
+      cols: 120,
+      rows: 40,
+      variant: 'no-auth-no-key',
+      script: scenario('geminiText', 'Hi.'),
+      steps: [
+        { ...authPrompt, answer: ['2'] },
+        { screen: /Enter Gemini API Key[\s\S]*Press Enter to submit/, expect: { wait_type: 'clarifying_question', kind: 'api_key' }, answer: [...typed(FIXTURE_API_KEY)] },
+        { screen: IDLE_BOX, expect: { wait_type: 'awaiting_response' } },
+      ],
+    },
   ];
 }
+
+const AUTH_OPTIONS = ['Sign in with Google', 'Use Gemini API Key', 'Vertex AI'];
+/**
+ * The auth dialog, counted from its first complete paint: it is painted alone, then (not always)
+ * again under the banner; the first paint already takes the answer.
+ */
+const authPrompt: RecordingStep = {
+  screen: /How would you like to authenticate[\s\S]*Vertex AI[\s\S]*Terms of Services/,
+  expectAt: 'shown',
+  expect: { wait_type: 'clarifying_question', kind: 'auth', options: AUTH_OPTIONS },
+};
 
 /** Gemini CLI's recording setup and fixtures. */
 export const recording: CliRecording = {
@@ -254,6 +278,7 @@ export const recording: CliRecording = {
     plan: { files: { [SETTINGS]: settings({ auth: true, approvalMode: 'plan' }) } },
     untrusted: { files: { [TRUSTED]: JSON.stringify({}, null, 2) } },
     'no-auth': { files: { [SETTINGS]: settings({ auth: false }) } },
+    'no-auth-no-key': { env: { GEMINI_API_KEY: '' }, files: { [SETTINGS]: settings({ auth: false }) } },
   },
   fixtureDirs: { home: '/tmp/tether-gemini/home', project: '/tmp/tether-gemini/project' },
   driving: {

@@ -1,16 +1,24 @@
 /**
- * The Qwen Code parser (verified against @qwen-code/qwen-code 0.15.10, a Gemini CLI fork).
- * It reads, bottom-up:
- *   busy      the spinner row above the input says `(esc to cancel, …)`
- *   dialog    a rounded box with a numbered radio list (`› 1. Yes, allow once`) and no input
- *             below it: tool approval, plan approval (plan-mode exit), questions; read with
- *             Gemini's box reader and classifier (parsers/gemini), which know Qwen's labels
- *   idle      the input row `>   Type your message…` between two full-width rules
+ * The Qwen Code parser (a Gemini CLI fork), verified against @qwen-code/qwen-code 0.15.10 and
+ * 0.24.4. It reads, bottom-up:
+ *   dialog    0.15.10: a rounded box with a numbered radio list (`› 1. Yes, allow once`) and no
+ *             input below it, read with Gemini's box reader and classifier (parsers/gemini),
+ *             which know Qwen's labels. 0.24.4: no closed box — `? Shell touch a.txt (…) ←`,
+ *             the command, `Allow execution of: 'touch'?`, `› 1. Yes, allow once` … `4. No,
+ *             suggest changes (esc)` at indent 3 and a `⠏ Waiting for user confirmation...` row
+ *             (plan approval the same under `? ExitPlanMode Plan:`); the trust dialog's box runs
+ *             off the screen; the provider picker is an unnumbered `›` list (qwenDialogs.ts)
+ *   busy      the spinner row above the input says `(… esc to cancel)` (0.15 `(2s · ↑ 6 tokens ·
+ *             esc to cancel)`, 0.24 `(2s · esc to cancel)` with `Enter to steer · Ctrl+Q to queue`
+ *             in the footer); at 0.15 start-up `⠋ Initializing...` under the input
+ *   idle      the input row `>   Type your message…` between two full-width rules; under it the
+ *             footer (0.15 `? for shortcuts`; 0.24 `➜ project · model` and the mode row)
  */
 import type { IPromptParser, PromptInfo, ScreenLine, ScreenSnapshot, Verdict } from '../../src/common/index.js';
 import { isSolidRule, lastNonEmpty } from '../shared/screenText.js';
 import { boxText, findLastBox, readRadioList } from '../gemini/geminiBox.js';
 import { classifyGeminiDialog } from '../gemini/geminiDialogs.js';
+import { readQwenListDialog } from './qwenDialogs.js';
 
 /** Busy hint in the spinner row (`⠋ Thinking... (3s · ↑ 15 tokens · esc to cancel)`). */
 const CANCEL_HINT = /\(.*\besc to\s+cancel\b.*\)/i;
@@ -75,7 +83,7 @@ export const qwenParser: IPromptParser = {
     const lines = screen.lines;
     if (lastNonEmpty(lines) < 0) return { state: 'unknown' };
     const inputRow = findQwenInput(screen);
-    const dialog = inputRow === undefined ? readQwenDialog(lines) : undefined;
+    const dialog = inputRow === undefined ? (readQwenDialog(lines) ?? readQwenListDialog(screen)) : undefined;
     if (dialog) return { state: 'waiting', prompt: dialog };
     if (isBusy(lines, inputRow)) return { state: 'busy' };
     if (inputRow !== undefined) {

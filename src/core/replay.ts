@@ -28,6 +28,10 @@ export interface ReplayEvent {
   readonly cause?: string;
   /** `low` for a prompt the fallback reader read (the CLI's parser saw nothing). */
   readonly confidence?: 'low';
+  /** The prompt's subtype (`trust_folder`, `api_key`, a tool name), when the parser read one. */
+  readonly kind?: string;
+  /** True when the answer is a secret (an API-key box). */
+  readonly sensitive?: true;
 }
 
 /** Options for a replay. */
@@ -84,6 +88,8 @@ function toReplayEvent(event: WaitingForInputEvent | WaitingClearedEvent, atMs: 
     options: event.options.map((o) => ({ id: o.id, label: o.label })),
     prompt_content: event.prompt_content,
     ...(event.confidence ? { confidence: event.confidence } : {}),
+    ...(event.kind !== undefined ? { kind: event.kind } : {}),
+    ...(event.sensitive ? { sensitive: true as const } : {}),
   };
 }
 

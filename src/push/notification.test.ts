@@ -67,6 +67,12 @@ describe('APNs payload', () => {
     expect(payloadFor(question, 'full').payload.aps.alert.body).toBe('Which database should I use?');
   });
 
+  it('never puts the text of a prompt that takes a secret into a notification, even with full content', () => {
+    const keyBox = { wait_type: 'clarifying_question' as const, tool_name: undefined, kind: 'api_key', sensitive: true as const, prompt_content: 'Use your own OpenAI API key\nAPI key' };
+    const body = payloadFor(keyBox, 'full').payload.aps.alert.body;
+    expect(body).toBe('Claude Code has a question for you');
+  });
+
   it('says who needs approval when the tool is unknown', () => {
     expect(payloadFor({ tool_name: undefined }).payload.aps.alert.body).toBe('Claude Code needs your approval');
     expect(payloadFor({ tool_name: undefined }).payload.data).not.toHaveProperty('tool_name');

@@ -100,7 +100,8 @@ function titleFor(waitType: WaitingForInputEvent['wait_type'], cli: string): str
 
 function bodyFor(event: WaitingForInputEvent, cli: string, toolName: string | undefined, content: PushContent): string {
   const text = event.wait_type === 'tool_approval' ? withoutConfirmation(event.prompt_content) : event.prompt_content;
-  const summary = content === 'full' ? summarize(text, MAX_BODY_CHARACTERS) : '';
+  // A prompt that takes a secret (an API-key box) never lends its text to a notification.
+  const summary = content === 'full' && event.sensitive !== true ? summarize(text, MAX_BODY_CHARACTERS) : '';
   switch (event.wait_type) {
     case 'tool_approval': {
       const minimal = toolName === undefined ? `${cli} needs your approval` : `${cli} wants to use ${toolName}`;

@@ -50,7 +50,8 @@ async function typeAnswer(driver: PtyDriver, recording: CliRecording, keys: read
 
 /** Records one fixture into `outDir` and writes its expect file. */
 async function record(cli: string, recording: CliRecording, fixture: RecordingFixture, outDir: string, log: (line: string) => void): Promise<void> {
-  const { driving, fixtureDirs } = recording;
+  const { driving } = recording;
+  const fixtureDirs = (fixture.release !== undefined ? recording.releases?.[fixture.release]?.fixtureDirs : undefined) ?? recording.fixtureDirs;
   const fill = (text: string): string => text.replaceAll('{home}', fixtureDirs.home).replaceAll('{project}', fixtureDirs.project);
   const mock = await startMock(recording.mock, fixture.script, fill, fixture.mockPort);
   const env = await makeCliEnv(recording, {
@@ -91,6 +92,7 @@ async function record(cli: string, recording: CliRecording, fixture: RecordingFi
         log(`--- after resize to ${step.resizeTo.join('x')}\n${driver.text()}`);
       }
       if (!step.answer) continue;
+      if (step.answerAfterMs) await sleep(step.answerAfterMs);
       const keys = answerKeys(step.answer, driver.text().replace(/\u00a0/g, ' '));
       typed.push(keys);
       await typeAnswer(driver, recording, keys);

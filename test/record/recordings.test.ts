@@ -27,7 +27,9 @@ describe('recording data', () => {
       const names = recording.fixtures.map(fixtureName);
       expect(new Set(names).size).toBe(names.length);
       for (const fixture of recording.fixtures) {
-        if (fixture.variant !== undefined) expect(recording.variants?.[fixture.variant], `${cli} ${fixture.name}`).toBeDefined();
+        const release = fixture.release === undefined ? undefined : recording.releases?.[fixture.release];
+        if (fixture.release !== undefined) expect(release, `${cli} ${fixture.name}: release ${fixture.release}`).toBeDefined();
+        if (fixture.variant !== undefined) expect(release?.variants?.[fixture.variant] ?? recording.variants?.[fixture.variant], `${cli} ${fixture.name}`).toBeDefined();
         const script = resolveScript(recording.mock, fixture.script, (text) => text);
         if (fixture.script !== undefined) expect(typeof script, `${cli} ${fixture.name}`).toBe('function');
       }

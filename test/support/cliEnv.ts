@@ -75,7 +75,7 @@ export async function loadRecording(cli: string): Promise<CliRecording> {
 /** The executable a recording (or one of its releases) names: a repo path, a pinned agent CLI, or an absolute path with placeholders. */
 export function cliBin(recording: CliRecording | { readonly bin: CliBin }, fill: (text: string) => string = (text) => text): string {
   if ('repo' in recording.bin) return path.join(REPO_ROOT, recording.bin.repo);
-  if ('agentCli' in recording.bin) return agentCliBin(recording.bin.agentCli);
+  if ('agentCli' in recording.bin) return agentCliBin(recording.bin.agentCli, recording.bin.agentPackage);
   return fill(recording.bin.path);
 }
 
