@@ -17,6 +17,13 @@ export interface AnswerStyle {
    * `sessions.submit_delay_ms` applies when it is longer. Absent: the configured pause alone.
    */
   readonly minSubmitDelayMs?: number;
+  /**
+   * The draft in the CLI's own input area as `screen` shows it ('' when empty), undefined when
+   * no input area is on screen (a dialog replaces it). Typing waits until the text shows here
+   * before its submit key, and checks that the input let go of it after (src/core/typedSubmit.ts);
+   * absent, the whole screen is checked for the text instead. Pure.
+   */
+  readonly readInput?: (screen: ScreenSnapshot) => string | undefined;
 }
 
 /** How push notifications and UIs name a session of this CLI. */

@@ -1,5 +1,5 @@
 /**
- * Core against the real Claude Code CLI (2.1.197) and the mock Anthropic server: a session
+ * Core against the real Claude Code CLI (the newest release, 2.1.332) and the mock Anthropic server: a session
  * reaches the idle box, a Bash approval is detected on screen with its options, answered
  * with keys mapped from the screen, cleared, and the tool's effect is on disk.
  */
@@ -27,7 +27,7 @@ afterEach(async () => {
 async function startClaude(cols: number, rows: number) {
   const mock = await startMockAnthropic({ script: bashScenario('touch created-by-tool.txt', 'Create the marker file') });
   cleanups.push(() => mock.close());
-  const claudeEnv = await makeCliEnv('claude', { mockUrl: mock.url });
+  const claudeEnv = await makeCliEnv('claude', { mockUrl: mock.url, newest: true });
   cleanups.push(() => claudeEnv.cleanup());
   const sessions = new SessionManager({ env: {} });
   cleanups.push(() => sessions.dispose());

@@ -1,6 +1,6 @@
 /**
  * The whole loop on real parts: the daemon (in-process, random port), pairing over HTTP, a
- * phone socket, a real Claude Code 2.1.197 session against the mock Anthropic server, the
+ * phone socket, a real Claude Code session (the newest release, 2.1.332) against the mock Anthropic server, the
  * tool approval detected on screen, answered over the WebSocket, cleared, and an APNs push
  * verified by the HTTP/2 TLS mock (ES256 JWT, topic, push type, payload).
  */
@@ -45,7 +45,7 @@ async function startWorld(options: { cols: number; rows: number; onboarding?: 's
   cleanups.push(() => mock.close());
   const apns = await startMockApns({ bundleId: 'dev.tether.test' });
   cleanups.push(() => apns.close());
-  const claudeEnv = await makeCliEnv('claude', { mockUrl: mock.url, ...(options.onboarding === 'show' ? { variant: 'onboarding' } : {}) });
+  const claudeEnv = await makeCliEnv('claude', { mockUrl: mock.url, newest: true, ...(options.onboarding === 'show' ? { variant: 'onboarding' } : {}) });
   cleanups.push(() => claudeEnv.cleanup());
   const dataDir = mkdtempSync(join(tmpdir(), 'tether-e2e-'));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));

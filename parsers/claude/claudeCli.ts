@@ -1,6 +1,6 @@
 /** Claude Code (Anthropic, verified against 2.1.197 and 2.1.332): the descriptor the registry lists. */
 import { ENTER, type CliDescriptor } from '../cliDescriptor.js';
-import { claudeParser } from './claudeParser.js';
+import { claudeParser, readClaudeInput } from './claudeParser.js';
 
 /** Claude Code. The npm package ships the native binary as `claude.exe`. */
 export const claudeCli: CliDescriptor = {
@@ -8,6 +8,6 @@ export const claudeCli: CliDescriptor = {
   displayName: 'Claude Code',
   commands: ['claude', 'claude.exe'],
   parser: claudeParser,
-  answers: { submitKey: ENTER },
+  answers: { submitKey: ENTER, readInput: readClaudeInput },
   recording: async () => (await import('./claudeRecording.js')).recording,
 };

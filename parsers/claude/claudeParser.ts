@@ -66,8 +66,22 @@ function isBusy(screen: ScreenSnapshot, inputRow: number | undefined): boolean {
     for (let i = Math.max(0, inputRow - 4); i < inputRow; i++) {
       if (SPINNER_ROW.test(screen.lines[i].text) && /\(\s*\d/u.test(screen.lines[i].text)) return true;
     }
+    if (replyPending(screen.lines, inputRow)) return true;
   }
   return false;
+}
+
+/**
+ * True when the last thing above the input box is the user's own message (`❯ text` at column 0,
+ * wrapped rows indented 2): it was just submitted and nothing of the reply is drawn yet, not
+ * even the spinner (2.1.197 and 2.1.332 draw the moved message a frame before the spinner).
+ * Every turn draws something under it (a reply, a tool row, `⎿  Interrupted`), so this passes.
+ */
+function replyPending(lines: readonly ScreenLine[], inputRow: number): boolean {
+  let row = inputRow - 2;
+  while (row >= 0 && lines[row].text.trim() === '') row--;
+  while (row > 0 && /^ {2}[^\s⎿]/u.test(lines[row].text)) row--;
+  return row >= 0 && /^❯ \S/u.test(lines[row].text) && (row === 0 || lines[row - 1].text.trim() === '');
 }
 
 /** Todo rows of Claude's task list (`☐ open`, `☒ done`; `◻`/`◼` and `✔` in other builds). */
@@ -172,10 +186,15 @@ function bottomRuleOf(lines: readonly ScreenLine[], inputRow: number): number {
   return below;
 }
 
-/** The draft in the input box whose `❯` row is `inputRow`: the pointer and the continuation indent stripped. */
+/**
+ * The draft in the input box whose `❯` row is `inputRow`, one line per row of the box: the pointer
+ * and the continuation indent stripped, trailing blanks dropped. An empty last line stays (a
+ * draft that ends in a newline: an Enter read as a newline).
+ */
 function draftAt(lines: readonly ScreenLine[], inputRow: number): string {
   const rows = lines.slice(inputRow, bottomRuleOf(lines, inputRow)).map((line, i) => (i === 0 ? line.text.replace(/^\s*[❯>!]\s?/u, '') : line.text.replace(/^ {1,2}/u, '')));
-  return rows.join('\n').trim();
+  const draft = rows.map((row) => row.trimEnd()).join('\n');
+  return draft.trim() === '' ? '' : draft.trimStart();
 }
 
 /**

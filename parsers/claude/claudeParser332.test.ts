@@ -181,6 +181,24 @@ describe('claudeParser: when the 2.1.332 input box takes input', () => {
   });
 });
 
+describe('claudeParser: a message just submitted', () => {
+  const rule = '─'.repeat(80);
+  const box = [rule, '❯', rule, '  ? for shortcuts · ← for agents'];
+
+  it('is busy while the user\'s message is the last thing above the box (no reply drawn yet)', () => {
+    const sent = handScreen(['', '❯ Please create a marker file named created-by-tool.txt now, then', '  stop', '', ...box], 80, '✳ Claude Code');
+    expect(claudeParser.parse(sent, 0).state).toBe('busy');
+  });
+
+  it('is idle again once anything of the turn is drawn under the message', () => {
+    for (const after of [['● Marker noted.'], ['  ⎿  Interrupted · What should Claude do instead?']]) {
+      const screen = handScreen(['', '❯ create the marker file', ...after, '', ...box], 80, '✳ Claude Code');
+      const verdict = claudeParser.parse(screen, 0);
+      expect(verdict.state === 'waiting' && verdict.prompt.waitType, after[0]).toBe('awaiting_response');
+    }
+  });
+});
+
 describe('readClaudeInput', () => {
   it('reads the draft of the live box, empty or typed, and nothing while a dialog replaces it', () => {
     expect(readClaudeInput(loadScreen('2.1.332-typing.120x40'))).toBe('crea');
@@ -195,6 +213,9 @@ describe('readClaudeInput', () => {
     const screen = handScreen(['', rule, '❯ Please create a marker file named created-by-tool.txt now,', '  then stop', rule, '  ⏵⏵ auto mode on (shift+tab to cycle)'], 60);
     expect(readClaudeInput(screen)).toBe('Please create a marker file named created-by-tool.txt now,\nthen stop');
     expect(claudeParser.parse(screen, 0).state).toBe('waiting');
+    // An Enter read as a newline (text sent before the prompt took over) leaves an empty last line.
+    const newline = handScreen(['', rule, '❯ Please create a marker file', '', rule, '  ⏵⏵ auto mode on (shift+tab to cycle)'], 60);
+    expect(readClaudeInput(newline)).toBe('Please create a marker file\n');
   });
 });
 

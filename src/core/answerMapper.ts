@@ -1,19 +1,23 @@
 /**
  * AnswerMapper: turns an answer (approve / always / deny, an option, free text) into the key
  * steps for the prompt on screen now. Keys come from the options as parsed at answer time,
- * never from a fixed table. Pure: the caller writes the steps with real pauses.
+ * never from a fixed table. Pure: the caller writes the steps with real pauses, and types text
+ * with typedSubmit.ts (the Enter waits until the text shows, and is checked).
  */
 import { TetherError } from '../common/index.js';
 import type { PromptInfo, PromptOption } from '../common/index.js';
 import type { ApprovalResponse } from './sessionService.js';
+import type { TypedText } from './typedSubmit.js';
 
-/** One step of an answer: bytes to write, or a pause (ms). */
-export type KeyStep = { readonly write: string } | { readonly pauseMs: number };
+/** One step of an answer: bytes to write, a pause (ms), or text to type and submit (typedSubmit.ts). */
+export type KeyStep = { readonly write: string } | { readonly pauseMs: number } | { readonly type: TypedText };
 
 /** Pause after a lone ESC so it is not read as a Meta prefix of the next byte (ms). */
 export const ESCAPE_PAUSE_MS = 80;
 /** Pause between selecting a text option and typing into it (ms). */
 export const FOCUS_PAUSE_MS = 120;
+/** Pause between the keys of one option's key sequence (arrows, then Enter), as a person types them (ms). */
+export const KEY_GAP_MS = 50;
 
 /** A CLI that needs a long pause before Enter also needs one between the option key and the text. */
 function focusPause(submitDelayMs: number): number {
@@ -27,16 +31,30 @@ const ALWAYS = /don.t ask again|\balways\b|allow all|during this session|for thi
 const NO = /^no\b/i;
 
 /**
- * Steps that type `text` and submit it with `submitKey` (the CLI descriptor's; `\r`, never
- * `\n`, for every CLI so far) after a pause of `submitDelayMs`.
+ * The step that types `text` and submits it with `submitKey` (the CLI descriptor's; `\r`, never
+ * `\n`, for every CLI so far) once the text shows, no sooner than `submitDelayMs` after it.
  */
 export function typeAndSubmit(text: string, submitDelayMs: number, bracketedPaste: boolean, submitKey = '\r'): KeyStep[] {
-  const body = text.includes('\n') && bracketedPaste ? `\x1b[200~${text}\x1b[201~` : text.replace(/\r?\n/g, ' ');
-  return [{ write: body }, { pauseMs: submitDelayMs }, { write: submitKey }];
+  const pasted = text.includes('\n') && bracketedPaste;
+  const body = pasted ? `\x1b[200~${text}\x1b[201~` : text.replace(/\r?\n/g, ' ');
+  return [{ type: { body, text: pasted ? text : body, submitKey, submitDelayMs, pasted } }];
 }
 
+/** Splits a key sequence into keys: escape sequences (CSI, SS3, a lone ESC) and single characters. */
+export function splitKeys(keys: string): string[] {
+  return keys.match(/\x1b\[[0-9;?]*[ -/]*[@-~]|\x1bO.|\x1b|[\s\S]/gu) ?? [];
+}
+
+/** One write per key with a short gap between them (longer after a lone ESC, so it is not read as Meta). */
 function selectSteps(option: PromptOption): KeyStep[] {
-  return [{ write: option.keys }];
+  const steps: KeyStep[] = [];
+  let previous: string | undefined;
+  for (const key of splitKeys(option.keys)) {
+    if (previous !== undefined) steps.push({ pauseMs: previous === '\x1b' ? ESCAPE_PAUSE_MS : KEY_GAP_MS });
+    steps.push({ write: key });
+    previous = key;
+  }
+  return steps;
 }
 
 /**

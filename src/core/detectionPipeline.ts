@@ -182,6 +182,12 @@ export class DetectionPipeline extends Disposable {
     this._fallbackSuppressed = prompt ? promptIdentity(prompt) : undefined;
   }
 
+  /** Typed text was submitted (typedSubmit.ts saw the input let go of it): a turn began; the screen is read again. */
+  submitted(): void {
+    this._detector.turnStarted();
+    this._noteOutput();
+  }
+
   /** Resizes the screen (cells/rows) and re-reads it. */
   resize(cols: number, rows: number): void {
     this.screen.resize(cols, rows);

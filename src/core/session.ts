@@ -12,6 +12,7 @@ import type { KeyStep } from './answerMapper.js';
 import { PtyProcess } from './ptyProcess.js';
 import { DEFAULT_SESSION_LIMITS, finalRecord } from './sessionRecord.js';
 import type { FinalRecord, SessionLimits } from './sessionRecord.js';
+import { pipelineTypingPort, typeAndWatch } from './typedSubmit.js';
 
 /** Pause the PTY above this many unparsed bytes (xterm drops data past 50 MB). */
 const HIGH_WATER_BYTES = 1 << 20;
@@ -65,6 +66,8 @@ export class Session extends Disposable {
   private _rows: number;
   private _pendingBytes = 0;
   private _paused = false;
+  /** The answer steps being written; the next call's steps wait for it. */
+  private _writing: Promise<void> = Promise.resolve();
   private readonly _history: EventHistory;
   private readonly _createdAt: string;
   private _updatedAt: string;
@@ -201,15 +204,28 @@ export class Session extends Disposable {
   }
 
   /**
-   * Writes answer steps for `promptId`, marking it answered first.
+   * Writes answer steps for `promptId`, marking it answered first. Steps of one call run after
+   * those of the calls before it (answers never interleave); typed text waits until it shows and
+   * its submission is checked (typedSubmit.ts).
    * @throws TetherError SESSION_EXITED
    */
   async writeSteps(promptId: string, steps: readonly KeyStep[]): Promise<void> {
     this.pipeline.answered(promptId);
+    const run = this._writing.then(() => this._runSteps(steps));
+    this._writing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async _runSteps(steps: readonly KeyStep[]): Promise<void> {
     for (const step of steps) {
-      if ('write' in step) this._writePty(step.write);
-      else await new Promise((resolve) => setTimeout(resolve, step.pauseMs));
       if (this._status === 'exited') return;
+      if ('write' in step) this._writePty(step.write);
+      else if ('type' in step) {
+        const pipeline = this.pipeline;
+        const closed = () => this._status === 'exited' || this._running === undefined;
+        await typeAndWatch(pipelineTypingPort(pipeline, (data) => this._writePty(data), closed), step.type, () => this._running?.pipeline.submitted());
+      }
+      else await new Promise((resolve) => setTimeout(resolve, step.pauseMs));
     }
   }
 

@@ -47,7 +47,9 @@ export interface ISessionService {
   close(sessionId: string): void;
   /**
    * Sends user input. Raw bytes are written as-is (terminal query replies among them are
-   * forwarded but never clear a wait); text is typed, paused, then submitted with `\r`.
+   * forwarded but never clear a wait); text is typed and submitted with the CLI's submit key
+   * (`\r`) once it shows in the CLI's input, at least the submit pause after it; the submission is
+   * then checked, and the key sent once more when the CLI read it as a newline (core/typedSubmit.ts).
    * @throws TetherError SESSION_NOT_FOUND | SESSION_EXITED
    */
   sendInput(sessionId: string, text: string, options?: InputOptions): Promise<void>;

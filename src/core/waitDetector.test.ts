@@ -27,6 +27,20 @@ function setup() {
 }
 
 describe('WaitDetector', () => {
+  it('reports the idle prompt after a turn too fast to be seen busy, once the typed text was submitted', () => {
+    const { detector, events } = setup();
+    detector.observe(idle);
+    detector.userInput();
+    // The text sits in the box: the same idle prompt, still suppressed.
+    detector.observe(idle);
+    expect(events.map((e) => e.type)).toEqual(['waiting_for_input', 'waiting_cleared']);
+    // Submitted; the next screen is already the idle box after the reply (no busy screen drawn).
+    detector.turnStarted();
+    detector.observe(idle);
+    expect(events.map((e) => e.type)).toEqual(['waiting_for_input', 'waiting_cleared', 'waiting_for_input']);
+    expect(events[2].after_turn).toBe(true);
+  });
+
   it('fires once per prompt and clears when the agent resumes', () => {
     const { detector, events } = setup();
     detector.observe(approval('ls'));

@@ -117,6 +117,16 @@ export class WaitDetector extends Disposable {
     if (this._live?.prompt.confidence === 'low') this._clear('superseded');
   }
 
+  /**
+   * Text the user typed was submitted (its input let go of it): a turn began, so the idle prompt
+   * may fire again once it is back, even when the agent answered too fast for a busy screen to
+   * be seen.
+   */
+  turnStarted(): void {
+    this._suppressed = undefined;
+    this._turnSinceIdle = true;
+  }
+
   /** The PTY exited. */
   exited(): void {
     this._clear('session_exited');

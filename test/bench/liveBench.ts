@@ -3,7 +3,8 @@
  * node-pty + @xterm/headless, and by a session in a daemon (in this process) with no client
  * subscribed and with one phone (another process) subscribed. Each run starts the command's
  * output with a keystroke and ends when the screen has applied all of it (the daemon: its
- * `session_closed`; with a phone, also the phone's). Ratios are bare time over daemon time.
+ * `session_closed`), which is what the agent feels; the phone's own `session_closed` (all output
+ * delivered) is reported beside it. Ratios are bare time over daemon time.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -75,11 +76,12 @@ async function pairToken(daemon: Daemon, dataDir: string): Promise<string> {
   return ((await pairReply.json()) as { token: string }).token;
 }
 
-/** What the phone reported at session_closed. */
+/** What the phone reported at session_closed (characters of output, frames, resyncs), and when it had it all (ms). */
 export interface PhoneReport {
   readonly bytes: number;
   readonly frames: number;
   readonly resyncs: number;
+  readonly deliveredMs?: number;
 }
 
 async function timeDaemon(daemon: Daemon, file: string, phoneToken: string | undefined): Promise<{ timing: Timing; phone?: PhoneReport }> {
@@ -104,8 +106,8 @@ async function timeDaemon(daemon: Daemon, file: string, phoneToken: string | und
   const stop = startTiming();
   await daemon.sessions.sendInput(info.id, '\r', { raw: true });
   await closed;
-  const phone = phoneDone ? await phoneDone : undefined;
   const timing = stop();
+  const phone = phoneDone ? { ...(await phoneDone), deliveredMs: stop().wallMs } : undefined;
   daemon.sessions.remove(info.id);
   return phone ? { timing, phone } : { timing };
 }
@@ -155,7 +157,7 @@ const ratioText = (r: { wall: number; cpu: number }) => `${r.wall.toFixed(2)} (c
 
 /** Lines for the bench output. */
 export function formatLive(r: LiveBenchResult): string {
-  const phone = r.phones.map((p) => `${(p.bytes / 1e6).toFixed(1)} MB/${p.frames} frames/${p.resyncs} resyncs`).join(', ');
+  const phone = r.phones.map((p) => `${(p.bytes / 1e6).toFixed(1)}M chars/${p.frames} frames/${p.resyncs} resyncs/all by ${((p.deliveredMs ?? NaN) / 1000).toFixed(2)} s`).join(', ');
   return [
     `live        ${r.megabytes.toFixed(0)} MB through a PTY, wall/cpu s per run: bare ${seconds(r.bare)}   no client ${seconds(r.unsubscribed)}   one phone ${seconds(r.subscribed)}`,
     `live        ratio no client ${ratioText(r.unsubscribedRatio)} (target ≥ 0.90)   one phone ${ratioText(r.subscribedRatio)} (target ≥ 0.70)   phone got ${phone}`,

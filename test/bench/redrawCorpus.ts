@@ -1,7 +1,8 @@
 /**
  * A synthetic stream of Claude-style full redraws for the throughput benchmarks: each frame
  * erases the previous one line by line (Ink's log-update) and draws ~36 styled rows (a
- * transcript tail, a spinner line, the input box, the footer) that change from frame to frame.
+ * transcript tail, the spinner row, the input box between rules and the footer, as Claude Code
+ * 2.1.x draws them while busy) that change from frame to frame.
  * Written as an asciicast (replay bench) or as raw bytes that `cat` prints into a PTY (live bench).
  */
 import { createWriteStream } from 'node:fs';
@@ -23,7 +24,9 @@ function transcriptRow(frame: number, row: number): string {
   if (row % 7 === 0) return `\x1b[38;5;231m⏺\x1b[39m \x1b[1mBash\x1b[22m(npm run build -- --step ${n})`;
   const words = Array.from({ length: 6 + (n % 9) }, (_, i) => WORDS[(n * 7 + i * 3) % WORDS.length]).join(' ');
   const color = 100 + ((n * 13) % 120);
-  return `  \x1b[38;5;246m⎿\x1b[39m  \x1b[38;5;${color}m${words}\x1b[39m ${String(n).padStart(6, '0')}`.slice(0, CORPUS_COLS + 40);
+  // Rows stay inside the width (Ink wraps nothing itself), so a frame is exactly its rows tall.
+  const text = `${words} ${String(n).padStart(6, '0')}`.slice(0, CORPUS_COLS - 8);
+  return `  \x1b[38;5;246m⎿\x1b[39m  \x1b[38;5;${color}m${text}\x1b[39m`;
 }
 
 /** One frame: erases `previousRows` rows, then draws the new frame; returns its text and row count. */
@@ -34,9 +37,9 @@ export function redrawFrame(frame: number, previousRows: number): { text: string
   const seconds = Math.floor(frame / 30);
   rows.push('');
   rows.push(`\x1b[38;5;174m${SPINNER[frame % SPINNER.length]} Compiling…\x1b[39m \x1b[38;5;246m(${seconds}s · ↓ ${(frame * 17) % 9000} tokens · esc to interrupt)\x1b[39m`);
-  rows.push(`\x1b[38;5;244m╭${'─'.repeat(CORPUS_COLS - 2)}╮\x1b[39m`);
-  rows.push(`\x1b[38;5;244m│\x1b[39m > ${' '.repeat(CORPUS_COLS - 5)}\x1b[38;5;244m│\x1b[39m`);
-  rows.push(`\x1b[38;5;244m╰${'─'.repeat(CORPUS_COLS - 2)}╯\x1b[39m`);
+  rows.push(`\x1b[38;5;244m${'─'.repeat(CORPUS_COLS)}\x1b[39m`);
+  rows.push(`\x1b[48;5;237m\x1b[38;5;239m❯ \x1b[39m${' '.repeat(CORPUS_COLS - 2)}\x1b[49m`);
+  rows.push(`\x1b[38;5;244m${'─'.repeat(CORPUS_COLS)}\x1b[39m`);
   rows.push('  \x1b[38;5;246m? for shortcuts\x1b[39m');
   return { text: erase + rows.join('\r\n'), rows: rows.length };
 }
