@@ -18,6 +18,8 @@ export const ERROR_CODES = [
   'UNKNOWN_CLI', // the cli name is not one Tether knows and is not an executable
   'STALE_PROMPT', // the answer names a prompt that is no longer live
   'OPTION_NOT_FOUND', // the answer names an option that is not on screen
+  'PROMPT_CHANGED', // the screen showed another prompt (or none) when the answer's text was to be typed
+  'INPUT_NOT_ECHOED', // typed text never showed in the CLI's input; its submit key was not sent
   'INVALID_TOKEN', // a push token has the wrong format
   'CONFIG_INVALID', // the YAML config cannot be parsed or fails its schema
   'DAEMON_NOT_RUNNING', // the CLI cannot reach the daemon through its data-dir file

@@ -77,11 +77,19 @@ describe('mapAnswer', () => {
     expect(steps).toEqual([{ write: '2' }, { pauseMs: 120 }, { type: { body: 'use passkeys', text: 'use passkeys', submitKey: '\r', submitDelayMs: 150, pasted: false } }]);
   });
 
-  it('types into the idle box directly; a multi-line text goes as a bracketed paste when the CLI enabled it', () => {
+  it('types into the idle box directly, expecting the idle box on screen; a multi-line text goes as a bracketed paste when the CLI enabled it', () => {
     const idle: PromptInfo = { waitType: 'awaiting_response', content: '', options: [], acceptsText: true };
-    expect(mapAnswer(idle, { text: 'next task' }, 100)).toEqual([{ type: { body: 'next task', text: 'next task', submitKey: '\r', submitDelayMs: 100, pasted: false } }]);
-    expect(mapAnswer(idle, { text: 'a\nb' }, 100, true)).toEqual([{ type: { body: '\x1b[200~a\nb\x1b[201~', text: 'a\nb', submitKey: '\r', submitDelayMs: 100, pasted: true } }]);
-    expect(mapAnswer(idle, { text: 'a\nb' }, 100, false)).toEqual([{ type: { body: 'a b', text: 'a b', submitKey: '\r', submitDelayMs: 100, pasted: false } }]);
+    const expectWaitType = 'awaiting_response';
+    expect(mapAnswer(idle, { text: 'next task' }, 100)).toEqual([{ type: { body: 'next task', text: 'next task', submitKey: '\r', submitDelayMs: 100, pasted: false, expectWaitType } }]);
+    expect(mapAnswer(idle, { text: 'a\nb' }, 100, true)).toEqual([{ type: { body: '\x1b[200~a\nb\x1b[201~', text: 'a\nb', submitKey: '\r', submitDelayMs: 100, pasted: true, expectWaitType } }]);
+    expect(mapAnswer(idle, { text: 'a\nb' }, 100, false)).toEqual([{ type: { body: 'a b', text: 'a b', submitKey: '\r', submitDelayMs: 100, pasted: false, expectWaitType } }]);
+  });
+
+  it('marks text for a secret box as a secret, and expects no wait type on a prompt of the fallback reader', () => {
+    const apiKey: PromptInfo = { waitType: 'clarifying_question', kind: 'api_key', content: 'API key', options: [], acceptsText: true, sensitive: true };
+    expect(mapAnswer(apiKey, { text: 'sk-1' }, 100)).toEqual([{ type: { body: 'sk-1', text: 'sk-1', submitKey: '\r', submitDelayMs: 100, pasted: false, expectWaitType: 'clarifying_question', secret: true } }]);
+    const guessed: PromptInfo = { waitType: 'awaiting_response', content: '', options: [], acceptsText: true, confidence: 'low' };
+    expect(mapAnswer(guessed, { text: 'go' }, 100)).toEqual([{ type: { body: 'go', text: 'go', submitKey: '\r', submitDelayMs: 100, pasted: false } }]);
   });
 
   it('refuses an option that is not on screen', () => {

@@ -5,7 +5,7 @@
  * with typedSubmit.ts (the Enter waits until the text shows, and is checked).
  */
 import { TetherError } from '../common/index.js';
-import type { PromptInfo, PromptOption } from '../common/index.js';
+import type { PromptInfo, PromptOption, WaitType } from '../common/index.js';
 import type { ApprovalResponse } from './sessionService.js';
 import type { TypedText } from './typedSubmit.js';
 
@@ -30,14 +30,31 @@ const YES = /^yes\b/i;
 const ALWAYS = /don.t ask again|\balways\b|allow all|during this session|for this session|auto-accept|for all future/i;
 const NO = /^no\b/i;
 
+/** Where typed text goes: the prompt it answers (checked on screen before typing) and whether it is a secret. */
+export interface TypingTarget {
+  /** The wait type the screen must show when the text is typed (TypedText.expectWaitType). */
+  readonly expectWaitType?: WaitType;
+  /** The text is a secret (an API key box): its echo may be masked. */
+  readonly secret?: boolean;
+}
+
 /**
  * The step that types `text` and submits it with `submitKey` (the CLI descriptor's; `\r`, never
  * `\n`, for every CLI so far) once the text shows, no sooner than `submitDelayMs` after it.
+ * Multi-line text goes as one bracketed paste when the CLI enabled it, else with spaces for newlines.
  */
-export function typeAndSubmit(text: string, submitDelayMs: number, bracketedPaste: boolean, submitKey = '\r'): KeyStep[] {
+export function typeAndSubmit(text: string, submitDelayMs: number, bracketedPaste: boolean, submitKey = '\r', target: TypingTarget = {}): KeyStep[] {
   const pasted = text.includes('\n') && bracketedPaste;
   const body = pasted ? `\x1b[200~${text}\x1b[201~` : text.replace(/\r?\n/g, ' ');
-  return [{ type: { body, text: pasted ? text : body, submitKey, submitDelayMs, pasted } }];
+  return [{ type: { body, text: pasted ? text : body, submitKey, submitDelayMs, pasted, ...target } }];
+}
+
+/**
+ * What typing into `prompt` itself must find on screen: its wait type (not for a prompt of the
+ * fallback reader, whose screen the parser may not read again), and whether the text is a secret.
+ */
+export function targetOf(prompt: PromptInfo): TypingTarget {
+  return { ...(prompt.confidence === undefined ? { expectWaitType: prompt.waitType } : {}), ...(prompt.sensitive ? { secret: true } : {}) };
 }
 
 /** Splits a key sequence into keys: escape sequences (CSI, SS3, a lone ESC) and single characters. */
@@ -95,16 +112,17 @@ export function mapAnswer(
   bracketedPaste = false,
   submitKey = '\r',
 ): KeyStep[] {
-  const typed = (text: string) => typeAndSubmit(text, submitDelayMs, bracketedPaste, submitKey);
+  // Text after an option pick goes into whatever the pick opened: only its secrecy is known.
+  const afterPick = (text: string) => typeAndSubmit(text, submitDelayMs, bracketedPaste, submitKey, prompt.sensitive ? { secret: true } : {});
   if (answer.optionId !== undefined) {
     const option = prompt.options.find((o) => o.id === answer.optionId);
     if (!option) throw new TetherError('OPTION_NOT_FOUND', `option ${answer.optionId} is not on screen`);
     if (answer.text === undefined || answer.text === '') return selectSteps(option);
-    return [...selectSteps(option), { pauseMs: focusPause(submitDelayMs) }, ...typed(answer.text)];
+    return [...selectSteps(option), { pauseMs: focusPause(submitDelayMs) }, ...afterPick(answer.text)];
   }
   if (answer.text === undefined) throw new TetherError('OPTION_NOT_FOUND', 'answer needs option_id or text');
-  if (prompt.options.length === 0 && prompt.acceptsText) return typed(answer.text);
+  if (prompt.options.length === 0 && prompt.acceptsText) return typeAndSubmit(answer.text, submitDelayMs, bracketedPaste, submitKey, targetOf(prompt));
   const textOption = prompt.options.find((o) => o.acceptsText);
   if (!textOption) throw new TetherError('OPTION_NOT_FOUND', `${prompt.waitType} prompt takes no free text`);
-  return [...selectSteps(textOption), { pauseMs: focusPause(submitDelayMs) }, ...typed(answer.text)];
+  return [...selectSteps(textOption), { pauseMs: focusPause(submitDelayMs) }, ...afterPick(answer.text)];
 }

@@ -188,6 +188,16 @@ export class DetectionPipeline extends Disposable {
     this._noteOutput();
   }
 
+  /**
+   * Typed text was refused (typedSubmit.ts: PROMPT_CHANGED, INPUT_NOT_ECHOED): nothing was
+   * submitted, so whatever prompt the screen shows is reported again, the answered one included.
+   */
+  typingFailed(): void {
+    this._detector.unsuppress();
+    this._fallbackSuppressed = undefined;
+    this._noteOutput();
+  }
+
   /** Resizes the screen (cells/rows) and re-reads it. */
   resize(cols: number, rows: number): void {
     this.screen.resize(cols, rows);

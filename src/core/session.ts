@@ -13,6 +13,7 @@ import { PtyProcess } from './ptyProcess.js';
 import { DEFAULT_SESSION_LIMITS, finalRecord } from './sessionRecord.js';
 import type { FinalRecord, SessionLimits } from './sessionRecord.js';
 import { pipelineTypingPort, typeAndWatch } from './typedSubmit.js';
+import type { TypedText } from './typedSubmit.js';
 
 /** Pause the PTY above this many unparsed bytes (xterm drops data past 50 MB). */
 const HIGH_WATER_BYTES = 1 << 20;
@@ -207,7 +208,8 @@ export class Session extends Disposable {
    * Writes answer steps for `promptId`, marking it answered first. Steps of one call run after
    * those of the calls before it (answers never interleave); typed text waits until it shows and
    * its submission is checked (typedSubmit.ts).
-   * @throws TetherError SESSION_EXITED
+   * @throws TetherError SESSION_EXITED | PROMPT_CHANGED (the screen no longer shows the prompt the
+   *   text is for) | INPUT_NOT_ECHOED (typed text never showed; not submitted)
    */
   async writeSteps(promptId: string, steps: readonly KeyStep[]): Promise<void> {
     this.pipeline.answered(promptId);
@@ -220,12 +222,24 @@ export class Session extends Disposable {
     for (const step of steps) {
       if (this._status === 'exited') return;
       if ('write' in step) this._writePty(step.write);
-      else if ('type' in step) {
-        const pipeline = this.pipeline;
-        const closed = () => this._status === 'exited' || this._running === undefined;
-        await typeAndWatch(pipelineTypingPort(pipeline, (data) => this._writePty(data), closed), step.type, () => this._running?.pipeline.submitted());
-      }
+      else if ('type' in step) await this._type(step.type);
       else await new Promise((resolve) => setTimeout(resolve, step.pauseMs));
+    }
+  }
+
+  /**
+   * Types text and submits it (typedSubmit.ts); when that is refused, the prompt on screen is
+   * reported again and the error passes on.
+   * @throws TetherError PROMPT_CHANGED | INPUT_NOT_ECHOED
+   */
+  private async _type(text: TypedText): Promise<void> {
+    const pipeline = this.pipeline;
+    const closed = () => this._status === 'exited' || this._running === undefined;
+    try {
+      await typeAndWatch(pipelineTypingPort(pipeline, (data) => this._writePty(data), closed), text, () => this._running?.pipeline.submitted());
+    } catch (error) {
+      if (!closed()) pipeline.typingFailed();
+      throw error;
     }
   }
 

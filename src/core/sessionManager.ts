@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { basename } from 'node:path';
 import { Disposable, Emitter, TetherError } from '../common/index.js';
 import type { DriftKind, IClock, IDriftSink, SessionActivity, SessionEvent, SessionInfo, WaitingForInputEvent } from '../common/index.js';
-import { mapAnswer, mapApproval, typeAndSubmit } from './answerMapper.js';
+import { mapAnswer, mapApproval, targetOf, typeAndSubmit } from './answerMapper.js';
 import { checkCwd, resolveCliType, resolveExecutable, sanitizedEnv } from './commandResolver.js';
 import { Session } from './session.js';
 import { DEFAULT_SESSION_LIMITS } from './sessionRecord.js';
@@ -135,9 +135,10 @@ export class SessionManager extends Disposable implements ISessionService, ISess
       session.writeInput(text);
       return;
     }
-    session.pipeline.input(text);
+    // The prompt on screen now is the one the text is for (input() clears it as live).
     const live = session.pipeline.live;
-    const steps = typeAndSubmit(text, this._submitDelay(session), session.pipeline.screen.bracketedPaste, this._submitKey(session));
+    session.pipeline.input(text);
+    const steps = typeAndSubmit(text, this._submitDelay(session), session.pipeline.screen.bracketedPaste, this._submitKey(session), live ? targetOf(live.prompt) : {});
     await session.writeSteps(live?.event.prompt_id ?? '', steps);
   }
 

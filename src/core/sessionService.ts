@@ -50,7 +50,9 @@ export interface ISessionService {
    * forwarded but never clear a wait); text is typed and submitted with the CLI's submit key
    * (`\r`) once it shows in the CLI's input, at least the submit pause after it; the submission is
    * then checked, and the key sent once more when the CLI read it as a newline (core/typedSubmit.ts).
-   * @throws TetherError SESSION_NOT_FOUND | SESSION_EXITED
+   * When a prompt was live, the screen must still show one of its wait type when the text is typed.
+   * @throws TetherError SESSION_NOT_FOUND | SESSION_EXITED | PROMPT_CHANGED (nothing typed, or the
+   *   text went elsewhere and was not submitted) | INPUT_NOT_ECHOED (the text never showed; not submitted)
    */
   sendInput(sessionId: string, text: string, options?: InputOptions): Promise<void>;
   /** @throws TetherError SESSION_NOT_FOUND | SESSION_EXITED */
@@ -62,7 +64,8 @@ export interface ISessionService {
   answerApproval(sessionId: string, promptId: string, response: ApprovalResponse): Promise<void>;
   /**
    * Picks an on-screen option or types free text as the answer to the live prompt.
-   * @throws TetherError SESSION_NOT_FOUND | SESSION_EXITED | STALE_PROMPT (also when nothing is live) | OPTION_NOT_FOUND
+   * @throws TetherError SESSION_NOT_FOUND | SESSION_EXITED | STALE_PROMPT (also when nothing is live) | OPTION_NOT_FOUND |
+   *   PROMPT_CHANGED | INPUT_NOT_ECHOED (free text, as for sendInput)
    */
   answer(sessionId: string, promptId: string, answer: { optionId?: string; text?: string }): Promise<void>;
   /** The live prompt's event, if the session is waiting. */

@@ -1,11 +1,12 @@
 /**
  * typeAndConfirm against simulated CLIs on a virtual clock: one that captures early input (keys
  * read before its prompt takes over are held, an Enter among them becomes a newline, the text
- * shows only at the hand-over), one that drops an Enter, one without an input reader, and one
- * that opens a dialog right after the submit.
+ * shows only at the hand-over), one that drops an Enter, one without an input reader, one that
+ * opens a dialog right after the submit or before the text shows, and one that masks a secret.
  */
 import { describe, expect, it } from 'vitest';
-import { ECHO_TIMEOUT_MS, SUBMIT_CHECK_MS, confirmSubmission, typeAndConfirm, type TypedText, type TypingPort } from './typedSubmit.js';
+import type { WaitType } from '../common/index.js';
+import { ECHO_TIMEOUT_MS, PROMPT_SETTLE_MS, SUBMIT_CHECK_MS, confirmSubmission, typeAndConfirm, type TypedText, type TypingPort } from './typedSubmit.js';
 
 const TEXT = 'Please create a marker file named created-by-tool.txt now, then stop';
 
@@ -25,11 +26,18 @@ class SimulatedCli {
   newlineEnters = 0;
   /** Enters are taken but the screen shows the old input until `redrawAt` (ms; a slow redraw). */
   redrawAt = 0;
+  /** The input box shows one `*` per character (a secret). */
+  masked = false;
+  /** The screen is mid-redraw (the parser reads nothing) until this time (ms). */
+  unreadableUntil = 0;
+  /** A dialog replaces the input box at this time (ms), whatever was typed. */
+  dialogAt = Number.POSITIVE_INFINITY;
   private shownInput: string | undefined;
 
   constructor(private readonly handOverAt: number) {}
 
   private tick(): void {
+    if (this.now >= this.dialogAt) this.dialog = true;
     if (this.now >= this.handOverAt && this.captured !== '') {
       this.input += this.captured;
       this.captured = '';
@@ -74,13 +82,24 @@ class SimulatedCli {
     this.tick();
     const input = this.shown();
     if (this.dialog) return 'Bash command\n❯ 1. Yes\n  2. No';
-    return `history\n${'─'.repeat(40)}\n❯ ${input.replace(/\n/g, '\n  ')}\n${'─'.repeat(40)}\n  ? for shortcuts`;
+    return `history\n${'─'.repeat(40)}\n❯ ${this.mask(input).replace(/\n/g, '\n  ')}\n${'─'.repeat(40)}\n  ? for shortcuts`;
+  }
+
+  private mask(input: string): string {
+    return this.masked ? '*'.repeat(input.length) : input;
   }
 
   readInput(): string | undefined {
     this.tick();
     const input = this.shown();
-    return this.dialog ? undefined : input;
+    return this.dialog ? undefined : this.mask(input);
+  }
+
+  /** What the CLI's parser would read: the dialog, the idle box, or nothing (busy, mid-redraw). */
+  waitType(): WaitType | undefined {
+    this.tick();
+    if (this.dialog) return 'tool_approval';
+    return this.busy || this.now < this.unreadableUntil ? undefined : 'awaiting_response';
   }
 
   port(withReader: boolean): TypingPort {
@@ -89,6 +108,7 @@ class SimulatedCli {
       screenText: () => this.screen(),
       ...(withReader ? { readInput: () => this.readInput() } : {}),
       isBusy: () => this.busy,
+      waitType: () => this.waitType(),
       nextChange: async (ms) => {
         // Time moves in 10 ms steps; the screen may change at the hand-over.
         this.now += Math.min(ms, 10);
@@ -179,11 +199,61 @@ describe('typeAndConfirm', () => {
     expect(cli.writes.find((w) => w.data === '\r')!.at).toBeGreaterThanOrEqual(500);
   });
 
-  it('sends Enter after the bounded wait when the text never shows', async () => {
+  it('never sends the submit key for text that does not show: INPUT_NOT_ECHOED after the bounded wait', async () => {
     const cli = new SimulatedCli(Number.POSITIVE_INFINITY);
-    const outcome = await typeAndConfirm(cli.port(true), step(), () => cli.now);
-    expect(outcome.echoed).toBe(false);
-    expect(cli.writes.find((w) => w.data === '\r')!.at).toBeGreaterThanOrEqual(ECHO_TIMEOUT_MS);
+    await expect(typeAndConfirm(cli.port(true), step(), () => cli.now)).rejects.toMatchObject({ code: 'INPUT_NOT_ECHOED' });
+    expect(cli.writes.map((w) => w.data)).toEqual([TEXT]);
+    expect(cli.now).toBeGreaterThanOrEqual(ECHO_TIMEOUT_MS);
+  });
+
+  it('types nothing when the screen shows another prompt than the one the text is for (PROMPT_CHANGED)', async () => {
+    const cli = new SimulatedCli(0);
+    cli.dialog = true;
+    const error = await typeAndConfirm(cli.port(true), { ...step(), expectWaitType: 'awaiting_response' }, () => cli.now).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'PROMPT_CHANGED' });
+    expect(String((error as Error).message)).not.toContain(TEXT);
+    expect(cli.writes).toEqual([]);
+    expect(cli.dialogAnswers).toBe(0);
+  });
+
+  it('types nothing into a CLI that went busy since the prompt was read (PROMPT_CHANGED after the settle time)', async () => {
+    const cli = new SimulatedCli(0);
+    cli.busy = true;
+    await expect(typeAndConfirm(cli.port(true), { ...step(), expectWaitType: 'awaiting_response' }, () => cli.now)).rejects.toMatchObject({ code: 'PROMPT_CHANGED' });
+    expect(cli.writes).toEqual([]);
+    expect(cli.now).toBeGreaterThanOrEqual(PROMPT_SETTLE_MS);
+  });
+
+  it('waits for a redraw in flight to show the expected prompt, then types', async () => {
+    const cli = new SimulatedCli(0);
+    cli.unreadableUntil = 300;
+    const outcome = await typeAndConfirm(cli.port(true), { ...step(), expectWaitType: 'awaiting_response' }, () => cli.now);
+    expect(outcome).toMatchObject({ echoed: true, submitted: true });
+    expect(cli.writes[0]).toEqual({ at: 300, data: TEXT });
+    expect(cli.submits).toBe(1);
+  });
+
+  it('does not submit text that went into a dialog which replaced the input before it showed (PROMPT_CHANGED)', async () => {
+    const cli = new SimulatedCli(500);
+    cli.dialogAt = 200;
+    await expect(typeAndConfirm(cli.port(true), { ...step(), expectWaitType: 'awaiting_response' }, () => cli.now)).rejects.toMatchObject({ code: 'PROMPT_CHANGED' });
+    expect(cli.writes.map((w) => w.data)).toEqual([TEXT]);
+    expect(cli.dialogAnswers).toBe(0);
+    expect(cli.now).toBeLessThan(ECHO_TIMEOUT_MS);
+  });
+
+  it('takes a masked echo of a secret as shown, and submits it', async () => {
+    const cli = new SimulatedCli(0);
+    cli.masked = true;
+    const secret = 'sk-test-0123456789abcdef0123456789';
+    const outcome = await typeAndConfirm(cli.port(true), { ...step(secret), secret: true, expectWaitType: 'awaiting_response' }, () => cli.now);
+    expect(outcome).toMatchObject({ echoed: true, submitted: true, retried: false });
+    expect(cli.submits).toBe(1);
+    // Not a secret, the same masked box never shows the text: it is not submitted.
+    const plain = new SimulatedCli(0);
+    plain.masked = true;
+    await expect(typeAndConfirm(plain.port(true), step(secret), () => plain.now)).rejects.toMatchObject({ code: 'INPUT_NOT_ECHOED' });
+    expect(plain.submits).toBe(0);
   });
 
   it('confirms by the input alone when the agent answered before any busy screen was drawn', async () => {

@@ -1,15 +1,21 @@
 /**
- * Typing text into an agent CLI and submitting it so that the Enter is not lost (issue 13): the
- * text is written, the Enter waits until the text shows in the CLI's input (its descriptor's
- * `readInput`, else the screen gaining the text's tail), and once it is sent the submission is
- * checked (the agent went busy, or the input no longer holds the text) and Enter is pressed once
- * more when the text still sits there. Measured on this machine (docs/cli-screens-newest.md):
- * Claude Code 2.1.197 and 2.1.332 lose an Enter sent with the first idle box (their early-input
- * capture turns it into a newline); Enter sent once the text is echoed was submitted every time,
- * because text captured before the prompt input takes over is not echoed.
+ * Typing text into an agent CLI and submitting it so that the Enter is not lost (issue 13), for
+ * every CLI through its descriptor (`answers.submitKey`, `answers.readInput`): the screen must
+ * still show the prompt the text is meant for, the text is written, the submit key waits until the
+ * text shows in the CLI's input (its descriptor's `readInput`, else the screen gaining the text's
+ * tail), and once it is sent the submission is checked (the agent went busy, or the input no
+ * longer holds the text); the key is pressed once more only when the input shows it became a
+ * newline. Nothing is typed or submitted blindly: a prompt that changed under the text, or text
+ * that never shows, stops with a coded error. Measured on this machine
+ * (docs/cli-screens-newest.md): Claude Code 2.1.197 and 2.1.332 lose an Enter sent with the first
+ * idle box (their early-input capture turns it into a newline); Enter sent once the text is echoed
+ * was submitted every time, because text captured before the prompt input takes over is not echoed.
+ * Codex 0.171.0 likewise submitted only with the Enter held until the echo.
  */
 
 import { getCli } from '../../parsers/index.js';
+import { TetherError } from '../common/index.js';
+import type { WaitType } from '../common/index.js';
 import type { DetectionPipeline } from './detectionPipeline.js';
 
 /** Text to type and submit, as one answer step. */
@@ -24,6 +30,17 @@ export interface TypedText {
   readonly submitDelayMs: number;
   /** True when `body` is a bracketed paste: the CLI may show a placeholder instead of the text. */
   readonly pasted: boolean;
+  /**
+   * The wait type the screen must show when the text is typed (the prompt the text answers, as
+   * read when the answer was mapped). Absent: typed into whatever has focus (input sent while
+   * nothing waits, or text after an option pick that itself changed the screen).
+   */
+  readonly expectWaitType?: WaitType;
+  /**
+   * True for a secret (an API key box, PromptInfo.sensitive): the CLI may mask it, so any change
+   * of its input (or the screen) counts as the echo. The text itself never goes into an error.
+   */
+  readonly secret?: boolean;
 }
 
 /** What typing needs from a live session. */
@@ -38,6 +55,8 @@ export interface TypingPort {
   readonly readInput?: () => string | undefined;
   /** True when the CLI's parser reads the screen as busy now. */
   isBusy(): boolean;
+  /** The wait type the CLI's parser reads on the screen now; undefined when it waits for nothing (busy, unknown). */
+  waitType(): WaitType | undefined;
   /** Resolves when the screen next changes, or after `ms` (whichever comes first). */
   nextChange(ms: number): Promise<void>;
   /** True once the session has exited (nothing more is written). */
@@ -73,6 +92,8 @@ export const SUBMIT_CHECK_MS = 2000;
 export const CONFIRM_WATCH_MS = 15_000;
 /** Characters of the text's end that must show (whitespace and box borders ignored). */
 export const TAIL_CHARS = 24;
+/** Longest wait for the screen to show the expected prompt before typing (a redraw in flight; ms). */
+export const PROMPT_SETTLE_MS = 1000;
 
 /** Text without whitespace and box side borders: a wrapped or framed line compares equal. */
 function compact(text: string): string {
@@ -96,6 +117,12 @@ async function until(port: TypingPort, check: () => boolean, ms: number, now: ()
     if (left <= 0) return false;
     await port.nextChange(left);
   }
+}
+
+/** The coded error for a screen that no longer shows the prompt the text was meant for (never names the text). */
+function promptChanged(expected: WaitType, port: TypingPort, what: string): TetherError {
+  const now = port.waitType() ?? (port.isBusy() ? 'busy' : 'no prompt');
+  return new TetherError('PROMPT_CHANGED', `the screen shows ${now} instead of the ${expected} prompt the text was meant for; ${what}`);
 }
 
 /** What the screen says of typed text after its submit key. */
@@ -143,31 +170,53 @@ export async function confirmSubmission(port: TypingPort, sent: SentText, ms: nu
 }
 
 /**
- * Types `step.body`, waits (at most ECHO_TIMEOUT_MS) until the text shows, keeps at least
- * `step.submitDelayMs` after the text, sends the submit key, and watches SUBMIT_CHECK_MS for the
- * outcome. Only when the CLI's input shows the key became a newline (the text still there, one
- * line longer) is the submit key sent once more: a slow redraw is never taken for a lost key,
- * since a second Enter after a taken one could answer the dialog the turn opened. Never throws;
- * stops when the session closes.
+ * Types `step.body` and submits it. First, when `step.expectWaitType` is set, the screen must show
+ * a prompt of that wait type (it may take PROMPT_SETTLE_MS to settle); then the text is written
+ * and the submit key waits (at most ECHO_TIMEOUT_MS) until the text shows, keeps at least
+ * `step.submitDelayMs` after the text, is sent, and the outcome is watched for SUBMIT_CHECK_MS.
+ * Only when the CLI's input shows the key became a newline (the text still there, one line
+ * longer) is the submit key sent once more: a slow redraw is never taken for a lost key, since a
+ * second Enter after a taken one could answer the dialog the turn opened. Stops quietly when the
+ * session closes.
+ * @throws TetherError PROMPT_CHANGED when the screen shows another prompt, or none, instead of the
+ *   expected one: before typing (nothing is written), or while the text is being echoed (the text
+ *   went elsewhere; the submit key is not sent)
+ * @throws TetherError INPUT_NOT_ECHOED when the text did not show within ECHO_TIMEOUT_MS (the submit
+ *   key is not sent; the text may still sit in the CLI's input)
  */
 export async function typeAndConfirm(port: TypingPort, step: TypedText, now: () => number = Date.now): Promise<TypingOutcome & { readonly sent?: SentText }> {
+  const expected = step.expectWaitType;
+  if (expected !== undefined) {
+    const shown = await until(port, () => port.waitType() === expected, PROMPT_SETTLE_MS, now);
+    if (!shown && !port.closed()) throw promptChanged(expected, port, 'nothing was typed');
+  }
   const tail = compact(step.text).slice(-TAIL_CHARS);
   const inputBefore = port.readInput?.();
-  const shownBefore = occurrences(compact(port.screenText()), tail);
+  const screenBefore = port.screenText();
+  const shownBefore = occurrences(compact(screenBefore), tail);
   const started = now();
+  if (port.closed()) return { echoed: false, waitedMs: 0, submitted: false, retried: false };
   port.write(step.body);
 
+  let movedAway = false;
   const echoed = await until(
     port,
     () => {
       if (tail === '') return true;
       const input = port.readInput?.();
-      if (input === undefined) return occurrences(compact(port.screenText()), tail) > shownBefore;
-      return step.pasted ? input !== '' && input !== inputBefore : compact(input).includes(tail);
+      if (step.secret) return input !== undefined ? input !== inputBefore : port.screenText() !== screenBefore;
+      if (input !== undefined ? step.pasted ? input !== '' && input !== inputBefore : compact(input).includes(tail) : occurrences(compact(port.screenText()), tail) > shownBefore) return true;
+      // The prompt gave way to another one while the text was on its way: it went elsewhere.
+      const waitType = port.waitType();
+      movedAway = expected !== undefined && waitType !== undefined && waitType !== expected;
+      return movedAway;
     },
     ECHO_TIMEOUT_MS,
     now,
   );
+  if (port.closed()) return { echoed, waitedMs: now() - started, submitted: false, retried: false };
+  if (movedAway) throw promptChanged(expected!, port, 'the text was typed, the submit key was not sent');
+  if (!echoed) throw new TetherError('INPUT_NOT_ECHOED', `the typed text did not show in the ${ECHO_TIMEOUT_MS} ms after it was written; the submit key was not sent`);
   await until(port, () => now() - started >= step.submitDelayMs, step.submitDelayMs, now);
   if (port.closed()) return { echoed, waitedMs: now() - started, submitted: false, retried: false };
 
@@ -216,6 +265,10 @@ export function pipelineTypingPort(pipeline: DetectionPipeline, write: (data: st
     screenText: () => (closed() ? '' : pipeline.screen.snapshot().lines.map((line) => line.text).join('\n')),
     ...(reader ? { readInput: () => (closed() ? undefined : reader(pipeline.screen.snapshot())) } : {}),
     isBusy: () => !closed() && pipeline.readVerdict().state === 'busy',
+    waitType: () => {
+      const verdict = closed() ? undefined : pipeline.readVerdict();
+      return verdict?.state === 'waiting' ? verdict.prompt.waitType : undefined;
+    },
     nextChange: (ms) =>
       new Promise<void>((resolve) => {
         const timer = setTimeout(done, ms);

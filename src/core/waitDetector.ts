@@ -127,6 +127,11 @@ export class WaitDetector extends Disposable {
     this._turnSinceIdle = true;
   }
 
+  /** Typing into the prompt was refused (typedSubmit.ts): the prompt still on screen may be reported again. */
+  unsuppress(): void {
+    this._suppressed = undefined;
+  }
+
   /** The PTY exited. */
   exited(): void {
     this._clear('session_exited');
