@@ -120,7 +120,7 @@ class FakeSocket {
 }
 
 describe('Phoenix output on a congested socket', () => {
-  it('skips pty_output above the high-water mark, then resyncs with a screen and drops output it covers', () => {
+  it('skips pty_output above the high-water mark, then resyncs with a resync screen and drops output it covers', () => {
     const sessions = new FakeSessionService();
     sessions.sessions.set('s1', fakeSession('s1'));
     const socket = new FakeSocket();
@@ -139,8 +139,26 @@ describe('Phoenix output on a congested socket', () => {
     output(9);
     output(11);
     expect(socket.sent).toEqual([
-      ['1', null, 'session:s1', 'screen', { type: 'screen', session_id: 's1', seq: 10, data: '\u001b[H[screen of s1]' }],
+      ['1', null, 'session:s1', 'resync', { type: 'resync', session_id: 's1', seq: 10, data: '\u001b[H[screen of s1]' }],
       ['1', null, 'session:s1', 'pty_output', { type: 'pty_output', session_id: 's1', seq: 11, data: 'chunk 11' }],
+    ]);
+  });
+
+  it('follows a join screen with the output it has not parsed yet, and sends none of it twice', () => {
+    const sessions = new FakeSessionService();
+    sessions.sessions.set('s1', fakeSession('s1'));
+    // The fake's screen holds seq 10; 11 and 12 are still being parsed.
+    const chunk = (seq: number): SessionEvent => ({ type: 'pty_output', session_id: 's1', seq, data: `chunk ${seq}` });
+    sessions.history.set('s1', [chunk(9), chunk(10), chunk(11), chunk(12)]);
+    const socket = new FakeSocket();
+    const connection = new PhoenixConnection(socket as unknown as WebSocket, { deviceId: 'd1', isAdmin: false }, sessions, () => undefined);
+    connection.handleText(JSON.stringify(['1', '1', 'session:s1', 'phx_join', { output: true }]));
+    for (const seq of [12, 13]) for (const delivery of phoenixDeliveries(chunk(seq), () => undefined)) connection.deliver(delivery);
+    expect(socket.sent.map((frame) => [frame[3], (frame[4] as { seq?: number }).seq])).toEqual([
+      ['phx_reply', undefined],
+      ['pty_output', 11],
+      ['pty_output', 12],
+      ['pty_output', 13],
     ]);
   });
 

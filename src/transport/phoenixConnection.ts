@@ -3,8 +3,9 @@
  * frame does. `heartbeat` on `phoenix` is answered `ok`; `phx_join` on `sessions` or
  * `session:<id>` is answered with the current state (or an error reply: unknown session, bad
  * payload, unmatched topic); `phx_leave` is answered `ok` then `phx_close`. Channels take no
- * other events. Output (`pty_output`) goes only to `session:<id>` joins that asked for it; a
- * congested socket skips it and later gets a fresh `screen`. Nothing here throws.
+ * other events. Output (`pty_output`) goes only to `session:<id>` joins that asked for it,
+ * after the join's screen and the output that screen has not parsed yet; a congested socket
+ * skips it and later gets a `resync` (as on /ws). Nothing here throws.
  */
 import { WebSocket } from 'ws';
 import { z } from 'zod';
@@ -20,8 +21,10 @@ interface Channel {
   readonly joinRef: string | null;
   /** The join asked for `pty_output` (`{"output": true}`, `session:<id>` only). */
   readonly output: boolean;
-  /** Output was skipped while congested: the next output first sends a fresh `screen`. */
+  /** Output was skipped while congested: the next output first sends a `resync`. */
   stale: boolean;
+  /** The highest output seq this channel has (in a screen or as pty_output); older output is not sent again. */
+  outputSeq: number;
 }
 
 /** A `session:<id>` join's payload. */
@@ -91,10 +94,12 @@ export class PhoenixConnection {
 
   private _join(message: PhoenixMessage): void {
     try {
-      const { response, output } = this._open(message.topic, message.payload);
+      const { response, output, screenSeq } = this._open(message.topic, message.payload);
       // Synchronous from the state read to here, so no event falls between the reply and the stream.
-      this._channels.set(message.topic, { joinRef: message.joinRef, output, stale: false });
+      const channel: Channel = { joinRef: message.joinRef, output, stale: false, outputSeq: screenSeq ?? -1 };
+      this._channels.set(message.topic, channel);
       this._reply(message, 'ok', response);
+      if (screenSeq !== undefined) this._sendUnparsedOutput(message.topic, channel);
     } catch (err) {
       const error = toTetherError(err);
       if (!(err instanceof TetherError)) this._log('error', 'phoenix join failed', { topic: message.topic, error: String(err) });
@@ -102,20 +107,32 @@ export class PhoenixConnection {
     }
   }
 
-  /** The join reply for `topic`. @throws TetherError SESSION_NOT_FOUND | BAD_MESSAGE | NOT_FOUND (unmatched topic) */
-  private _open(topic: string, payload: Readonly<Record<string, unknown>>): { response: Record<string, unknown>; output: boolean } {
+  /**
+   * The join reply for `topic`, and the seq of the screen in it when output was asked for.
+   * @throws TetherError SESSION_NOT_FOUND | BAD_MESSAGE | NOT_FOUND (unmatched topic)
+   */
+  private _open(topic: string, payload: Readonly<Record<string, unknown>>): { response: Record<string, unknown>; output: boolean; screenSeq?: number } {
     if (topic === SESSIONS_TOPIC) return { response: { sessions: this._sessions.list() }, output: false };
     if (!topic.startsWith(SESSION_TOPIC_PREFIX)) throw new TetherError('NOT_FOUND', 'unmatched topic');
     const sessionId = topic.slice(SESSION_TOPIC_PREFIX.length);
     const session = this._sessions.get(sessionId);
     const parsed = sessionJoinSchema.safeParse(payload);
     if (!parsed.success) throw new TetherError('BAD_MESSAGE', 'a session join payload is {"output"?: boolean}');
-    const output = parsed.data.output === true;
     const waiting = this._sessions.currentWaiting(sessionId);
-    return {
-      response: { session, ...(waiting !== undefined ? { waiting } : {}), ...(output ? { screen: this._sessions.serializeScreen(sessionId) } : {}) },
-      output,
-    };
+    const response = { session, ...(waiting !== undefined ? { waiting } : {}) };
+    if (parsed.data.output !== true) return { response, output: false };
+    const screen = this._sessions.serializeScreen(sessionId);
+    return { response: { ...response, screen }, output: true, screenSeq: screen.seq };
+  }
+
+  /** Pushes the output after the channel's screen that the screen has not parsed yet (from the history). */
+  private _sendUnparsedOutput(topic: string, channel: Channel): void {
+    const sessionId = topic.slice(SESSION_TOPIC_PREFIX.length);
+    for (const event of this._sessions.eventsSince(sessionId, channel.outputSeq) ?? []) {
+      if (event.type !== 'pty_output' || event.seq <= channel.outputSeq) continue;
+      channel.outputSeq = event.seq;
+      this._push(topic, channel, event.type, { ...event });
+    }
   }
 
   private _leave(message: PhoenixMessage): void {
@@ -127,14 +144,15 @@ export class PhoenixConnection {
     }
   }
 
-  /** True when output may go out now; resyncs a stale channel with a `screen` first. */
+  /** True when this output may go out now (and is new to the channel); resyncs a stale channel first. */
   private _outputReady(topic: string, channel: Channel, payload: Readonly<Record<string, unknown>>): boolean {
     if (!channel.output) return false;
     if (this.socket.bufferedAmount > HIGH_WATER_BYTES) {
       channel.stale = true;
       return false;
     }
-    if (!channel.stale) return true;
+    const seq = typeof payload.seq === 'number' ? payload.seq : Infinity;
+    if (!channel.stale) return this._advance(channel, seq);
     if (this.socket.bufferedAmount > LOW_WATER_BYTES) return false;
     const sessionId = topic.slice(SESSION_TOPIC_PREFIX.length);
     let screen: { seq: number; data: string };
@@ -147,8 +165,17 @@ export class PhoenixConnection {
       return false;
     }
     channel.stale = false;
-    this._push(topic, channel, 'screen', { type: 'screen', session_id: sessionId, ...screen });
-    return typeof payload.seq !== 'number' || payload.seq > screen.seq;
+    channel.outputSeq = screen.seq;
+    this._push(topic, channel, 'resync', { type: 'resync', session_id: sessionId, ...screen });
+    this._sendUnparsedOutput(topic, channel);
+    return this._advance(channel, seq);
+  }
+
+  /** Moves the channel's output seq to `seq`; false when the channel already has it. */
+  private _advance(channel: Channel, seq: number): boolean {
+    if (seq <= channel.outputSeq) return false;
+    if (Number.isFinite(seq)) channel.outputSeq = seq;
+    return true;
   }
 
   private _push(topic: string, channel: Channel, event: string, payload: Readonly<Record<string, unknown>>): void {
