@@ -9,9 +9,10 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setListenerErrorHandler, TetherError } from './common/index.js';
 import type { IPushRegistry } from './store/types.js';
-import { SessionManager, systemClock } from './core/index.js';
+import { Autoplay, PromptQueue, SessionManager, systemClock } from './core/index.js';
 import { DeviceStore } from './store/deviceStore.js';
 import { DriftStore } from './store/driftStore.js';
+import { QueueStore } from './store/queueStore.js';
 import { PairingService } from './store/pairing.js';
 import { writeFileAtomicSync, PRIVATE_DIR_MODE } from './store/atomicFile.js';
 import type { TetherConfig } from './store/config.js';
@@ -57,6 +58,10 @@ export interface Daemon {
   readonly push: PushDispatcher;
   /** Drift counts (fallback prompts, unverified versions, hook disagreements), kept in `<dataDir>/drift.json`. */
   readonly drift: DriftStore;
+  /** Every session's prompt queue, kept in `<dataDir>/queue.json`. */
+  readonly queue: PromptQueue;
+  /** Types queued prompts at idle prompts; `autoplay.turnEnded` takes a hook's turn end. */
+  readonly autoplay: Autoplay;
   /** Kills every session, closes sockets and providers, removes daemon.json. */
   stop(): Promise<void>;
 }
@@ -84,6 +89,16 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     env: options.sessionEnv,
     drift,
   });
+  const queue = new PromptQueue(
+    (sessionId) => sessions.list().some((session) => session.id === sessionId),
+    new QueueStore(dataDir, (message) => log('warn', 'prompt queue file', { message })),
+    systemClock,
+  );
+  const autoplay = new Autoplay(
+    { sessions, onActivity: sessions.onActivity, onDidInput: sessions.onDidInput, inputDraft: (sessionId) => sessions.inputDraft(sessionId) },
+    queue,
+    systemClock,
+  );
   const tls = config.server.tls ? loadTls(config.server.tls) : undefined;
   const devices = new DeviceStore(dataDir);
   const pairing = new PairingService();
@@ -104,6 +119,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     activity: sessions,
   });
   const history = new PushHistory(historyPath(dataDir));
+  queue.onMessage((message) => transport?.broadcast(message));
   push.onDidReport((report) => {
     history.append(report);
     transport?.broadcast({ type: 'push_result', ...report });
@@ -131,6 +147,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       },
       onAppState: (report) => push.reportAppState(report.connection_id, report.device_id, report.state, report.session_id),
       onPushTest: (deviceId) => push.sendTest(deviceId),
+      queues: { queue, autoplay },
       webPushPublicKey: vapidPublicKeyOf(providers),
       // The browser UI (phone PWA and desktop dashboard) on the same port.
       uiRoot: defaultUiRoot(),
@@ -138,6 +155,8 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       log,
     });
   } catch (err) {
+    autoplay.dispose();
+    queue.dispose();
     push.dispose();
     sessions.dispose();
     drift.dispose();
@@ -160,7 +179,11 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     transport: started,
     push,
     drift,
+    queue,
+    autoplay,
     async stop() {
+      autoplay.dispose();
+      queue.dispose();
       push.dispose();
       sessions.dispose();
       drift.dispose();

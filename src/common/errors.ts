@@ -26,6 +26,10 @@ export const ERROR_CODES = [
   'CAST_INVALID', // an asciicast file is malformed
   'PUSH_FAILED', // a push provider rejected or could not deliver a notification
   'STORE_WRITE_FAILED', // the data dir refused a write (disk full, read-only, no permission); nothing stored was lost
+  'QUEUE_FULL', // a session's prompt queue holds as many queued prompts as it may
+  'QUEUE_ITEM_NOT_FOUND', // no queue item with that id in that session's queue (a stale id)
+  'QUEUE_ITEM_LOCKED', // the queue item is being run or finished; only queued items change
+  'INTERACTION_NOT_FOUND', // no open interaction with that id in that session
   'INTERNAL', // anything unexpected; the daemon keeps running
 ] as const;
 

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { CLI_ID_PATTERN, CONFIDENCES, OPTION_ROLES, WAIT_TYPES } from './verdict.js';
+import { autoplayPausedSchema, interactionCompletedSchema, queueUpdatedSchema, type QueueMessage } from './queue.js';
 import type {
   SessionInfo,
   WaitingClearedEvent,
@@ -310,6 +311,9 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   errorSchema,
   ackSchema,
   pushResultSchema,
+  queueUpdatedSchema,
+  autoplayPausedSchema,
+  interactionCompletedSchema,
 ]);
 
 /** `welcome`. */
@@ -341,4 +345,5 @@ export type ServerMessage =
   | ResyncMessage
   | ErrorMessage
   | AckMessage
-  | PushResultMessage;
+  | PushResultMessage
+  | QueueMessage;

@@ -6,6 +6,10 @@ export { SessionManager } from './sessionManager.js';
 export type { SessionManagerOptions } from './sessionManager.js';
 export type { ISessionService, ISessionActivitySource, CreateSessionOptions, ApprovalResponse, InputOptions } from './sessionService.js';
 export { systemClock, VirtualClock } from './clocks.js';
+export { PromptQueue } from './promptQueue.js';
+export type { QueueItemPatch } from './promptQueue.js';
+export { Autoplay, DESK_QUIET_MS, SUBMIT_CHECK_MS } from './autoplay.js';
+export type { AutoplayHost } from './autoplay.js';
 export { replayCast } from './replay.js';
 export type { ReplayEvent, ReplayInput } from './replay.js';
 // The CLI registry, for the zones that may not import parsers/ themselves (push, transport).

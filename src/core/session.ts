@@ -198,10 +198,13 @@ export class Session extends Disposable {
 
   /**
    * Writes user input: it clears a live prompt unless it is only terminal replies (which are dropped: the headless screen answers queries).
+   * @returns true when `data` was user input (and written)
    * @throws TetherError SESSION_EXITED
    */
-  writeInput(data: string): void {
-    if (this.pipeline.input(data)) this._writePty(data);
+  writeInput(data: string): boolean {
+    if (!this.pipeline.input(data)) return false;
+    this._writePty(data);
+    return true;
   }
 
   /**

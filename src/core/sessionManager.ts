@@ -54,6 +54,9 @@ export class SessionManager extends Disposable implements ISessionService, ISess
   private readonly _onDidRemoveSession = this._register(new Emitter<string>());
   /** A session was removed (closed after exit, or the oldest exited past `keepExited`); carries its id. */
   readonly onDidRemoveSession = this._onDidRemoveSession.event;
+  private readonly _onDidInput = this._register(new Emitter<{ readonly session_id: string }>());
+  /** `sendInput` wrote user input (typed text, or raw bytes that are not only terminal replies); answers do not count. */
+  readonly onDidInput = this._onDidInput.event;
   private readonly _clock: IClock;
   /** Exited session ids, oldest exit first. */
   private readonly _exited = new Set<string>();
@@ -132,12 +135,13 @@ export class SessionManager extends Disposable implements ISessionService, ISess
   async sendInput(sessionId: string, text: string, options: InputOptions = {}): Promise<void> {
     const session = this._session(sessionId);
     if (options.raw) {
-      session.writeInput(text);
+      if (session.writeInput(text)) this._onDidInput.fire({ session_id: sessionId });
       return;
     }
     // The prompt on screen now is the one the text is for (input() clears it as live).
     const live = session.pipeline.live;
     session.pipeline.input(text);
+    this._onDidInput.fire({ session_id: sessionId });
     const steps = typeAndSubmit(text, this._submitDelay(session), session.pipeline.screen.bracketedPaste, this._submitKey(session), live ? targetOf(live.prompt) : {});
     await session.writeSteps(live?.event.prompt_id ?? '', steps);
   }
@@ -171,6 +175,17 @@ export class SessionManager extends Disposable implements ISessionService, ISess
 
   activity(sessionId: string): SessionActivity {
     return this._session(sessionId).activity;
+  }
+
+  /**
+   * The draft in a running session's input box ('' when empty), read off the screen by its CLI's
+   * descriptor; undefined when the CLI has no reader, no box is up, or the session has exited.
+   * @throws never
+   */
+  inputDraft(sessionId: string): string | undefined {
+    const session = this._sessions.get(sessionId);
+    if (session === undefined || session.status === 'exited') return undefined;
+    return getCli(session.cliType).answers.readInput?.(session.pipeline.screen.snapshot());
   }
 
   currentWaiting(sessionId: string): WaitingForInputEvent | undefined {

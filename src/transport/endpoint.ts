@@ -48,6 +48,7 @@ export const ENDPOINT_TAGS = {
   daemon: 'The daemon itself',
   pairing: 'Pairing a device (a one-time code for a device token)',
   sessions: 'Agent CLI sessions',
+  queue: 'The prompt queue, autoplay and external executors',
   push: 'Push notifications',
   dashboard: 'The desktop dashboard (device management)',
 } as const;

@@ -20,12 +20,13 @@ import { openApiDocument } from './openApi.js';
 import { issuePairingCode, pair, type PairingRouteContext } from './pairingRoutes.js';
 import { pushAction, pushTest, vapidPublicKey, type PushRouteContext } from './pushRoutes.js';
 import type { FailureRateLimiter } from './rateLimiter.js';
+import { addQueueItem, editQueueItem, getQueue, listQueues, nextCommand, removeQueueItem, setAutoplay, submitResult, type QueueRouteContext } from './queueRoutes.js';
 import { closeSession, createSession, getSession, listSessions, type SessionRouteContext } from './sessionRoutes.js';
 import type { RouteCall } from './types.js';
 import type { UiFiles } from './uiFiles.js';
 
 /** What the routes need. */
-export interface HttpRouteContext extends PushRouteContext, PairingRouteContext, DashboardContext, SessionRouteContext {
+export interface HttpRouteContext extends PushRouteContext, PairingRouteContext, DashboardContext, SessionRouteContext, QueueRouteContext {
   readonly sessions: ISessionService;
   readonly devices: DeviceStore;
   readonly pairing: PairingService;
@@ -90,8 +91,15 @@ export const HTTP_ROUTES: readonly Route[] = [
   { method: 'POST', path: '/api/sessions', access: 'device', limited: true, endpoint: createSession },
   { method: 'GET', path: '/api/sessions/:id', access: 'device', limited: true, endpoint: getSession },
   { method: 'DELETE', path: '/api/sessions/:id', access: 'device', limited: true, endpoint: closeSession },
-  // Routes under /api/sessions/:id/ (queue, next-command, submit-result/:interaction_id,
-  // autoplay, events) go here; their endpoints resolve the session with sessionOf().
+  { method: 'GET', path: '/api/queues', access: 'device', limited: true, endpoint: listQueues },
+  { method: 'GET', path: '/api/sessions/:id/queue', access: 'device', limited: true, endpoint: getQueue },
+  { method: 'POST', path: '/api/sessions/:id/queue', access: 'device', limited: true, endpoint: addQueueItem },
+  { method: 'PATCH', path: '/api/sessions/:id/queue/:item_id', access: 'device', limited: true, endpoint: editQueueItem },
+  { method: 'DELETE', path: '/api/sessions/:id/queue/:item_id', access: 'device', limited: true, endpoint: removeQueueItem },
+  { method: 'PUT', path: '/api/sessions/:id/autoplay', access: 'device', limited: true, endpoint: setAutoplay },
+  { method: 'GET', path: '/api/sessions/:id/next-command', access: 'device', limited: true, endpoint: nextCommand },
+  { method: 'POST', path: '/api/sessions/:id/submit-result/:interaction_id', access: 'device', limited: true, endpoint: submitResult },
+  // Other routes under /api/sessions/:id/ (events) go here; their endpoints resolve the session with sessionOf().
 ];
 
 /** Codes that count as a failed guess towards the rate limit. */

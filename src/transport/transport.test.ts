@@ -185,6 +185,8 @@ describe('lifecycle', () => {
     const open = (): string[] =>
       process.getActiveResourcesInfo().filter((name) => name === 'TCPServerWrap' || name === 'TCPSocketWrap');
     await expect.poll(open, { timeout: 2000 }).toEqual([]);
+    // The harness's autoplay listens as the daemon's does; the transport must hold nothing.
+    harness.autoplay.dispose();
     expect(harness.sessions.emitter.listenerCount).toBe(0);
   });
 });

@@ -21,6 +21,7 @@ import { handleFrame } from './messageHandlers.js';
 import { encodeOutputData } from './outputQueue.js';
 import { PHOENIX_SOCKET_PATH, PhoenixHub, phoenixUpgradeToken } from './phoenixChannels.js';
 import { FailureRateLimiter } from './rateLimiter.js';
+import type { QueueServices } from './queueRoutes.js';
 import { createUiFiles } from './uiFiles.js';
 import type { AppStateReport, PushTestResult, PushTokenRegistration } from './types.js';
 
@@ -61,6 +62,8 @@ export interface TransportOptions {
   /** `POST /api/admin/push-test`: sends a test push (to one device's registrations when given). */
   onPushTest?(deviceId: string | undefined): Promise<readonly PushTestResult[]>;
   readonly log?: TransportLog;
+  /** The prompt queue and autoplay behind the queue routes (absent: those routes answer 404 NOT_FOUND). */
+  readonly queues?: QueueServices;
   /**
    * Serve the browser UI built from `web/` out of this folder (the daemon passes
    * `defaultUiRoot()`, i.e. `dist/web`); without it the port serves only the API.

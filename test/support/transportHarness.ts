@@ -1,12 +1,15 @@
 /**
  * Test fixture for transport tests: a transport on 127.0.0.1:0 over a FakeSessionService, a
- * temp data dir, a movable clock, recorded push registrations and logs, and helpers to
- * connect clients. `stop()` closes every client, the server and the dir.
+ * temp data dir, a movable clock, recorded push registrations and logs, a prompt queue with
+ * autoplay (its messages broadcast as the daemon does), and helpers to connect clients.
+ * `stop()` closes every client, the server and the dir.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TetherError, type WaitingForInputEvent } from '../../src/common/index.js';
+import { Emitter, TetherError, type WaitingForInputEvent } from '../../src/common/index.js';
+import { Autoplay, PromptQueue, systemClock } from '../../src/core/index.js';
+import { QueueStore } from '../../src/store/queueStore.js';
 import { DeviceStore } from '../../src/store/deviceStore.js';
 import { PairingService } from '../../src/store/pairing.js';
 import { FakeSessionService, fakeSession } from './fakeSessionService.js';
@@ -34,7 +37,12 @@ export class Harness {
     readonly pairing: PairingService,
     readonly now: { value: number },
     private readonly _dataDir: string,
+    readonly queue: PromptQueue,
+    readonly autoplay: Autoplay,
   ) {}
+
+  /** Fire to report input at the desk (what SessionManager.onDidInput reports). */
+  static readonly deskInput = new Emitter<{ readonly session_id: string }>();
 
   /** Starts a harness with one running session `s1`. @throws the listen error */
   static async start(): Promise<Harness> {
@@ -45,8 +53,11 @@ export class Harness {
     const now = { value: 1_000_000 };
     const pairing = new PairingService({ now: () => now.value });
     const reference: { harness?: Harness } = {};
-    const transport = await Harness._listen(0, sessions, devices, pairing, now, reference);
-    reference.harness = new Harness(transport, sessions, devices, pairing, now, dataDir);
+    const queue = new PromptQueue((id) => sessions.sessions.has(id), new QueueStore(dataDir), systemClock);
+    const autoplay = new Autoplay({ sessions, onActivity: sessions.onActivity, onDidInput: Harness.deskInput.event, inputDraft: () => undefined }, queue, systemClock);
+    queue.onMessage((message) => reference.harness?.transport.broadcast(message));
+    const transport = await Harness._listen(0, sessions, devices, pairing, now, reference, { queue, autoplay });
+    reference.harness = new Harness(transport, sessions, devices, pairing, now, dataDir, queue, autoplay);
     reference.harness._reference = reference;
     return reference.harness;
   }
@@ -60,7 +71,7 @@ export class Harness {
   async restart(): Promise<void> {
     const port = this.transport.port;
     await this.transport.close();
-    this.transport = await Harness._listen(port, this.sessions, this.devices, this.pairing, this.now, this._reference);
+    this.transport = await Harness._listen(port, this.sessions, this.devices, this.pairing, this.now, this._reference, { queue: this.queue, autoplay: this.autoplay });
   }
 
   private static _listen(
@@ -70,6 +81,7 @@ export class Harness {
     pairing: PairingService,
     now: { value: number },
     reference: { harness?: Harness },
+    queues: { queue: PromptQueue; autoplay: Autoplay },
   ): Promise<Transport> {
     return startTransport({
       host: '127.0.0.1',
@@ -91,6 +103,7 @@ export class Harness {
       },
       log: (level, message) => reference.harness?.logs.push({ level, message }),
       now: () => now.value,
+      queues,
     });
   }
 
@@ -147,6 +160,8 @@ export class Harness {
   async stop(): Promise<void> {
     await Promise.all(this._clients.splice(0).map((client) => client.close()));
     await this.transport.close();
+    this.autoplay.dispose();
+    this.queue.dispose();
     rmSync(this._dataDir, { recursive: true, force: true });
   }
 }
