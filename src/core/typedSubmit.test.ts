@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { WaitType } from '../common/index.js';
-import { ECHO_TIMEOUT_MS, PROMPT_SETTLE_MS, SUBMIT_CHECK_MS, confirmSubmission, typeAndConfirm, type TypedText, type TypingPort } from './typedSubmit.js';
+import { ECHO_SETTLE_MS, ECHO_TIMEOUT_MS, PROMPT_SETTLE_MS, SUBMIT_CHECK_MS, confirmSubmission, typeAndConfirm, type TypedText, type TypingPort } from './typedSubmit.js';
 
 const TEXT = 'Please create a marker file named created-by-tool.txt now, then stop';
 
@@ -28,6 +28,8 @@ class SimulatedCli {
   redrawAt = 0;
   /** The input box shows one `*` per character (a secret). */
   masked = false;
+  /** A draft longer than this shows as a placeholder (characters). */
+  placeholderOver = Number.POSITIVE_INFINITY;
   /** The screen is mid-redraw (the parser reads nothing) until this time (ms). */
   unreadableUntil = 0;
   /** A dialog replaces the input box at this time (ms), whatever was typed. */
@@ -86,6 +88,8 @@ class SimulatedCli {
   }
 
   private mask(input: string): string {
+    const [first, ...rest] = input.split('\n');
+    if (first.length > this.placeholderOver) return [`[Pasted text #1 +${first.length} chars]`, ...rest].join('\n');
     return this.masked ? '*'.repeat(input.length) : input;
   }
 
@@ -242,6 +246,20 @@ describe('typeAndConfirm', () => {
     expect(cli.now).toBeLessThan(ECHO_TIMEOUT_MS);
   });
 
+  it('takes a placeholder the input shows for a long text, once it holds still, as its echo; a lost Enter is still retried', async () => {
+    for (const withReader of [true, false]) {
+      const cli = new SimulatedCli(600);
+      cli.placeholderOver = 200;
+      cli.newlineEnters = withReader ? 1 : 0;
+      const long = `${TEXT} `.repeat(10).trim();
+      const outcome = await typeAndConfirm(cli.port(withReader), step(long), () => cli.now);
+      expect(outcome, `reader: ${withReader}`).toMatchObject({ echoed: true, submitted: true, retried: withReader });
+      expect(cli.submits).toBe(1);
+      // Not before the hand-over (nothing changed) nor before the placeholder held still.
+      expect(cli.writes.find((w) => w.data === '\r')!.at).toBeGreaterThanOrEqual(600 + ECHO_SETTLE_MS);
+    }
+  });
+
   it('takes a masked echo of a secret as shown, and submits it', async () => {
     const cli = new SimulatedCli(0);
     cli.masked = true;
@@ -249,11 +267,7 @@ describe('typeAndConfirm', () => {
     const outcome = await typeAndConfirm(cli.port(true), { ...step(secret), secret: true, expectWaitType: 'awaiting_response' }, () => cli.now);
     expect(outcome).toMatchObject({ echoed: true, submitted: true, retried: false });
     expect(cli.submits).toBe(1);
-    // Not a secret, the same masked box never shows the text: it is not submitted.
-    const plain = new SimulatedCli(0);
-    plain.masked = true;
-    await expect(typeAndConfirm(plain.port(true), step(secret), () => plain.now)).rejects.toMatchObject({ code: 'INPUT_NOT_ECHOED' });
-    expect(plain.submits).toBe(0);
+    expect(cli.writes.find((w) => w.data === '\r')!.at).toBeLessThan(ECHO_SETTLE_MS);
   });
 
   it('confirms by the input alone when the agent answered before any busy screen was drawn', async () => {

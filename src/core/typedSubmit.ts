@@ -92,6 +92,10 @@ export const SUBMIT_CHECK_MS = 2000;
 export const CONFIRM_WATCH_MS = 15_000;
 /** Characters of the text's end that must show (whitespace and box borders ignored). */
 export const TAIL_CHARS = 24;
+/** How long a changed input (or screen) must hold still to count as the echo of text whose tail is not shown (ms). */
+export const ECHO_SETTLE_MS = 300;
+/** Text longer than this (characters) may show as a placeholder or scrolled: a settled change of the screen is its echo. */
+export const LONG_TEXT_CHARS = 400;
 /** Longest wait for the screen to show the expected prompt before typing (a redraw in flight; ms). */
 export const PROMPT_SETTLE_MS = 1000;
 
@@ -107,7 +111,10 @@ function occurrences(haystack: string, needle: string): number {
   return count;
 }
 
-/** Polls `check` on every screen change until it holds or `ms` pass; true when it held. */
+/** Longest sleep between two checks while nothing on screen changes (ms), for checks that look at time. */
+const POLL_MS = 50;
+
+/** Polls `check` on every screen change (and every POLL_MS) until it holds or `ms` pass; true when it held. */
 async function until(port: TypingPort, check: () => boolean, ms: number, now: () => number): Promise<boolean> {
   const deadline = now() + ms;
   for (;;) {
@@ -115,8 +122,27 @@ async function until(port: TypingPort, check: () => boolean, ms: number, now: ()
     if (check()) return true;
     const left = deadline - now();
     if (left <= 0) return false;
-    await port.nextChange(left);
+    await port.nextChange(Math.min(left, POLL_MS));
   }
+}
+
+/**
+ * Watches one reading (the input's draft, or the screen) for a change that then holds still for
+ * ECHO_SETTLE_MS: the CLI took the keys and drew what it shows for them (a placeholder such as
+ * `[Pasted text #1 +40 lines]`, or a long text scrolled out of its box) even when the text's
+ * tail is not on screen.
+ */
+function settledChange(before: string | undefined, now: () => number): (reading: string | undefined) => boolean {
+  let last = before;
+  let since = now();
+  return (reading) => {
+    if (reading !== last) {
+      last = reading;
+      since = now();
+      return false;
+    }
+    return reading !== before && reading !== undefined && reading !== '' && now() - since >= ECHO_SETTLE_MS;
+  };
 }
 
 /** The coded error for a screen that no longer shows the prompt the text was meant for (never names the text). */
@@ -146,7 +172,9 @@ function afterSubmit(port: TypingPort, step: TypedText, tail: string, atSubmit: 
     if (atSubmit.input !== undefined) return 'input';
     return port.screenText() === atSubmit.screen ? 'waiting' : 'moved';
   }
-  const holds = step.pasted ? input !== '' : tail !== '' && compact(input).includes(tail);
+  // Still there: its tail, or what the input showed for it at the submit (a placeholder), or any draft of a paste.
+  const shownAtSubmit = atSubmit.input?.trimEnd() ?? '';
+  const holds = input !== '' && (step.pasted || (tail !== '' && compact(input).includes(tail)) || (shownAtSubmit !== '' && input.startsWith(shownAtSubmit)));
   if (!holds) return 'input';
   const lines = (text: string | undefined) => (text ?? '').split('\n').length;
   return input !== atSubmit.input && lines(input) > lines(atSubmit.input) ? 'newline' : 'waiting';
@@ -199,13 +227,19 @@ export async function typeAndConfirm(port: TypingPort, step: TypedText, now: () 
   port.write(step.body);
 
   let movedAway = false;
+  // Without the tail on screen: the input reader's draft changed and settled; without a reader,
+  // only for a paste or a long text (whose tail may be out of view), the screen changed and settled.
+  const inputSettled = settledChange(inputBefore, now);
+  const screenSettled = settledChange(screenBefore, now);
+  const mayHideTail = step.pasted || step.text.length > LONG_TEXT_CHARS;
   const echoed = await until(
     port,
     () => {
       if (tail === '') return true;
       const input = port.readInput?.();
       if (step.secret) return input !== undefined ? input !== inputBefore : port.screenText() !== screenBefore;
-      if (input !== undefined ? step.pasted ? input !== '' && input !== inputBefore : compact(input).includes(tail) : occurrences(compact(port.screenText()), tail) > shownBefore) return true;
+      if (input !== undefined ? compact(input).includes(tail) : occurrences(compact(port.screenText()), tail) > shownBefore) return true;
+      if (input !== undefined ? inputSettled(input) : port.readInput === undefined && mayHideTail && screenSettled(port.screenText())) return true;
       // The prompt gave way to another one while the text was on its way: it went elsewhere.
       const waitType = port.waitType();
       movedAway = expected !== undefined && waitType !== undefined && waitType !== expected;
