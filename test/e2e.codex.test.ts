@@ -2,7 +2,7 @@
  * The whole loop with Codex CLI, its newest release (0.171.0; the recording's `newest`): the
  * daemon in-process, a paired phone socket, a real Codex session against the mock Responses API
  * reaching an escalated command approval, answered over the WebSocket (`tool_approval yes` → the
- * file exists; `no` → it does not). The first message (longer than 60 characters) is sent the
+ * file exists; `no` → it does not). The first message (FIRST_MESSAGE, 69 characters) is sent the
  * moment the first composer is reported: Codex 0.171 draws its composer long before it reads
  * keys, and keys sent then arrive as one paste whose Enter becomes a newline
  * (docs/cli-screens-newest.md), so reaching the approval proves the report came when a message
@@ -23,15 +23,13 @@ import { execScenario } from './mock/responsesScenarios.js';
 import { hasCli, makeCliEnv } from './support/cliEnv.js';
 import type { CliEnv } from './support/cliEnv.js';
 import { waitUntil } from './support/waitFor.js';
-import { pairPhone, until, useCleanups } from './support/phone.js';
+import { FIRST_MESSAGE, pairPhone, until, useCleanups } from './support/phone.js';
 
 const MARKER = 'created-by-tool.txt';
 /** How long Codex may load before its first composer with the status line (ms): 22–37 s measured under load. */
 const STARTUP_MS = 90_000;
 /** Per test: start-up, a turn and an approval (ms). */
 const TEST_MS = 180_000;
-/** The first message: 68 characters, typed the moment the first composer is reported. */
-const FIRST_MESSAGE = `Please create the marker file ${MARKER} in this project right now`;
 
 const cleanups = useCleanups();
 

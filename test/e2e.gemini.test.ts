@@ -20,7 +20,7 @@ import { hasAgentCli } from './support/agentClis.js';
 import { makeCliEnv } from './support/cliEnv.js';
 import type { CliEnv } from './support/cliEnv.js';
 import { waitUntil } from './support/waitFor.js';
-import { pairPhone, until, useCleanups } from './support/phone.js';
+import { FIRST_MESSAGE, pairPhone, until, useCleanups } from './support/phone.js';
 
 /** Pause between typed text and Enter that Gemini reliably reads as a submit (ms). */
 const SUBMIT_DELAY_MS = 1000;
@@ -87,8 +87,9 @@ async function reachShellApproval(world: World): Promise<ReceivedMessage> {
   const { phone, sessionId } = world;
   const idle = await until(phone, (m) => m.type === 'waiting_for_input' && m.session_id === sessionId, 40_000, 'idle box');
   expect(idle.wait_type).toBe('awaiting_response');
-  phone.send({ type: 'send_input', session_id: sessionId, text: 'create the marker file' });
+  phone.send({ type: 'send_input', session_id: sessionId, text: FIRST_MESSAGE });
   const approval = await until(phone, (m) => m.type === 'waiting_for_input' && m.wait_type === 'tool_approval', 40_000, 'tool approval');
+  expect(world.mock.mainRequests().some((request) => JSON.stringify(request).includes(FIRST_MESSAGE))).toBe(true);
   expect(approval.cli_type).toBe('gemini');
   expect(approval.tool_name).toBe('Shell');
   expect(approval.prompt_content).toContain('touch created-by-tool.txt');

@@ -9,6 +9,14 @@ import { afterEach, expect } from 'vitest';
 import { TestClient } from './testClient.js';
 import type { ReceivedMessage } from './testClient.js';
 
+/**
+ * The first message the end-to-end suites send, the moment a session is first reported idle:
+ * 69 characters, longer than the 58 whose Enter Claude Code lost and long enough that keys a CLI
+ * has not read yet arrive as a paste (issue 13, docs/cli-screens-newest.md). A suite whose model
+ * request then contains it proves the first idle report came when a message could be submitted.
+ */
+export const FIRST_MESSAGE = 'Please create the marker file created-by-tool.txt in this project now';
+
 /** A list of cleanups run in reverse after each test; a failing cleanup (a CLI still exiting) is ignored. */
 export function useCleanups(): Array<() => unknown> {
   const cleanups: Array<() => unknown> = [];
