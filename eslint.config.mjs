@@ -71,6 +71,13 @@ export default [
               ['src/transport/**', 'src/push/**', 'src/store/**', 'src/cli/**', 'src/*.ts', 'web/**'],
               'src/core never imports transport, push, store, the CLI, the daemon or the web UI',
             ),
+            // Session hosts: the host process and the daemon's client of it; core never knows them.
+            forbid(
+              'src/host/**',
+              ['src/transport/**', 'src/push/**', 'src/cli/**', 'src/*.ts', 'web/**'],
+              'src/host imports common, core and store only, never transport, push, the CLI, the daemon or the web UI',
+            ),
+            forbid(['src/core/**', 'src/transport/**', 'src/push/**', 'src/store/**'], ['src/host/**'], 'only the daemon wires session hosts in'),
             // Store: config and files on disk.
             forbid('src/store/**', ['src/!(common|store)/**', 'src/*.ts', 'parsers/**'], 'src/store imports src/common only'),
             // Transport and push: common, store and core's public face (core/index.ts), never each other.

@@ -27,6 +27,7 @@ export async function main(argv: string[]): Promise<number | undefined> {
     .option('--data-dir <dir>', 'data directory (default $TETHER_HOME or ~/.tether)')
     .option('--config <file>', 'YAML config file')
     .option('--no-qr', 'do not print a pairing QR code')
+    .option('--stop-sessions', 'on stop, end every agent instead of leaving it running for the next daemon')
     .action(async (options) => {
       exitCode = await (await import('./cli/daemonCommand.js')).daemonCommand(options);
     });

@@ -31,6 +31,8 @@ import type { DaemonFile } from './daemonFile.js';
 import { VERSION } from './version.js';
 import { loadTls } from './tlsFiles.js';
 import { createLogger } from './log.js';
+import { HostLauncher } from './host/hostLauncher.js';
+import { defaultHostCommand, hostPtyFactory, resumeHostedSessions } from './host/hostedSessions.js';
 import type { Logger } from './log.js';
 
 /** What the daemon is started with. */
@@ -44,6 +46,17 @@ export interface StartDaemonOptions {
   /** Environment handed to sessions (defaults to process.env). */
   readonly sessionEnv?: NodeJS.ProcessEnv;
   readonly log?: Logger;
+  /**
+   * The session host program (`[node, hostMain.js]`); defaults to the compiled one beside the
+   * daemon when `sessions.hosted` is on. Absent (and from TypeScript sources): agents run in-process.
+   */
+  readonly hostCommand?: readonly string[];
+}
+
+/** How the daemon stops. */
+export interface StopOptions {
+  /** End every agent (SIGTERM, SIGKILL after the grace) and wait for its exit; default: leave hosted agents running for the next daemon. */
+  readonly stopSessions?: boolean;
 }
 
 /** A running daemon. */
@@ -62,8 +75,11 @@ export interface Daemon {
   readonly queue: PromptQueue;
   /** Types queued prompts at idle prompts; `autoplay.turnEnded` takes a hook's turn end. */
   readonly autoplay: Autoplay;
-  /** Kills every session, closes sockets and providers, removes daemon.json. */
-  stop(): Promise<void>;
+  /**
+   * Closes sockets and providers and removes daemon.json. Hosted agents keep running for the
+   * next daemon unless `stopSessions`; in-process agents are killed.
+   */
+  stop(options?: StopOptions): Promise<void>;
 }
 
 /**
@@ -79,6 +95,8 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
   const port = options.port ?? config.server.port;
   const adminSecret = randomBytes(32).toString('base64url');
   const drift = new DriftStore(dataDir, { log });
+  const hostCommand = options.hostCommand ?? (config.sessions.hosted ? defaultHostCommand() : undefined);
+  const launcher = hostCommand ? new HostLauncher({ dataDir, command: hostCommand, orphanExitMs: config.sessions.host_orphan_exit_seconds * 1000 }) : undefined;
   const sessions = new SessionManager({
     defaultCols: config.sessions.cols,
     defaultRows: config.sessions.rows,
@@ -88,6 +106,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     limits: { historyBytes: config.sessions.history_bytes },
     env: options.sessionEnv,
     drift,
+    ...(launcher ? { ptyHost: hostPtyFactory(launcher) } : {}),
   });
   const queue = new PromptQueue(
     (sessionId) => sessions.list().some((session) => session.id === sessionId),
@@ -104,8 +123,6 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
   const pairing = new PairingService();
   const providers = config.push.enabled ? createPushProviders(config.push, { dataDir, log, clock: systemClock }) : [];
   const registry: IPushRegistry = devices;
-  // Sessions do not outlive the daemon, so Live Activity tokens of a previous run are orphans.
-  devices.removeWhere((registration) => registration.token_type === 'live_activity');
   let transport: Transport | undefined;
   const push = new PushDispatcher({
     sessions,
@@ -166,7 +183,16 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
   const localUrl = tls ? transport.url : `http://127.0.0.1:${transport.port}`;
   const daemonFile: DaemonFile = { pid: process.pid, host, port: transport.port, url: localUrl, admin_secret: adminSecret, version: VERSION };
   writeFileAtomicSync(join(dataDir, DAEMON_FILE), `${JSON.stringify(daemonFile, null, 2)}\n`);
-  log('info', 'daemon started', { url: transport.url, data_dir: dataDir, push_providers: providers.map((p) => p.tokenType) });
+  log('info', 'daemon started', { url: transport.url, data_dir: dataDir, push_providers: providers.map((p) => p.tokenType), hosted: launcher !== undefined });
+  if (launcher) {
+    // After the transport listens, so clients that reconnect quickly see `session_resumed`.
+    const report = await resumeHostedSessions(launcher, sessions);
+    if (report.resumed + report.finished > 0) log('info', 'sessions resumed', { resumed: report.resumed, exited_meanwhile: report.finished });
+    for (const problem of report.problems) log('warn', 'session host not attached', { host: problem.id, reason: problem.reason });
+  }
+  // Live Activity tokens of sessions that did not outlive the previous daemon are orphans.
+  const live = new Set(sessions.list().map((session) => session.id));
+  devices.removeWhere((registration) => registration.token_type === 'live_activity' && !live.has(registration.session_id ?? ''));
 
   const started = transport;
   return {
@@ -181,10 +207,12 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     drift,
     queue,
     autoplay,
-    async stop() {
+    async stop(stopOptions: StopOptions = {}) {
+      if (stopOptions.stopSessions) await sessions.stopAll();
       autoplay.dispose();
       queue.dispose();
       push.dispose();
+      sessions.detachAll();
       sessions.dispose();
       drift.dispose();
       await started.close();

@@ -18,7 +18,7 @@ describe('docs/schemas', () => {
     const client = JSON.parse(renderSchemas()['client-message.schema.json']) as { oneOf?: unknown[]; anyOf?: unknown[] };
     expect((client.oneOf ?? client.anyOf)?.length).toBe(10);
     const server = JSON.parse(renderSchemas()['server-message.schema.json']) as { oneOf?: unknown[]; anyOf?: unknown[] };
-    expect((server.oneOf ?? server.anyOf)?.length).toBe(15);
+    expect((server.oneOf ?? server.anyOf)?.length).toBe(16);
   });
 });
 
@@ -63,7 +63,7 @@ describe('docs/protocol.md', () => {
 
   it('mentions every message type', async () => {
     const { clientMessageSchemas } = await import('../src/common/protocol.js');
-    const serverTypes = ['welcome', 'sessions', 'session_created', 'session_closed', 'waiting_for_input', 'waiting_cleared', 'pty_output', 'screen', 'resync', 'error', 'ack'];
+    const serverTypes = ['welcome', 'sessions', 'session_created', 'session_resumed', 'session_closed', 'waiting_for_input', 'waiting_cleared', 'pty_output', 'screen', 'resync', 'error', 'ack'];
     for (const type of [...Object.keys(clientMessageSchemas), ...serverTypes]) {
       expect(text, type).toContain(`{"type": "${type}"`);
     }

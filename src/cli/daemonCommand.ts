@@ -1,6 +1,7 @@
 /**
  * `tether daemon`: the headless daemon in the foreground. Prints its URL and a pairing QR
- * code, and stops cleanly on SIGINT/SIGTERM.
+ * code, and stops cleanly on SIGINT/SIGTERM: agents keep running in their session hosts for the
+ * next daemon, unless `--stop-sessions` asks to end them.
  */
 import { startDaemon } from '../daemon.js';
 import { resolveDataDir } from '../daemonFile.js';
@@ -9,7 +10,7 @@ import { renderQr } from './pairCommand.js';
 import { createLogger } from '../log.js';
 
 /** Runs `tether daemon`; resolves when the daemon stops. */
-export async function daemonCommand(options: { host?: string; port?: number; dataDir?: string; config?: string; qr?: boolean }): Promise<number> {
+export async function daemonCommand(options: { host?: string; port?: number; dataDir?: string; config?: string; qr?: boolean; stopSessions?: boolean }): Promise<number> {
   const config = loadConfig(options.config);
   const dataDir = resolveDataDir(options.dataDir);
   const daemon = await startDaemon({ config, dataDir, host: options.host, port: options.port, log: createLogger() });
@@ -27,6 +28,7 @@ export async function daemonCommand(options: { host?: string; port?: number; dat
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  await daemon.stop();
+  // Hosted agents outlive the daemon unless asked otherwise; the next daemon re-attaches them.
+  await daemon.stop({ stopSessions: options.stopSessions === true });
   return 0;
 }

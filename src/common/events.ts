@@ -104,6 +104,16 @@ export interface SessionCreatedEvent {
   readonly session: SessionInfo;
 }
 
+/**
+ * A daemon that started re-attached a session whose agent outlived the previous daemon (its host
+ * kept it): the screen was rebuilt; its seqs continue above every seq issued before, so a client
+ * resuming with `since` from before the restart gets a fresh `screen`.
+ */
+export interface SessionResumedEvent {
+  readonly type: 'session_resumed';
+  readonly session: SessionInfo;
+}
+
 /** A session's PTY exited (after its output was flushed). */
 export interface SessionClosedEvent {
   readonly type: 'session_closed';
@@ -118,6 +128,7 @@ export type SessionEvent =
   | WaitingClearedEvent
   | PtyOutputEvent
   | SessionCreatedEvent
+  | SessionResumedEvent
   | SessionClosedEvent;
 
 /**

@@ -14,6 +14,7 @@ import type {
   WaitingForInputEvent,
   PtyOutputEvent,
   SessionClosedEvent,
+  SessionResumedEvent,
 } from './events.js';
 
 /** Bumped on any incompatible change to a message shape. */
@@ -196,6 +197,11 @@ export const sessionCreatedSchema = z.object({
   session: sessionInfoSchema,
   request_id: requestId.optional(),
 });
+/** A session whose agent outlived the previous daemon was re-attached (its seqs continue above the old ones). */
+export const sessionResumedSchema = z.object({
+  type: z.literal('session_resumed'),
+  session: sessionInfoSchema,
+});
 /** A session's PTY exited. */
 export const sessionClosedSchema = z.object({
   type: z.literal('session_closed'),
@@ -302,6 +308,7 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   welcomeSchema,
   sessionsSchema,
   sessionCreatedSchema,
+  sessionResumedSchema,
   sessionClosedSchema,
   waitingForInputSchema,
   waitingClearedSchema,
@@ -337,6 +344,7 @@ export type ServerMessage =
   | WelcomeMessage
   | { readonly type: 'sessions'; readonly sessions: readonly SessionInfo[] }
   | { readonly type: 'session_created'; readonly session: SessionInfo; readonly request_id?: string }
+  | SessionResumedEvent
   | SessionClosedEvent
   | WaitingForInputEvent
   | WaitingClearedEvent

@@ -20,7 +20,7 @@ export function eventBytes(event: SessionEvent): number {
   }
 }
 
-type SeqEvent = Exclude<SessionEvent, { type: 'session_created' }>;
+type SeqEvent = Exclude<SessionEvent, { type: 'session_created' | 'session_resumed' }>;
 
 /** Recent events with seq, oldest first, at most `limitBytes` of them. */
 export class EventHistory {

@@ -10,6 +10,7 @@ import { EventHistory } from './eventHistory.js';
 import { DetectionPipeline } from './detectionPipeline.js';
 import type { KeyStep } from './answerMapper.js';
 import { PtyProcess } from './ptyProcess.js';
+import type { IPtyHandle } from './ptyHandle.js';
 import { DEFAULT_SESSION_LIMITS, finalRecord } from './sessionRecord.js';
 import type { FinalRecord, SessionLimits } from './sessionRecord.js';
 import { pipelineTypingPort, typeAndWatch } from './typedSubmit.js';
@@ -25,6 +26,23 @@ const LOW_WATER_BYTES = 1 << 18;
  * the screen, which parses that in well under a second; the bound only guards a wedged screen.
  */
 const EXIT_FLUSH_MS = 10_000;
+/**
+ * Seqs leased to a hosted PTY at a time: the host keeps the highest lease, and a daemon that
+ * re-attaches starts above it, so seqs keep going up across a restart (a block per 5000 events).
+ */
+const SEQ_LEASE_BLOCK = 10_000;
+
+/** What a session re-attached to a running (or just exited) agent starts from. */
+export interface SessionResume {
+  /** The agent's terminal, already running (a session host's client). */
+  readonly pty: IPtyHandle;
+  /** Rebuilds the screen before live output: a serialised screen (if any), then the output after it. */
+  readonly replay: { readonly checkpoint: string | undefined; readonly output: string };
+  /** The highest seq issued before; the session's events start above it. */
+  readonly afterSeq: number;
+  /** ISO 8601 time the session was first created. */
+  readonly createdAt: string;
+}
 /** What a session is started with. */
 export interface SessionSpec {
   readonly id: string;
@@ -43,12 +61,16 @@ export interface SessionSpec {
   readonly cliVersion?: string;
   /** Where drift is reported (fallback prompts, unverified versions). */
   readonly drift?: IDriftSink;
+  /** The agent's terminal when it is not spawned here: a session host's (absent: a PtyProcess in this process). */
+  readonly pty?: IPtyHandle;
+  /** Set when re-attaching to an agent that outlived a daemon. */
+  readonly resume?: SessionResume;
 }
 
 /** What a session needs only while its process runs; freed at exit. */
 interface Running {
   readonly pipeline: DetectionPipeline;
-  readonly pty: PtyProcess;
+  readonly pty: IPtyHandle;
   readonly store: DisposableStore;
 }
 
@@ -59,6 +81,10 @@ export class Session extends Disposable {
   private readonly _pid: number;
   private readonly _limits: SessionLimits;
   private _seq = 0;
+  /** The highest seq leased to the PTY's host (SEQ_LEASE_BLOCK). */
+  private _leased = 0;
+  /** Let go of the agent without ending it (the daemon stops; a host keeps it). */
+  private _detached = false;
   /** Seq of the last output the screen has applied. */
   private _screenSeq = 0;
   private _status: SessionStatus = 'running';
@@ -83,7 +109,9 @@ export class Session extends Disposable {
     this._rows = _spec.rows;
     this._limits = _spec.limits ?? DEFAULT_SESSION_LIMITS;
     this._history = new EventHistory(this._limits.historyBytes);
-    this._createdAt = this._updatedAt = new Date(_spec.clock.now()).toISOString();
+    this._createdAt = _spec.resume?.createdAt ?? new Date(_spec.clock.now()).toISOString();
+    this._updatedAt = new Date(_spec.clock.now()).toISOString();
+    this._seq = this._leased = _spec.resume?.afterSeq ?? 0;
     const store = new DisposableStore();
     const pipeline = store.add(
       new DetectionPipeline({
@@ -92,14 +120,16 @@ export class Session extends Disposable {
         cols: _spec.cols,
         rows: _spec.rows,
         clock: _spec.clock,
-        nextSeq: () => ++this._seq,
+        nextSeq: () => this._nextSeq(),
         ...(_spec.cliVersion !== undefined ? { cliVersion: _spec.cliVersion } : {}),
         ...(_spec.drift ? { drift: _spec.drift } : {}),
       }),
     );
-    let pty: PtyProcess;
+    let pty: IPtyHandle;
     try {
-      pty = store.add(new PtyProcess({ file: _spec.file, args: _spec.args, cols: _spec.cols, rows: _spec.rows, cwd: _spec.cwd, env: _spec.env }));
+      pty = store.add(
+        _spec.resume?.pty ?? _spec.pty ?? new PtyProcess({ file: _spec.file, args: _spec.args, cols: _spec.cols, rows: _spec.rows, cwd: _spec.cwd, env: _spec.env }),
+      );
     } catch (err) {
       store.dispose();
       throw err;
@@ -110,8 +140,23 @@ export class Session extends Disposable {
     store.add(pipeline.onReply((reply) => this._writePty(reply)));
     store.add(pty.onData((data) => this._onData(data)));
     store.add(pty.onExit(({ exitCode, signal }) => void this._onExit(signal ? 128 + signal : exitCode)));
-    this._register(toDisposable(() => this._status !== 'exited' && this.kill()));
+    this._register(toDisposable(() => this._status !== 'exited' && !this._detached && this.kill()));
     this._register(toDisposable(() => this._free()));
+    this._lease();
+    if (_spec.resume) this._replay(_spec.resume.replay);
+    pty.start?.();
+  }
+
+  /**
+   * Lets go of the agent without ending it: a hosted agent keeps running for the next daemon; an
+   * in-process one is killed as on dispose. The session is disposed either way.
+   */
+  detach(): void {
+    if (this._running?.pty.detach) {
+      this._detached = true;
+      this._running.pty.detach();
+    }
+    this.dispose();
   }
 
   get id(): string {
@@ -264,6 +309,8 @@ export class Session extends Disposable {
     if (this._status === 'exited') return;
     const signal = (sig: NodeJS.Signals) => {
       try {
+        // A pid ≤ 0 would name our own process group (or every process): never signal it.
+        if (this._pid <= 0) throw new Error('no process group');
         process.kill(-this._pid, sig);
       } catch {
         this._running?.pty.kill(sig);
@@ -272,6 +319,32 @@ export class Session extends Disposable {
     signal('SIGTERM');
     const timer = setTimeout(() => this._status !== 'exited' && signal('SIGKILL'), this._limits.killGraceMs);
     timer.unref();
+  }
+
+  /** The next seq, leasing a new block from the PTY's host halfway through the current one. */
+  private _nextSeq(): number {
+    this._seq++;
+    if (this._seq + SEQ_LEASE_BLOCK / 2 > this._leased) this._lease();
+    return this._seq;
+  }
+
+  private _lease(): void {
+    const pty = this._running?.pty;
+    if (!pty?.lease) return;
+    this._leased = this._seq + SEQ_LEASE_BLOCK;
+    pty.lease(this._leased);
+  }
+
+  /** Rebuilds the screen from a host's replay; its output counts as pending, so exit waits for it. */
+  private _replay(replay: SessionResume['replay']): void {
+    const running = this._running!;
+    const text = (replay.checkpoint ?? '') + replay.output;
+    if (text === '') return;
+    this._pendingBytes += text.length;
+    running.pipeline.write(text, () => {
+      this._pendingBytes -= text.length;
+      this._screenSeq = this._seq;
+    });
   }
 
   private _writePty(data: string): void {
@@ -291,11 +364,12 @@ export class Session extends Disposable {
       this._paused = true;
       running.pty.pause();
     }
-    const seq = ++this._seq;
+    const seq = this._nextSeq();
     this._emit({ type: 'pty_output', session_id: this.id, seq, data });
     running.pipeline.write(data, () => {
       this._screenSeq = seq;
       this._pendingBytes -= data.length;
+      if (running.pty.applied?.(data.length) && !this.isDisposed) running.pty.checkpoint?.(running.pipeline.screen.serialize());
       if (this._paused && this._pendingBytes < LOW_WATER_BYTES) {
         this._paused = false;
         running.pty.resume();
@@ -315,7 +389,7 @@ export class Session extends Disposable {
     this._final = finalRecord(running.pipeline);
     this._free();
     this._history.setLimit(this._limits.exitedHistoryBytes);
-    this._emit({ type: 'session_closed', session_id: this.id, seq: ++this._seq, exit_code: exitCode });
+    this._emit({ type: 'session_closed', session_id: this.id, seq: this._nextSeq(), exit_code: exitCode });
   }
 
   /** Disposes the terminal, parser and PTY handle; the final record stays. */
@@ -330,7 +404,7 @@ export class Session extends Disposable {
   }
 
   private _emit(event: SessionEvent): void {
-    if (event.type !== 'session_created') this._history.push(event);
+    if (event.type !== 'session_created' && event.type !== 'session_resumed') this._history.push(event);
     if (event.type === 'waiting_for_input' || event.type === 'waiting_cleared') this._touch();
     this._onEvent.fire(event);
   }

@@ -11,6 +11,7 @@ import type { DriftKind, IClock, IDriftSink, SessionActivity, SessionEvent, Sess
 import { mapAnswer, mapApproval, targetOf, typeAndSubmit } from './answerMapper.js';
 import { checkCwd, resolveCliType, resolveExecutable, sanitizedEnv } from './commandResolver.js';
 import { Session } from './session.js';
+import type { IPtyHost, ResumedSession } from './ptyHost.js';
 import { DEFAULT_SESSION_LIMITS } from './sessionRecord.js';
 import type { SessionLimits } from './sessionRecord.js';
 import type { ApprovalResponse, CreateSessionOptions, InputOptions, ISessionActivitySource, ISessionService } from './sessionService.js';
@@ -35,12 +36,16 @@ export interface SessionManagerOptions {
   readonly limits?: Partial<SessionLimits>;
   /** Where drift is reported (the daemon's DriftStore); absent: drift is not counted. */
   readonly drift?: IDriftSink;
+  /** Starts agents in session hosts that outlive the daemon; absent: in this process. */
+  readonly ptyHost?: IPtyHost;
 }
 
 /** Default pause before `\r` after typed text (ms): Codex and Claude treat a fast Enter as a newline. */
 const DEFAULT_SUBMIT_DELAY_MS = 150;
 /** Running sessions at once: each holds a PTY, a child process tree and a 5000-line screen (~10 MB). */
 export const DEFAULT_MAX_RUNNING = 32;
+/** How long stopAll waits past the kill grace for the last exits (ms). */
+const STOP_MARGIN_MS = 1000;
 /** Exited sessions kept: a final record is tens of KB, so a day of sessions stays small. */
 export const DEFAULT_KEEP_EXITED = 50;
 
@@ -89,7 +94,7 @@ export class SessionManager extends Disposable implements ISessionService, ISess
     const file = resolveExecutable(options.cli, env, cwd);
     const cliVersion = packageOf(file, cli === 'auto' ? [] : (getCli(cli).versions?.packages ?? []))?.version;
     const id = randomUUID();
-    const session = new Session({
+    const base = {
       id,
       name: options.name ?? `${basename(options.cli)} · ${basename(cwd)}`,
       file,
@@ -100,20 +105,79 @@ export class SessionManager extends Disposable implements ISessionService, ISess
       rows: options.rows ?? this._options.defaultRows ?? 40,
       env,
       cli,
+      ...(cliVersion !== undefined ? { cliVersion } : {}),
+    };
+    const pty = await this._options.ptyHost?.spawn({ ...base, createdAt: new Date(this._clock.now()).toISOString() });
+    const session = this._add(new Session({ ...base, ...this._sessionDefaults(), ...(pty ? { pty } : {}) }));
+    const info = session.info();
+    this._onEvent.fire({ type: 'session_created', session: info });
+    return info;
+  }
+
+  /**
+   * Re-attaches a session a previous daemon left running (or that exited while no daemon ran):
+   * its screen is rebuilt from the replay, detection resumes, and `session_resumed` goes out.
+   * @throws TetherError SESSION_LIMIT when the id is already taken (the same host attached twice)
+   */
+  adopt(resumed: ResumedSession): SessionInfo {
+    if (this._sessions.has(resumed.id)) throw new TetherError('SESSION_LIMIT', `session ${resumed.id} is already attached`);
+    const { pty, replay, afterSeq, createdAt, ...base } = resumed;
+    const session = this._add(new Session({ ...base, env: {}, ...this._sessionDefaults(), resume: { pty, replay, afterSeq, createdAt } }));
+    const info = session.info();
+    this._onEvent.fire({ type: 'session_resumed', session: info });
+    return info;
+  }
+
+  /**
+   * Lets go of every session without ending hosted agents (they wait in their hosts for the next
+   * daemon); in-process agents are killed. Nothing is emitted.
+   */
+  detachAll(): void {
+    for (const session of this._sessions.values()) session.detach();
+    this._sessions.clear();
+    this._exited.clear();
+  }
+
+  /**
+   * Ends every running agent deliberately (SIGTERM, SIGKILL after the grace) and resolves once
+   * each has exited and handed over its last output (a hosted one is then released), or after
+   * the grace plus a second.
+   */
+  async stopAll(): Promise<void> {
+    const running = [...this._sessions.values()].filter((session) => session.status !== 'exited');
+    const graceMs = { ...DEFAULT_SESSION_LIMITS, ...this._options.limits }.killGraceMs;
+    await Promise.all(
+      running.map(
+        (session) =>
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, graceMs + STOP_MARGIN_MS);
+            session.onEvent((event) => {
+              if (event.type !== 'session_closed') return;
+              clearTimeout(timer);
+              resolve();
+            });
+            session.kill();
+          }),
+      ),
+    );
+  }
+
+  private _sessionDefaults() {
+    return {
       clock: this._clock,
       limits: { ...DEFAULT_SESSION_LIMITS, ...this._options.limits },
-      ...(cliVersion !== undefined ? { cliVersion } : {}),
       ...(this._options.drift ? { drift: this._options.drift } : {}),
-    });
-    this._sessions.set(id, session);
+    };
+  }
+
+  private _add(session: Session): Session {
+    this._sessions.set(session.id, session);
     session.onEvent((event) => {
       this._onEvent.fire(event);
       if (event.type === 'session_closed') this._noteExited(event.session_id);
     });
-    session.pipeline.onActivity((activity) => this._onActivity.fire(activity));
-    const info = session.info();
-    this._onEvent.fire({ type: 'session_created', session: info });
-    return info;
+    if (session.status !== 'exited') session.pipeline.onActivity((activity) => this._onActivity.fire(activity));
+    return session;
   }
 
   /** Kills a running session; removes an exited one (its final record goes). @throws TetherError SESSION_NOT_FOUND */

@@ -128,6 +128,10 @@ export const configSchema = z.object({
       keep_exited: z.number().int().min(0).max(10_000).default(50),
       /** Event history per running session for clients resuming with `since` (bytes). */
       history_bytes: z.number().int().min(64 * 1024).max(256 * 1024 * 1024).default(2 * 1024 * 1024),
+      /** Run each agent in a session host process that outlives the daemon (restart, crash, update); false: in the daemon's process. */
+      hosted: z.boolean().default(true),
+      /** How long a host whose agent exited waits for a daemon before writing a final record and exiting (seconds). */
+      host_orphan_exit_seconds: z.number().int().min(0).max(7 * 86_400).default(300),
     })
     .prefault({}),
 });

@@ -137,7 +137,8 @@ export class Connection {
         this._setStatus('online');
         for (const id of this._subscribed) this._subscribe(id);
         break;
-      case 'session_created': {
+      case 'session_created':
+      case 'session_resumed': {
         const session = message.session as SessionInfo;
         this.sessions.set(session.id, session);
         break;

@@ -1,0 +1,262 @@
+/**
+ * HostServer: the host side of a session. It owns the agent's PTY (PtyProcess, so the last output
+ * is drained before exit), keeps recent output in an OutputRing, and serves one daemon at a time
+ * over its unix socket after the daemon proves the per-host secret. When the agent exits it hands
+ * the daemon the exit and waits for `release`; with no daemon for `orphanExitMs` it writes a final
+ * record instead. Either way it removes its socket and record and reports `onDidFinish`.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { chmodSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { Server, Socket } from 'node:net';
+import { Disposable, Emitter, toTetherError } from '../common/index.js';
+import { PtyProcess } from '../core/ptyProcess.js';
+import { hostPaths, removeHostFiles, writeJsonFile } from './hostFiles.js';
+import type { FinalHostRecord, HostRecord } from './hostFiles.js';
+import { OutputRing } from './outputRing.js';
+import {
+  controlFrame,
+  daemonMessageSchema,
+  dataFrame,
+  FrameDecoder,
+  FrameKind,
+  HOST_PROTOCOL_VERSION,
+  MIN_HOST_PROTOCOL_VERSION,
+  parseControl,
+} from './hostProtocol.js';
+import type { DaemonMessage, HostExit, HostMessage, HostSession } from './hostProtocol.js';
+
+/** How long a new connection has to say `hello` (ms) before it is dropped. */
+const HELLO_TIMEOUT_MS = 5000;
+/** Replay frames are cut to this many UTF-16 units, so no single frame is huge. */
+const REPLAY_FRAME_UNITS = 256 * 1024;
+
+/** What a host is started with. */
+export interface HostServerOptions {
+  readonly session: HostSession;
+  /** The agent's environment (already sanitised by the daemon). */
+  readonly env: Record<string, string>;
+  /** The hosts folder (0700). */
+  readonly dir: string;
+  /** The per-host secret a daemon must present (base64url, 32 random bytes). */
+  readonly secret: string;
+  /** Ring bound (UTF-16 units). */
+  readonly ringUnits?: number;
+  /** How long an exited agent's host waits for a daemon before writing a final record (ms). */
+  readonly orphanExitMs: number;
+}
+
+/** How the host ended: a daemon took the exit, or none came and a final record was written. */
+export type HostFinish = 'released' | 'final_record';
+
+/** The digest compared for a secret, so timingSafeEqual sees equal lengths. */
+function digest(secret: string): Buffer {
+  return createHash('sha256').update(secret).digest();
+}
+
+/** One session's host. */
+export class HostServer extends Disposable {
+  private readonly _pty: PtyProcess;
+  private readonly _ring: OutputRing;
+  private readonly _server: Server;
+  private readonly _paths: ReturnType<typeof hostPaths>;
+  private readonly _secret: Buffer;
+  private _session: HostSession;
+  private _client: Socket | undefined;
+  private _exit: HostExit | undefined;
+  private _lease = 0;
+  private _orphanTimer: NodeJS.Timeout | undefined;
+  private _finished = false;
+  private readonly _onDidFinish = this._register(new Emitter<HostFinish>());
+  /** The host is done (files removed); the process may exit. */
+  readonly onDidFinish = this._onDidFinish.event;
+
+  /** @throws TetherError SPAWN_FAILED when the agent cannot start */
+  constructor(private readonly _options: HostServerOptions) {
+    super();
+    this._session = _options.session;
+    this._secret = digest(_options.secret);
+    this._paths = hostPaths(_options.dir, _options.session.id);
+    this._ring = new OutputRing(_options.ringUnits);
+    const { file, args, cols, rows, cwd } = _options.session;
+    this._pty = this._register(new PtyProcess({ file, args, cols, rows, cwd, env: _options.env }));
+    this._register(this._pty.onData((data) => this._output(data)));
+    this._register(this._pty.onExit((exit) => this._exited(exit.signal !== undefined ? { exit_code: 128 + exit.signal, signal: exit.signal } : { exit_code: exit.exitCode })));
+    this._server = createServer((socket) => this._accept(socket));
+    this._register({ dispose: () => this._server.close() });
+  }
+
+  /** The agent's pid (its process group: node-pty starts it in a new session). */
+  get agentPid(): number {
+    return this._pty.pid;
+  }
+
+  /**
+   * Listens on the socket (0600) and writes the host record the next daemon finds.
+   * @throws the listen error, or TetherError STORE_WRITE_FAILED for the record
+   */
+  async listen(): Promise<void> {
+    rmSync(this._paths.socket, { force: true });
+    await new Promise<void>((resolve, reject) => {
+      this._server.once('error', reject);
+      this._server.listen(this._paths.socket, () => resolve());
+    });
+    chmodSync(this._paths.socket, 0o600);
+    const record: HostRecord = { v: HOST_PROTOCOL_VERSION, id: this._session.id, pid: process.pid, socket: this._paths.socket, secret: this._options.secret };
+    writeJsonFile(this._paths.record, record);
+  }
+
+  /** Ends the agent: `signal` to its process group (the host's SIGTERM path). */
+  signalAgent(signal: NodeJS.Signals): void {
+    try {
+      process.kill(-this._pty.pid, signal);
+    } catch {
+      this._pty.kill(signal);
+    }
+  }
+
+  private _accept(socket: Socket): void {
+    const decoder = new FrameDecoder();
+    let authenticated = false;
+    const helloTimer = setTimeout(() => socket.destroy(), HELLO_TIMEOUT_MS);
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => {
+      clearTimeout(helloTimer);
+      if (this._client === socket) this._detach();
+    });
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        for (const frame of decoder.push(chunk)) {
+          if (!authenticated) {
+            const hello = frame.kind === FrameKind.control ? parseControl(frame.payload, daemonMessageSchema) : undefined;
+            if (hello?.t !== 'hello') return this._refuse(socket, 'UNAUTHORIZED', 'the first frame must be hello');
+            if (!timingSafeEqual(digest(hello.secret), this._secret)) return this._refuse(socket, 'UNAUTHORIZED', 'wrong host secret');
+            if (hello.v < MIN_HOST_PROTOCOL_VERSION) return this._refuse(socket, 'BAD_MESSAGE', `host protocol ${hello.v} is older than ${MIN_HOST_PROTOCOL_VERSION}`);
+            clearTimeout(helloTimer);
+            authenticated = true;
+            this._attach(socket, Math.min(hello.v, HOST_PROTOCOL_VERSION));
+          } else if (frame.kind === FrameKind.input) {
+            this._write(frame.payload.toString('utf8'));
+          } else if (frame.kind === FrameKind.control) {
+            this._control(parseControl(frame.payload, daemonMessageSchema));
+          }
+        }
+      } catch (err) {
+        this._refuse(socket, toTetherError(err).code, toTetherError(err).message);
+      }
+    });
+  }
+
+  private _refuse(socket: Socket, code: string, message: string): void {
+    socket.end(controlFrame({ t: 'error', code, message }));
+    setTimeout(() => socket.destroy(), 100).unref();
+  }
+
+  /** A daemon proved the secret: it replaces any other, gets the welcome, the replay, then live output. */
+  private _attach(socket: Socket, version: number): void {
+    if (this._client && this._client !== socket) this._refuse(this._client, 'REPLACED', 'another daemon attached');
+    this._client = socket;
+    if (this._orphanTimer) clearTimeout(this._orphanTimer);
+    this._orphanTimer = undefined;
+    socket.on('drain', () => this._pty.resume());
+    const replay = this._ring.replay();
+    const welcome: HostMessage = {
+      t: 'welcome',
+      v: version,
+      session: this._session,
+      host_pid: process.pid,
+      agent_pid: this._pty.pid,
+      offset: this._ring.end,
+      replay_from: replay.from,
+      ...(replay.checkpoint ? { checkpoint: replay.checkpoint } : {}),
+      gap: replay.gap,
+      seq_lease: this._lease,
+      ...(this._exit ? { exit: this._exit } : {}),
+    };
+    socket.write(controlFrame(welcome));
+    for (const chunk of replay.chunks) {
+      for (let at = 0; at < chunk.length; at += REPLAY_FRAME_UNITS) socket.write(dataFrame(FrameKind.output, chunk.slice(at, at + REPLAY_FRAME_UNITS)));
+    }
+  }
+
+  private _detach(): void {
+    this._client = undefined;
+    this._pty.resume();
+    if (this._exit) this._startOrphanTimer();
+  }
+
+  private _control(message: DaemonMessage): void {
+    switch (message.t) {
+      case 'hello':
+        break;
+      case 'resize':
+        this._session = { ...this._session, cols: message.cols, rows: message.rows };
+        if (!this._exit) this._pty.resize(message.cols, message.rows);
+        break;
+      case 'signal':
+        if (!this._exit) this.signalAgent(message.signal);
+        break;
+      case 'lease':
+        this._lease = Math.max(this._lease, message.seq);
+        break;
+      case 'checkpoint':
+        this._ring.checkpoint({ offset: message.offset, screen: message.screen });
+        break;
+      case 'release':
+        if (this._exit) this._finish('released');
+        break;
+    }
+  }
+
+  private _write(data: string): void {
+    if (this._exit) return;
+    try {
+      this._pty.write(data);
+    } catch {
+      // The PTY closed under us; the exit follows.
+    }
+  }
+
+  private _output(data: string): void {
+    this._ring.push(data);
+    const client = this._client;
+    if (client && !client.write(dataFrame(FrameKind.output, data))) this._pty.pause();
+  }
+
+  private _exited(exit: HostExit): void {
+    this._exit = exit;
+    if (this._client) this._client.write(controlFrame({ t: 'exit', ...exit }));
+    else this._startOrphanTimer();
+  }
+
+  private _startOrphanTimer(): void {
+    if (this._orphanTimer || this._finished) return;
+    this._orphanTimer = setTimeout(() => this._finish('final_record'), this._options.orphanExitMs);
+  }
+
+  /** Writes the final record (when no daemon took the exit), removes the socket and record, and reports. */
+  private _finish(how: HostFinish): void {
+    if (this._finished) return;
+    this._finished = true;
+    if (this._orphanTimer) clearTimeout(this._orphanTimer);
+    if (how === 'final_record' && this._exit) {
+      const replay = this._ring.replay();
+      const record: FinalHostRecord = {
+        v: HOST_PROTOCOL_VERSION,
+        session: this._session,
+        exit_code: this._exit.exit_code,
+        ended_at: new Date().toISOString(),
+        ...(replay.checkpoint ? { checkpoint: replay.checkpoint.screen } : {}),
+        output: replay.chunks.join(''),
+      };
+      try {
+        writeJsonFile(this._paths.final, record);
+      } catch (err) {
+        process.stderr.write(`tether host ${this._session.id}: cannot write the final record: ${(err as Error).message}\n`);
+      }
+    }
+    this._client?.end();
+    removeHostFiles(this._options.dir, this._session.id, { keepLog: false });
+    this._onDidFinish.fire(how);
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * Session hosts as real processes (issue 14): a host outlives a daemon killed with SIGKILL
+ * (process group and all) and the next daemon gets every byte from the ring; a wrong secret is
+ * refused; an exited agent whose daemon never returns leaves a final record and no process; the
+ * last output of an exiting agent arrives whole before its exit, through the host.
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HostClient } from '../src/host/hostClient.js';
+import { processAlive, readHostRecords } from '../src/host/hostFiles.js';
+import { HostLauncher } from '../src/host/hostLauncher.js';
+import type { HostSession } from '../src/host/hostProtocol.js';
+import { hostCommand } from './support/hostProgram.js';
+import { transpileTree } from './support/transpileTree.js';
+import { sha256, writePatternFile } from './support/patternOutput.js';
+import { waitUntil } from './support/waitFor.js';
+
+const ENV = { PATH: process.env.PATH ?? '/usr/bin:/bin', TERM: 'xterm-256color', LANG: 'C.UTF-8' };
+
+function sessionFor(file: string, args: string[]): HostSession {
+  return { id: randomUUID(), name: 'test', command: file, file, args, cwd: tmpdir(), cols: 80, rows: 24, cli: 'generic', created_at: new Date().toISOString() };
+}
+
+/** True when `pid` runs and is not a zombie. */
+function running(pid: number): boolean {
+  if (!processAlive(pid)) return false;
+  try {
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** Numbers of the `L<n>` lines in `text`, in order. */
+function lineNumbers(text: string): number[] {
+  return [...text.matchAll(/L(\d+)\r?\n/g)].map((match) => Number(match[1]));
+}
+
+describe('session host', () => {
+  let dataDir: string;
+  const pids: number[] = [];
+
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'tether-host-'));
+  });
+
+  afterEach(() => {
+    for (const pid of pids.splice(0)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('keeps the agent through a SIGKILL of the daemon and its process group; the next daemon gets every byte', async () => {
+    const stub = transpileTree(new URL('./support/hostDaemonStub.ts', import.meta.url).pathname, 'host-daemon-stub');
+    const script = 'i=0; while [ $i -lt 1500 ]; do i=$((i+1)); echo "L$i"; [ $((i % 20)) = 0 ] && sleep 0.05; done; sleep 30';
+    const daemon = spawn(process.execPath, [stub, dataDir, hostCommand()[1], '/bin/sh', '-c', script], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+    let seen = '';
+    daemon.stdout.setEncoding('utf8');
+    daemon.stdout.on('data', (chunk: string) => (seen += chunk));
+    await waitUntil(() => lineNumbers(seen).length >= 100, 20_000, 'the stub daemon to see 100 lines');
+    process.kill(-daemon.pid!, 'SIGKILL');
+    await new Promise((resolve) => daemon.once('exit', resolve));
+    const beforeKill = seen.slice(seen.indexOf('\n') + 1);
+
+    const [{ record }] = readHostRecords(join(dataDir, 'hosts'));
+    expect(running(record.pid)).toBe(true);
+    const launcher = new HostLauncher({ dataDir, command: hostCommand() });
+    const { attached } = await launcher.discover();
+    expect(attached).toHaveLength(1);
+    const client = attached[0];
+    pids.push(client.hostPid, client.pid);
+    expect(running(client.pid)).toBe(true);
+    let after = client.replay.output;
+    client.onData((data) => (after += data));
+    client.start();
+    await waitUntil(() => lineNumbers(after).includes(1500), 30_000, 'the last line after the restart').catch((err) => {
+      throw new Error(`${String(err)}; before ${lineNumbers(beforeKill).slice(-3)}, after ${lineNumbers(after).slice(-3)} (${lineNumbers(after).length})`);
+    });
+    // What the killed daemon saw is where the ring starts, and nothing is missing or doubled after it.
+    expect(after.startsWith(beforeKill)).toBe(true);
+    expect(lineNumbers(after)).toEqual(Array.from({ length: 1500 }, (_, i) => i + 1));
+
+    const exited = new Promise((resolve) => client.onExit(resolve));
+    client.kill('SIGTERM');
+    await exited;
+    client.dispose();
+    await waitUntil(() => !running(client.hostPid), 10_000, 'the released host to exit');
+    expect(running(client.pid)).toBe(false);
+    expect(readdirSync(join(dataDir, 'hosts'))).toEqual([]);
+  }, 60_000);
+
+  it('refuses a wrong secret, and keeps its socket and record private', async () => {
+    const launcher = new HostLauncher({ dataDir, command: hostCommand() });
+    const client = await launcher.spawn(sessionFor('/bin/sleep', ['30']), ENV);
+    pids.push(client.hostPid, client.pid);
+    const [{ record }] = readHostRecords(launcher.dir);
+    expect(statSync(launcher.dir).mode & 0o777).toBe(0o700);
+    expect(statSync(record.socket).mode & 0o777).toBe(0o600);
+    expect(statSync(join(launcher.dir, `${record.id}.json`)).mode & 0o777).toBe(0o600);
+    await expect(HostClient.connect({ socket: record.socket, secret: 'x'.repeat(43) })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    // The rightful daemon is still attached and the agent still takes input.
+    const exit = new Promise<{ exitCode: number }>((resolve) => client.onExit(resolve));
+    client.start();
+    client.write('\x03');
+    expect((await exit).exitCode).not.toBe(0);
+    client.dispose();
+    await waitUntil(() => !running(client.hostPid), 10_000, 'the host to exit');
+  }, 30_000);
+
+  it('writes a final record when no daemon comes back, exits, and the next daemon lists it once', async () => {
+    const launcher = new HostLauncher({ dataDir, command: hostCommand(), orphanExitMs: 300 });
+    const client = await launcher.spawn(sessionFor('/bin/sh', ['-c', 'sleep 0.3; printf "last words\\n"; exit 3']), ENV);
+    const hostPid = client.hostPid;
+    pids.push(hostPid, client.pid);
+    client.detach();
+    await waitUntil(() => !running(hostPid), 15_000, 'the orphaned host to exit');
+    expect(readdirSync(launcher.dir)).toEqual([`${client.welcome.session.id}.final.json`]);
+    const { attached, finals } = await launcher.discover();
+    expect(attached).toEqual([]);
+    expect(finals).toHaveLength(1);
+    expect(finals[0].exit_code).toBe(3);
+    expect(finals[0].output).toContain('last words');
+    expect(readdirSync(launcher.dir)).toEqual([]);
+    expect((await launcher.discover()).finals).toEqual([]);
+  }, 30_000);
+
+  it('delivers the last megabyte of an exiting agent before its exit, then cleans up', async () => {
+    const pattern = writePatternFile(1 << 20);
+    try {
+      const launcher = new HostLauncher({ dataDir, command: hostCommand() });
+      const client = await launcher.spawn(sessionFor('/bin/cat', [pattern.path]), ENV);
+      pids.push(client.hostPid, client.pid);
+      let output = '';
+      client.onData((data) => (output += data));
+      const exit = new Promise<{ exitCode: number }>((resolve) => client.onExit(resolve));
+      client.start();
+      expect((await exit).exitCode).toBe(0);
+      expect(sha256(output)).toBe(sha256(pattern.expectedPtyOutput));
+      client.dispose();
+      await waitUntil(() => !running(client.hostPid), 10_000, 'the released host to exit');
+      expect(readdirSync(launcher.dir)).toEqual([]);
+    } finally {
+      pattern.dispose();
+    }
+  }, 30_000);
+});
