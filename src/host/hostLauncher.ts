@@ -72,6 +72,8 @@ export class HostLauncher {
     };
     const hostEnv: Record<string, string> = {};
     for (const key of HOST_ENV_KEYS) if (process.env[key] !== undefined) hostEnv[key] = process.env[key]!;
+    // Inside the Electron app, process.execPath is Electron: run it as plain Node.
+    if (process.versions.electron !== undefined) hostEnv.ELECTRON_RUN_AS_NODE = '1';
     const log = openSync(paths.log, 'a', 0o600);
     const [file, ...args] = this._options.command;
     const child = spawn(file, args, { detached: true, stdio: ['pipe', 'pipe', log], env: hostEnv });
