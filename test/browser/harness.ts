@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { SessionManager } from '../../src/core/index.js';
+import { Autoplay, PromptQueue, SessionManager, systemClock } from '../../src/core/index.js';
+import { QueueStore } from '../../src/store/queueStore.js';
 import { DeviceStore } from '../../src/store/deviceStore.js';
 import { PairingService } from '../../src/store/pairing.js';
 import { startTransport, type Transport } from '../../src/transport/index.js';
@@ -37,6 +38,8 @@ export interface WebDaemon {
   sessions: SessionManager;
   devices: DeviceStore;
   transport: Transport;
+  /** The prompt queue (in the data dir's queue.json) and its autoplay, as startDaemon wires them. */
+  queue: PromptQueue;
   /** Stops sessions and the server (the data dir stays). */
   stop(): Promise<void>;
   /** Starts again after `stop` on the same port and data dir (paired tokens stay valid). */
@@ -78,12 +81,16 @@ export async function ensureWebBuilt(): Promise<void> {
 export async function startWebDaemon(options: { sessionEnv: NodeJS.ProcessEnv; port?: number; dataDir?: string }): Promise<WebDaemon> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tether-web-'));
   const adminSecret = randomBytes(32).toString('base64url');
-  const state = { port: options.port ?? 0 } as { port: number; sessions: SessionManager; devices: DeviceStore; transport: Transport };
+  const state = { port: options.port ?? 0 } as { port: number; sessions: SessionManager; devices: DeviceStore; transport: Transport; queue: PromptQueue; autoplay: Autoplay };
 
   const boot = async (): Promise<void> => {
     const sessions = new SessionManager({ defaultCols: 100, defaultRows: 32, submitDelayMs: 150, env: options.sessionEnv });
     const devices = new DeviceStore(dataDir);
     const pairing = new PairingService();
+    const queue = new PromptQueue((id) => sessions.list().some((session) => session.id === id), new QueueStore(dataDir), systemClock);
+    const host = { sessions, onActivity: sessions.onActivity, onDidInput: sessions.onDidInput, inputDraft: (id: string) => sessions.inputDraft(id) };
+    const autoplay = new Autoplay(host, queue, systemClock);
+    queue.onMessage((message) => state.transport?.broadcast(message));
     const transport = await startTransport({
       host: '127.0.0.1',
       port: state.port,
@@ -94,14 +101,17 @@ export async function startWebDaemon(options: { sessionEnv: NodeJS.ProcessEnv; p
       daemonVersion: 'test',
       onPushToken: () => undefined,
       uiRoot: defaultUiRoot(),
+      queues: { queue, autoplay },
     });
     state.port = transport.port;
-    Object.assign(state, { sessions, devices, transport });
+    Object.assign(state, { sessions, devices, transport, queue, autoplay });
     const url = `http://127.0.0.1:${transport.port}`;
     const daemonFile = { pid: process.pid, host: '127.0.0.1', port: transport.port, url, admin_secret: adminSecret, version: 'test' };
     writeFileSync(join(dataDir, 'daemon.json'), JSON.stringify(daemonFile), { mode: 0o600 });
   };
   const halt = async (): Promise<void> => {
+    state.autoplay.dispose();
+    state.queue.dispose();
     state.sessions.dispose();
     await state.transport.close();
   };
@@ -124,6 +134,9 @@ export async function startWebDaemon(options: { sessionEnv: NodeJS.ProcessEnv; p
     },
     get transport() {
       return state.transport;
+    },
+    get queue() {
+      return state.queue;
     },
     stop: halt,
     start: boot,

@@ -6,6 +6,7 @@
  */
 import type { SessionInfo, WaitingForInputEvent } from '../../src/common/events.js';
 import type { WelcomeMessage } from '../../src/common/protocol.js';
+import type { SessionQueue } from '../../src/common/queue.js';
 
 /** A CLI the daemon knows (from `welcome.clis`): id, display name, the commands that start it. */
 export type CliSummary = NonNullable<WelcomeMessage['clis']>[number];
@@ -41,6 +42,8 @@ export class Connection {
   readonly sessions = new Map<string, SessionInfo>();
   /** The live prompt of each waiting session. */
   readonly waiting = new Map<string, WaitingForInputEvent>();
+  /** Prompt queues by session id, from `queue_updated` (and the queue panel's first read). */
+  readonly queues = new Map<string, SessionQueue>();
   status: ConnectionStatus = 'connecting';
   deviceId = '';
   /** The CLIs the daemon knows, in its registry's order (from `welcome`; empty until then). */
@@ -162,6 +165,9 @@ export class Connection {
         if (session !== undefined && session.waiting?.prompt_id === message.prompt_id) this.sessions.set(session.id, { ...session, waiting: null });
         break;
       }
+      case 'queue_updated':
+        this.queues.set(sessionId!, message as unknown as SessionQueue);
+        break;
       case 'pty_output':
       case 'screen':
       case 'resync':
@@ -196,6 +202,24 @@ export class Connection {
       this._pending.set(requestId, { resolve, reject, timer });
       socket.send(JSON.stringify({ ...message, request_id: requestId }));
     });
+  }
+
+  /**
+   * Calls a REST route with this connection's token and a JSON body; resolves with the JSON
+   * reply (undefined for 204). @throws RequestError with the daemon's code and message
+   */
+  async api(method: string, path: string, body?: unknown): Promise<any> {
+    const response = await fetch(path, {
+      method,
+      headers: { authorization: `Bearer ${this._token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    }).catch(() => {
+      throw new RequestError('OFFLINE', 'the daemon cannot be reached');
+    });
+    if (response.status === 204) return undefined;
+    const reply = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+    if (!response.ok) throw new RequestError(reply.error?.code ?? `HTTP_${response.status}`, reply.error?.message ?? `HTTP ${response.status}`);
+    return reply;
   }
 
   /** Sends a message without waiting for a reply (keystrokes). */

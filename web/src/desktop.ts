@@ -6,6 +6,7 @@
 import { openApprovalSheet, type ApprovalSheet } from './approvalSheet.js';
 import type { CliSummary, Connection } from './connection.js';
 import { h, needsDecision } from './dom.js';
+import { createQueuePanel, type QueuePanel } from './queuePanel.js';
 import { renderSessionList } from './sessionList.js';
 import { createTerminalView, type TerminalView } from './terminalView.js';
 
@@ -45,6 +46,7 @@ export function mountDesktop(root: HTMLElement, connection: Connection, token: s
 
   let selected: string | undefined;
   let terminal: TerminalView | undefined;
+  let queue: QueuePanel | undefined;
   let sheet: ApprovalSheet | undefined;
   let countdown: number | undefined;
   const dismissed = new Set<string>();
@@ -52,9 +54,11 @@ export function mountDesktop(root: HTMLElement, connection: Connection, token: s
   function select(sessionId: string): void {
     if (selected !== sessionId) {
       terminal?.dispose();
+      queue?.dispose();
       selected = sessionId;
       terminal = createTerminalView(connection, sessionId, { interactive: true });
-      pane.replaceChildren(terminal.element);
+      queue = createQueuePanel(connection, sessionId);
+      pane.replaceChildren(terminal.element, queue.element);
       terminal.focus();
     }
     const waiting = connection.waiting.get(sessionId);

@@ -7,6 +7,7 @@ import { openApprovalSheet, type ApprovalSheet } from './approvalSheet.js';
 import type { Connection } from './connection.js';
 import { h, needsDecision, projectName } from './dom.js';
 import { enablePush, pushSupport, registerServiceWorker } from './push.js';
+import { createQueuePanel, type QueuePanel } from './queuePanel.js';
 import { renderSessionList } from './sessionList.js';
 import { createTerminalView, type TerminalView } from './terminalView.js';
 
@@ -32,6 +33,7 @@ export function mountPhone(root: HTMLElement, connection: Connection, onSignedOu
 
   let openSession: string | undefined;
   let terminal: TerminalView | undefined;
+  let queue: QueuePanel | undefined;
   let sheet: ApprovalSheet | undefined;
   const dismissed = new Set<string>();
 
@@ -46,6 +48,8 @@ export function mountPhone(root: HTMLElement, connection: Connection, onSignedOu
   function showList(): void {
     terminal?.dispose();
     terminal = undefined;
+    queue?.dispose();
+    queue = undefined;
     openSession = undefined;
     back.hidden = true;
     title.textContent = 'Tether';
@@ -59,12 +63,15 @@ export function mountPhone(root: HTMLElement, connection: Connection, onSignedOu
     if (waiting && needsDecision(waiting.wait_type)) dismissed.delete(waiting.prompt_id);
     if (openSession !== sessionId) {
       terminal?.dispose();
+      queue?.dispose();
       openSession = sessionId;
       terminal = createTerminalView(connection, sessionId, { interactive: false });
+      queue = createQueuePanel(connection, sessionId);
       const session = connection.sessions.get(sessionId);
       title.textContent = session ? `${session.name} · ${projectName(session.cwd)}` : sessionId;
       back.hidden = false;
-      main.replaceChildren(terminal.element);
+      // The queue sits under the session's terminal.
+      main.replaceChildren(terminal.element, queue.element);
       reportState();
     }
     render();
