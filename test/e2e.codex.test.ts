@@ -8,22 +8,18 @@
  * (docs/cli-screens-newest.md), so reaching the approval proves the report came when a message
  * could be submitted (issue 13, item 3). Cleanup ends Codex's detached app-server processes.
  */
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startDaemon } from '../src/daemon.js';
-import { configSchema } from '../src/store/config.js';
-import { silentLogger } from '../src/log.js';
-import { TestClient } from './support/testClient.js';
-import type { ReceivedMessage } from './support/testClient.js';
+import type { ReceivedMessage, TestClient } from './support/testClient.js';
 import { startMockResponses } from './mock/openaiResponsesServer.js';
 import type { MockResponses } from './mock/openaiResponsesServer.js';
 import { execScenario } from './mock/responsesScenarios.js';
 import { hasCli, makeCliEnv } from './support/cliEnv.js';
 import type { CliEnv } from './support/cliEnv.js';
 import { waitUntil } from './support/waitFor.js';
-import { FIRST_MESSAGE, pairPhone, until, useCleanups } from './support/phone.js';
+import { startCliWorld } from './support/cliWorld.js';
+import { FIRST_MESSAGE, until, useCleanups } from './support/phone.js';
 
 const MARKER = 'created-by-tool.txt';
 /** How long Codex may load before its first composer with the status line (ms): 22–37 s measured under load. */
@@ -46,28 +42,8 @@ async function startWorld(cols: number, rows: number): Promise<World> {
   const codexEnv = await makeCliEnv('codex', { mockUrl: mock.url, newest: true });
   // Runs last: the daemon has stopped Codex by then, so its app-server is all that is left.
   cleanups.push(() => codexEnv.cleanup());
-  const dataDir = mkdtempSync(join(tmpdir(), 'tether-e2e-codex-'));
-  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  // The session runs `codex` from PATH: a release's bin is `codex.js` in its alias package.
-  const binDir = mkdtempSync(join(tmpdir(), 'tether-e2e-codex-bin-'));
-  cleanups.push(() => rmSync(binDir, { recursive: true, force: true }));
-  symlinkSync(codexEnv.bin, join(binDir, 'codex'));
-  const daemon = await startDaemon({
-    config: configSchema.parse({ server: { port: 0 } }),
-    dataDir,
-    port: 0,
-    sessionEnv: { ...codexEnv.env, PATH: `${binDir}:${codexEnv.env.PATH}` },
-    log: silentLogger,
-  });
-  cleanups.push(() => daemon.stop());
-
-  const phone = await pairPhone(daemon.url, dataDir);
-  cleanups.push(() => phone.close());
-  phone.send({ type: 'create_session', request_id: 'create', cli: 'codex', cwd: codexEnv.projectDir, cols, rows });
-  const created = await until(phone, (m) => m.type === 'session_created' && m.request_id === 'create', 15_000, 'session_created');
-  const session = created.session as { id: string; cli_type: string };
-  expect(session.cli_type).toBe('codex');
-  return { mock, codexEnv, phone, sessionId: session.id };
+  const { phone, sessionId } = await startCliWorld('codex', codexEnv, cleanups, { cols, rows });
+  return { mock, codexEnv, phone, sessionId };
 }
 
 async function reachApproval(world: World): Promise<ReceivedMessage> {

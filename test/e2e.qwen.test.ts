@@ -6,19 +6,16 @@
  * first message (FIRST_MESSAGE) is sent the moment the first idle input is reported and must
  * reach the model (issue 13). Run with `node test/run.mjs test/e2e.qwen.test.ts`.
  */
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startDaemon } from '../src/daemon.js';
-import { configSchema } from '../src/store/config.js';
-import { silentLogger } from '../src/log.js';
 import type { TestClient, ReceivedMessage } from './support/testClient.js';
 import { chatSteps, startMockOpenAiChat } from './mock/openaiChatServer.js';
 import type { MockOpenAiChat } from './mock/openaiChatServer.js';
 import { hasCli, makeCliEnv } from './support/cliEnv.js';
 import type { CliEnv } from './support/cliEnv.js';
-import { FIRST_MESSAGE, pairPhone, until, useCleanups } from './support/phone.js';
+import { startCliWorld } from './support/cliWorld.js';
+import { FIRST_MESSAGE, until, useCleanups } from './support/phone.js';
 
 const MARKER = 'created-by-tool.txt';
 /** Qwen 0.24.4's start-up to the first idle input: 20–40 s measured under load (ms). */
@@ -45,27 +42,8 @@ async function startWorld(cols: number, rows: number): Promise<World> {
   const qwenEnv = await makeCliEnv('qwen', { mockUrl: mock.url, newest: true });
   // Runs last: the daemon has stopped Qwen by then; this ends whatever still runs with its env.
   cleanups.push(() => qwenEnv.cleanup());
-  const dataDir = mkdtempSync(join(tmpdir(), 'tether-e2e-qwen-'));
-  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  // The session runs `qwen` from PATH: a release's bin lives in its npm alias package.
-  const binDir = mkdtempSync(join(tmpdir(), 'tether-e2e-qwen-bin-'));
-  cleanups.push(() => rmSync(binDir, { recursive: true, force: true }));
-  symlinkSync(qwenEnv.bin, join(binDir, 'qwen'));
-  const daemon = await startDaemon({
-    config: configSchema.parse({ server: { port: 0 } }),
-    dataDir,
-    port: 0,
-    sessionEnv: { ...qwenEnv.env, PATH: `${binDir}:${qwenEnv.env.PATH}` },
-    log: silentLogger,
-  });
-  cleanups.push(() => daemon.stop());
-
-  const phone = await pairPhone(daemon.url, dataDir);
-  cleanups.push(() => phone.close());
-  phone.send({ type: 'create_session', request_id: 'create', cli: 'qwen', cwd: qwenEnv.projectDir, cols, rows });
-  const created = await until(phone, (m) => m.type === 'session_created' && m.request_id === 'create', 15_000, 'session_created');
-  expect((created.session as { cli_type: string }).cli_type).toBe('qwen');
-  return { mock, qwenEnv, phone, sessionId: (created.session as { id: string }).id };
+  const { phone, sessionId } = await startCliWorld('qwen', qwenEnv, cleanups, { cols, rows });
+  return { mock, qwenEnv, phone, sessionId };
 }
 
 async function reachShellApproval(world: World): Promise<ReceivedMessage> {
