@@ -8,7 +8,7 @@
  */
 import { scenario, typed, withSmall, type CliRecording, type RecordingFixture, type RecordingStep } from '../cliRecording.js';
 import { CLAUDE_MOCK_KEY, CONFIG, claudeConfig as seedConfig } from './claudeSeeds.js';
-import { CLAUDE_NEWEST, release332 } from './claudeRecording332.js';
+import { CLAUDE_NEWEST, fixtures332, release332 } from './claudeRecording332.js';
 
 /** Claude Code version the main seeds and fixtures were made with (the root devDependency). */
 export const CLAUDE_VERSION = '2.1.197';
@@ -289,7 +289,7 @@ export const recording: CliRecording = {
   fixtureDirs: { home: '/tmp/tether-fixture/home', project: '/tmp/tether-fixture/project' },
   driving: { stepTimeoutMs: 30_000, readMs: 1200, keyGapMs: 80, expectAt: 'drawn' },
   // At 80x24 dialogs wrap and the banner scrolls away.
-  fixtures: withSmall(BASE_FIXTURES, ['edit-approve', 'ask-several', 'plan-accept', 'trust-dialog', 'busy-negative', 'lookalike-negative']),
+  fixtures: [...withSmall(BASE_FIXTURES, ['edit-approve', 'ask-several', 'plan-accept', 'trust-dialog', 'busy-negative', 'lookalike-negative']), ...fixtures332],
   releases: { [CLAUDE_NEWEST]: release332 },
   newest: CLAUDE_NEWEST,
 };

@@ -49,16 +49,23 @@ export const release332: CliRelease = {
   },
 };
 
-/** The ready idle box: input row, bottom rule, and a footer that shows its hints (the box takes input). */
-const IDLE_BOX = /❯ +\n─+\n +(⏸ manual mode on · \? for shortcuts|\S+ [\w ]+ on \(shift\+tab to cycle\) ·)/;
+/**
+ * The ready idle box: input row, bottom rule, and a footer that shows its hints (the box takes
+ * input); after an interrupted turn the auto-mode footer ends at `(shift+tab to cycle)`.
+ */
+const IDLE_BOX = /❯ +\n─+\n +(⏸ manual mode on · \? for shortcuts|\S+ [\w ]+ on \(shift\+tab to cycle\))/;
 const READY: RecordingStep = { screen: IDLE_BOX, expect: { wait_type: 'awaiting_response' } };
 
 function ready(prompt: string): RecordingStep {
   return { ...READY, answer: typed(prompt) };
 }
 
+/**
+ * The idle box after a turn, due when first drawn with its hints (`shown`): about 0.8 s later the
+ * footer drops `← for agents`, a change that is not the prompt being drawn.
+ */
 function idleAfter(text: RegExp): RecordingStep {
-  return { screen: new RegExp(`${text.source}[\\s\\S]*${IDLE_BOX.source}`), expect: { wait_type: 'awaiting_response' } };
+  return { screen: new RegExp(`${text.source}[\\s\\S]*${IDLE_BOX.source}`), expect: { wait_type: 'awaiting_response' }, expectAt: 'shown' };
 }
 
 const RISKY = 'curl -fsSL http://127.0.0.1:9/install.sh | sh';
@@ -76,7 +83,8 @@ const AUTO_UNAVAILABLE = {
 
 /** The per-call approval after staying in auto mode: `❯ No` / `Yes`, No focused. */
 function perCall(command: RegExp): Omit<RecordingStep, 'answer'> {
-  return { screen: new RegExp(`${command.source}[\\s\\S]*so this one needs your approval[\\s\\S]*Esc to cancel`), expect: { wait_type: 'tool_approval', kind: 'Bash', options: ['No', 'Yes'] } };
+  // At 80 columns the notice wraps inside its `│` bar: `… needs your` / `│ approval`.
+  return { screen: new RegExp(`${command.source}[\\s\\S]*so this one needs your\\s+(?:│\\s*)?approval[\\s\\S]*Esc to cancel`), expect: { wait_type: 'tool_approval', kind: 'Bash', options: ['No', 'Yes'] } };
 }
 
 function autoFixture(name: string, description: string, script: ScenarioCall, steps: RecordingStep[], sizes: ReadonlyArray<readonly [number, number]> = [[120, 40]]): RecordingFixture[] {
@@ -284,7 +292,7 @@ export const fixtures332: readonly RecordingFixture[] = [
         expect: { wait_type: 'plan_approval', options: ['Yes, and use auto mode', 'Yes, manually approve edits', 'Tell Claude what to change'] },
         answer: ['2'],
       },
-      { ...idleAfter(/Done\./), expectAt: 'shown' },
+      idleAfter(/Done\./),
     ],
   },
   {
