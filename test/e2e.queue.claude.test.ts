@@ -6,7 +6,8 @@
  *   ends empty, and nothing is typed while the second prompt's tool approval is up (the phone
  *   answers it after 5 s; the third prompt goes only after that turn ends);
  * - an external executor on a shell session: `next-command`, run, `submit-result`, and
- *   `interaction:completed` seen on a Phoenix channel by the official `phoenix` client.
+ *   `interaction:completed` seen on a Phoenix channel by the official `phoenix` client;
+ * - a daemon restart: the queue of a session that is gone is kept and listed.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -46,8 +47,7 @@ interface World {
   call(method: string, path: string, body?: unknown): Promise<Response>;
 }
 
-async function startWorld(sessionEnv: NodeJS.ProcessEnv): Promise<World> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tether-e2e-queue-'));
+async function startWorld(sessionEnv: NodeJS.ProcessEnv, dataDir = mkdtempSync(join(tmpdir(), 'tether-e2e-queue-'))): Promise<World> {
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
   const daemon = await startDaemon({ config: configSchema.parse({ server: { port: 0 } }), dataDir, port: 0, sessionEnv, log: silentLogger });
   cleanups.push(() => daemon.stop());
@@ -151,5 +151,25 @@ describe('prompt queue end to end', () => {
     const queue = (await (await call('GET', `/api/sessions/${sessionId}/queue`)).json()) as SessionQueue;
     expect(queue.items.map((item) => [item.state, item.ran_by, item.output])).toEqual([['done', 'executor', 'built\n']]);
     expect((await call('GET', `/api/sessions/${sessionId}/next-command`)).status).toBe(204);
+  }, 60_000);
+
+  it('keeps the queue across a daemon restart: the items of a session that is gone are listed, not dropped', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tether-e2e-queue-restart-'));
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
+    const first = await startWorld(env, dataDir);
+    const sessionId = ((await (await first.call('POST', '/api/sessions', { cli: 'sh', cwd: dataDir })).json()) as { session: { id: string } }).session.id;
+    for (const text of ['run the tests', 'commit']) await first.call('POST', `/api/sessions/${sessionId}/queue`, { text });
+    await first.daemon.stop();
+    const second = await startWorld(env, dataDir);
+    const { queues } = (await (await second.call('GET', '/api/queues')).json()) as { queues: SessionQueue[] };
+    expect(queues.map((queue) => [queue.session_id, queue.session_exists, queue.items.map((item) => `${item.text}:${item.state}`)])).toEqual([
+      [sessionId, false, ['run the tests:queued', 'commit:queued']],
+    ]);
+    const one = await second.call('GET', `/api/sessions/${sessionId}/queue`);
+    expect(((await one.json()) as SessionQueue).items).toHaveLength(2);
+    // Nothing is typed for a session that is gone, and nothing new may be queued for it.
+    expect((await second.call('POST', `/api/sessions/${sessionId}/queue`, { text: 'more' })).status).toBe(404);
+    const removed = await second.call('DELETE', `/api/sessions/${sessionId}/queue/${queues[0].items[0].id}`);
+    expect(removed.status).toBe(200);
   }, 60_000);
 });

@@ -2,7 +2,8 @@
  * The prompt queue in Debian's Chromium, against a real Claude Code 2.1.197 session on the mock
  * Anthropic server: on the phone (390×844, touch) queue three prompts under the terminal,
  * move one up, remove one, switch autoplay on and watch both run in order and the pause reason
- * appear; then the desktop dashboard shows the same queue. The phone's view is the README's
+ * appear; then the desktop dashboard shows the same queue, and after a daemon restart keeps it
+ * under "Saved queues" (the session is gone). The phone's view is the README's
  * queue screenshot (`TETHER_SCREENSHOTS=1`).
  */
 import { mkdirSync } from 'node:fs';
@@ -99,5 +100,16 @@ describe.skipIf(!canRunBrowser)('prompt queue in Chromium', { timeout: 180_000 }
     await dashboard.locator(`.session-row[data-session="${session.id}"]`).click();
     await expect.poll(() => rows(dashboard)).toEqual([`${PROMPTS[0]}:done`, `${PROMPTS[2]}:done`, 'Push the branch:queued']);
     expect(await dashboard.getByRole('switch', { name: 'Autoplay' }).isChecked()).toBe(false);
+
+    // After a daemon restart the session is gone; its queue is kept under "Saved queues".
+    await daemon.stop();
+    await daemon.start();
+    await dashboard.waitForFunction(() => (window as any).tether?.connection?.status === 'online', undefined, { timeout: 30_000 });
+    await dashboard.getByRole('button', { name: 'Saved queues' }).click();
+    const saved = dashboard.locator(`.saved-queue[data-session="${session.id}"]`);
+    await saved.waitFor();
+    expect(await saved.locator('.queue-text').allTextContents()).toEqual([PROMPTS[0], PROMPTS[2], 'Push the branch']);
+    await saved.getByRole('button', { name: 'Remove: Push the branch' }).click();
+    await expect.poll(() => saved.locator('.queue-text').allTextContents()).toEqual([PROMPTS[0], PROMPTS[2]]);
   });
 });

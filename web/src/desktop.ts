@@ -1,11 +1,13 @@
 /**
  * The desktop dashboard: a sidebar with the sessions and "New session", an interactive
- * terminal for the selected one (resizes follow the pane), the shared approval sheet, and two
- * panels: "Pair phone" (QR code with its countdown) and "Devices" (list with Revoke).
+ * terminal for the selected one (resizes follow the pane) with its prompt queue, the shared
+ * approval sheet, and three panels: "Pair phone" (QR code with its countdown), "Devices" (list
+ * with Revoke) and "Saved queues" (prompts queued for sessions that are gone, with Remove).
  */
 import { openApprovalSheet, type ApprovalSheet } from './approvalSheet.js';
 import type { CliSummary, Connection } from './connection.js';
 import { h, needsDecision } from './dom.js';
+import type { SessionQueue } from '../../src/common/queue.js';
 import { createQueuePanel, type QueuePanel } from './queuePanel.js';
 import { renderSessionList } from './sessionList.js';
 import { createTerminalView, type TerminalView } from './terminalView.js';
@@ -39,7 +41,13 @@ export function mountDesktop(root: HTMLElement, connection: Connection, token: s
     h('div', { class: 'sidebar-title' }, h('h1', {}, 'Tether')),
     h('button', { class: 'primary', onclick: () => showNewSession() }, '+ New session'),
     list,
-    h('div', { class: 'sidebar-footer' }, h('button', { onclick: () => void showPairing() }, 'Pair phone'), h('button', { onclick: () => void showDevices() }, 'Devices')),
+    h(
+      'div',
+      { class: 'sidebar-footer' },
+      h('button', { onclick: () => void showPairing() }, 'Pair phone'),
+      h('button', { onclick: () => void showDevices() }, 'Devices'),
+      h('button', { class: 'wide', onclick: () => void showSavedQueues() }, 'Saved queues'),
+    ),
   );
   root.replaceChildren(banner, h('div', { class: 'desktop' }, sidebar, pane, panel), sheetHost);
   root.className = 'desktop-root';
@@ -152,6 +160,31 @@ export function mountDesktop(root: HTMLElement, connection: Connection, token: s
     openPanel('Devices', h('ul', { class: 'device-list' }, ...rows));
   }
 
+  /** Queues the daemon kept for sessions that no longer exist (after a restart): read, and remove items. */
+  async function showSavedQueues(): Promise<void> {
+    const { queues } = (await connection.api('GET', '/api/queues')) as { queues: SessionQueue[] };
+    const saved = queues.filter((queue) => !queue.session_exists && queue.items.length > 0);
+    const remove = (sessionId: string, itemId: string) => async () => {
+      await connection.api('DELETE', `/api/sessions/${encodeURIComponent(sessionId)}/queue/${itemId}`);
+      await showSavedQueues();
+    };
+    const groups = saved.map((queue) =>
+      h(
+        'li',
+        { class: 'saved-queue', 'data-session': queue.session_id },
+        h('span', { class: 'device-meta' }, `Session ${queue.session_id.slice(0, 8)} (ended)`),
+        h('ol', { class: 'queue-items' }, ...queue.items.map((item) =>
+          h('li', { class: `queue-item ${item.state}`, 'data-item': item.id, 'data-state': item.state },
+            h('span', { class: 'queue-text' }, item.text),
+            h('span', { class: `queue-state ${item.state}` }, item.state),
+            h('span', { class: 'queue-actions' }, h('button', { class: 'icon danger', 'aria-label': `Remove: ${item.text}`, onclick: remove(queue.session_id, item.id) }, '✕')),
+          ),
+        )),
+      ),
+    );
+    openPanel('Saved queues', saved.length === 0 ? h('p', { class: 'hint' }, 'No prompts are kept for ended sessions.') : h('ul', { class: 'device-list' }, ...groups));
+  }
+
   function maybeOpenSheet(): void {
     if (sheet !== undefined) return;
     const candidates = [...connection.waiting.values()].filter((event) => needsDecision(event.wait_type) && !dismissed.has(event.prompt_id));
@@ -193,5 +226,6 @@ export function mountDesktop(root: HTMLElement, connection: Connection, token: s
   if (panelName === 'new') showNewSession();
   else if (panelName === 'pair') void showPairing();
   else if (panelName === 'devices') void showDevices();
+  else if (panelName === 'queues') void showSavedQueues();
   render();
 }
