@@ -51,6 +51,8 @@ export interface StartDaemonOptions {
    * daemon when `sessions.hosted` is on. Absent (and from TypeScript sources): agents run in-process.
    */
   readonly hostCommand?: readonly string[];
+  /** Ring and checkpoint sizes of new hosts (UTF-16 units); tests shrink them to exercise checkpoints. */
+  readonly hostLimits?: { readonly ringUnits?: number; readonly checkpointUnits?: number };
 }
 
 /** How the daemon stops. */
@@ -96,7 +98,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
   const adminSecret = randomBytes(32).toString('base64url');
   const drift = new DriftStore(dataDir, { log });
   const hostCommand = options.hostCommand ?? (config.sessions.hosted ? defaultHostCommand() : undefined);
-  const launcher = hostCommand ? new HostLauncher({ dataDir, command: hostCommand, orphanExitMs: config.sessions.host_orphan_exit_seconds * 1000 }) : undefined;
+  const launcher = hostCommand ? new HostLauncher({ dataDir, command: hostCommand, orphanExitMs: config.sessions.host_orphan_exit_seconds * 1000, ...options.hostLimits }) : undefined;
   const sessions = new SessionManager({
     defaultCols: config.sessions.cols,
     defaultRows: config.sessions.rows,

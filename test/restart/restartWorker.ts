@@ -1,0 +1,80 @@
+/**
+ * One daemon life for the restart loop: `node restartWorker.js <dataDir> <hostMain.js> [stop]`
+ * starts a hosted daemon on the data dir (small ring and checkpoints, so both are exercised),
+ * creates the four sessions on the first life, and reports on stdout, a line each:
+ * `session <id> <letter> <status> <min> <max> <gap-free 0|1>` for every session once its screen
+ * is rebuilt, `ready`, `mem <rss> <heapUsed>`, then every 50 ms `seen <id> <n>`: the last complete
+ * numbered line the daemon received, until it is killed.
+ * SIGTERM stops the daemon cleanly (agents stay); `stop` ends the agents and exits.
+ */
+import { startDaemon } from '../../src/daemon.js';
+import { configSchema } from '../../src/store/config.js';
+import { silentLogger } from '../../src/log.js';
+
+/** The sessions: a letter each, numbered lines with different output shapes. */
+const RESTART_SESSIONS: ReadonlyArray<{ letter: string; script: string }> = [
+  { letter: 'A', script: 'i=0; while :; do i=$((i+1)); echo "A$i"; [ $((i % 20)) = 0 ] && sleep 0.05; done' },
+  { letter: 'B', script: 'i=0; while :; do i=$((i+1)); printf "\\033[3$((i % 7 + 1))mB$i\\033[0m colour line\\n"; [ $((i % 10)) = 0 ] && sleep 0.05; done' },
+  { letter: 'C', script: 'i=0; while :; do n=0; while [ $n -lt 150 ]; do i=$((i+1)); n=$((n+1)); echo "C$i burst"; done; sleep 0.4; done' },
+  { letter: 'D', script: 'i=0; while :; do i=$((i+1)); printf "\\r|  \\r/  \\rD$i slow\\n"; sleep 0.1; done' },
+];
+
+/** Numbers of `<letter><n>` in the screen's text (escape sequences removed). */
+function numbersOf(screen: string, letter: string): number[] {
+  const text = screen.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/\x1b\][^\x07]*\x07/g, '');
+  return [...text.matchAll(new RegExp(`(?:^|[^A-Za-z0-9])${letter}(\\d+)`, 'gm'))].map((match) => Number(match[1]));
+}
+
+async function main(): Promise<void> {
+  const [dataDir, hostMain, mode] = process.argv.slice(2);
+  const daemon = await startDaemon({
+    config: configSchema.parse({ push: { enabled: false }, sessions: { host_orphan_exit_seconds: 120 } }),
+    dataDir,
+    port: 0,
+    log: silentLogger,
+    hostCommand: [process.execPath, hostMain],
+    hostLimits: { ringUnits: 64 * 1024, checkpointUnits: 16 * 1024 },
+  });
+  if (daemon.sessions.list().length === 0) {
+    for (const { letter, script } of RESTART_SESSIONS) await daemon.sessions.create({ cli: 'sh', args: ['-c', script], name: letter, cols: 100, rows: 30 });
+  }
+  // Let the replays reach the screens.
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  const letterOf = (name: string) => RESTART_SESSIONS.find((s) => s.letter === name)?.letter ?? '?';
+  for (const session of daemon.sessions.list()) {
+    const numbers = numbersOf(daemon.sessions.serializeScreen(session.id).data, letterOf(session.name));
+    const gapFree = numbers.every((n, i) => i === 0 || n === numbers[i - 1] + 1);
+    process.stdout.write(`session ${session.id} ${letterOf(session.name)} ${session.status} ${numbers[0] ?? -1} ${numbers.at(-1) ?? -1} ${gapFree ? 1 : 0}\n`);
+  }
+  if (mode === 'stop') {
+    await daemon.stop({ stopSessions: true });
+    process.stdout.write('stopped\n');
+    process.exit(0);
+  }
+  (globalThis as { gc?: () => void }).gc?.();
+  const memory = process.memoryUsage();
+  process.stdout.write(`ready\nmem ${memory.rss} ${memory.heapUsed}\n`);
+  // The last numbered line each session's output carried, as the daemon received it.
+  const letters = new Map(daemon.sessions.list().map((session) => [session.id, letterOf(session.name)]));
+  const tails = new Map<string, string>();
+  const seen = new Map<string, number>();
+  daemon.sessions.onEvent((event) => {
+    if (event.type !== 'pty_output') return;
+    const text = (tails.get(event.session_id) ?? '') + event.data;
+    const complete = text.slice(0, text.lastIndexOf('\n') + 1);
+    tails.set(event.session_id, text.slice(complete.length).slice(-200));
+    const numbers = numbersOf(complete, letters.get(event.session_id) ?? '?');
+    if (numbers.length > 0) seen.set(event.session_id, numbers.at(-1)!);
+  });
+  setInterval(() => {
+    for (const [id, max] of seen) process.stdout.write(`seen ${id} ${max}\n`);
+  }, 50);
+  process.once('SIGTERM', () => {
+    void daemon.stop().then(() => process.exit(0));
+  });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`restart worker: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
