@@ -81,6 +81,12 @@ export interface VersionSupport {
   readonly fromScreen?: (screen: ScreenSnapshot) => string | undefined;
 }
 
+/** How a CLI resumes an earlier conversation in a new process (its own flag or subcommand). */
+export interface ResumeStyle {
+  /** The arguments that resume conversation `conversationId`; the session's own arguments follow them. */
+  readonly args: (conversationId: string) => readonly string[];
+}
+
 /** Everything Tether knows about one CLI. */
 export interface CliDescriptor {
   /** The id on the wire (`cli_type`) and for `--cli`: lowercase letters and digits, e.g. `claude`. */
@@ -101,6 +107,8 @@ export interface CliDescriptor {
   readonly answers: AnswerStyle;
   /** How notifications name the agent (default: `displayName`). */
   readonly notification?: NotificationWording;
+  /** How the CLI resumes a conversation (`resume_session`); absent: it cannot. */
+  readonly resume?: ResumeStyle;
   /** How the CLI's hooks and transcript are read; absent: the screen is the only witness. */
   readonly witnesses?: AgentWitnesses;
   /**

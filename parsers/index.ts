@@ -4,7 +4,7 @@
  * banner, its parser, its submit pause, and the catalogue clients are sent. Adding a CLI is
  * one line in `CLIS` (see parsers/README.md).
  */
-import type { CliType, IPromptParser, ScreenSnapshot } from '../src/common/index.js';
+import type { CliType, InputBox, IPromptParser, ScreenSnapshot } from '../src/common/index.js';
 import type { CliDescriptor } from './cliDescriptor.js';
 import { aiderCli } from './aider/aiderCli.js';
 import { claudeCli } from './claude/claudeCli.js';
@@ -15,10 +15,11 @@ import { opencodeCli } from './opencode/opencodeCli.js';
 import { qwenCli } from './qwen/qwenCli.js';
 import { shellCli } from './shell/shellCli.js';
 import { readShellPrompt } from './shell/shellParser.js';
+import { readInputAtCursor } from './shared/inputBox.js';
 
 export { readFallbackPrompt } from './fallback/fallbackReader.js';
 
-export type { AgentSignal, AgentWitnesses, AnswerStyle, CliDescriptor, HookReader, NotificationWording, TranscriptReader, VersionSupport } from './cliDescriptor.js';
+export type { AgentSignal, AgentWitnesses, AnswerStyle, CliDescriptor, HookReader, NotificationWording, ResumeStyle, TranscriptReader, VersionSupport } from './cliDescriptor.js';
 
 /**
  * Every CLI Tether knows. Banner detection (`--cli auto`) tries them in this order: Gemini
@@ -79,4 +80,10 @@ export function detectCliFromScreen(screen: ScreenSnapshot): CliType | undefined
 /** The catalogue clients receive in `welcome`: every CLI in registry order. */
 export function cliCatalog(): CliSummary[] {
   return CLIS.map((cli) => ({ id: cli.id, display_name: cli.displayName, commands: [...cli.commands] }));
+}
+
+/** The draft in `cli`'s input box on `screen`: its parser's reader, else the generic one (the cursor's prompt row). */
+export function readInputBox(cli: CliType, screen: ScreenSnapshot): InputBox | undefined {
+  const parser = getParser(cli);
+  return parser.readInput ? parser.readInput(screen) : readInputAtCursor(screen);
 }

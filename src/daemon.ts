@@ -16,6 +16,7 @@ import { QueueStore } from './store/queueStore.js';
 import { PairingService } from './store/pairing.js';
 import { writeFileAtomicSync, PRIVATE_DIR_MODE } from './store/atomicFile.js';
 import type { TetherConfig } from './store/config.js';
+import { approvalRuleFor } from './store/approvalsConfig.js';
 import { defaultUiRoot, startTransport } from './transport/index.js';
 import type { Transport } from './transport/index.js';
 import {
@@ -89,7 +90,10 @@ export interface Daemon {
  * @throws TetherError CONFIG_INVALID (push key unreadable) | INTERNAL (port in use)
  */
 export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> {
-  const { config, dataDir } = options;
+  const { dataDir } = options;
+  /** The config in force: the one given, then each valid reload of the config file. */
+  const config = options.config;
+  const current = { config };
   const log = options.log ?? createLogger();
   setListenerErrorHandler((err) => log('error', 'listener failed', { error: String(err) }));
   mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
@@ -109,6 +113,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     env: options.sessionEnv,
     drift,
     ...(launcher ? { ptyHost: hostPtyFactory(launcher) } : {}),
+    approvals: (waitType, cliType) => approvalRuleFor(current.config.approvals, waitType, cliType),
   });
   const queue = new PromptQueue(
     (sessionId) => sessions.list().some((session) => session.id === sessionId),

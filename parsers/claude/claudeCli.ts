@@ -9,5 +9,7 @@ export const claudeCli: CliDescriptor = {
   commands: ['claude', 'claude.exe'],
   parser: claudeParser,
   answers: { submitKey: ENTER, readInput: readClaudeInput },
+  /** `claude --resume <session id>` (Claude Code CLI reference, 2.1.197). */
+  resume: { args: (conversationId) => ['--resume', conversationId] },
   recording: async () => (await import('./claudeRecording.js')).recording,
 };

@@ -14,7 +14,8 @@
  *
  * testdata/NOTES.md lists each shape with the versions it was seen in.
  */
-import type { IPromptParser, PromptInfo, PromptOption, ScreenLine, ScreenSnapshot, Verdict } from '../../src/common/index.js';
+import type { InputBox, IPromptParser, PromptInfo, PromptOption, ScreenLine, ScreenSnapshot, Verdict } from '../../src/common/index.js';
+import { readBoxRows } from '../shared/inputBox.js';
 import { isRule, joinRows, lastNonEmpty } from '../shared/screenText.js';
 import { classifyClaudeDialog } from './claudeDialogs.js';
 import { findSelectList, keysFor, readFooterChoices, ruleAbove } from './claudeLists.js';
@@ -186,6 +187,10 @@ function bottomRuleOf(lines: readonly ScreenLine[], inputRow: number): number {
   return below;
 }
 
+/** The pointer of the input box's first row (`❯ `, `> `, `! ` in bash mode) and a continuation row's indent. */
+const CLAUDE_PROMPT = /^\s*[❯>!]\s?/u;
+const CLAUDE_CONTINUATION = /^ {1,2}/u;
+
 /**
  * The draft in the input box whose `❯` row is `inputRow`, one line per row of the box: the pointer
  * and the continuation indent stripped, trailing blanks dropped. An empty last line stays (a
@@ -242,6 +247,11 @@ export const claudeParser: IPromptParser = {
       };
     }
     return { state: 'unknown' };
+  },
+  readInput(screen: ScreenSnapshot): InputBox | undefined {
+    const inputRow = findInputBox(screen.lines);
+    if (inputRow === undefined || readDialog(screen, lastNonEmpty(screen.lines), inputRow)) return undefined;
+    return readBoxRows(screen, inputRow, bottomRuleOf(screen.lines, inputRow), CLAUDE_PROMPT, CLAUDE_CONTINUATION);
   },
   matchesBanner(screen: ScreenSnapshot): boolean {
     // The banner, or the API-key dialog that can come before it (it names Claude's own env var).

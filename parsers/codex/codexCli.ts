@@ -13,6 +13,8 @@ export const codexCli: CliDescriptor = {
   commands: ['codex'],
   parser: codexParser,
   answers: { submitKey: ENTER },
+  /** `codex resume <session id>`: a subcommand (codex-rs cli, 0.169.0). */
+  resume: { args: (conversationId) => ['resume', conversationId] },
   recording: async () => (await import('./codexRecording.js')).recording,
   versions: {
     verified: ['0.169.0'],

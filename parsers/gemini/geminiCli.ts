@@ -20,6 +20,8 @@ export const geminiCli: CliDescriptor = {
   commands: ['gemini'],
   parser: geminiParser,
   answers: { submitKey: ENTER, minSubmitDelayMs: GEMINI_SUBMIT_DELAY_MS },
+  /** `gemini --resume <session id>` (docs/cli/session-management.md: resume by id). */
+  resume: { args: (conversationId) => ['--resume', conversationId] },
   recording: async () => (await import('./geminiRecording.js')).recording,
   versions: {
     verified: ['0.61.0'],

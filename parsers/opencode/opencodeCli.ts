@@ -13,6 +13,8 @@ export const opencodeCli: CliDescriptor = {
   commands: ['opencode'],
   parser: opencodeParser,
   answers: { submitKey: ENTER },
+  /** `opencode --session <session id>` (1.18.33: "session id to continue"). */
+  resume: { args: (conversationId) => ['--session', conversationId] },
   recording: async () => (await import('./opencodeRecording.js')).recording,
   versions: {
     verified: ['1.18.33'],

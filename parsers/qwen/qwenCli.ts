@@ -14,6 +14,8 @@ export const qwenCli: CliDescriptor = {
   commands: ['qwen'],
   parser: qwenParser,
   answers: { submitKey: ENTER, minSubmitDelayMs: GEMINI_SUBMIT_DELAY_MS },
+  /** `qwen --resume <session id>` (0.15.10: "Resume a specific session by its ID"). */
+  resume: { args: (conversationId) => ['--resume', conversationId] },
   recording: async () => (await import('./qwenRecording.js')).recording,
   versions: {
     verified: ['0.15.10'],

@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'OPTION_NOT_FOUND', // the answer names an option that is not on screen
   'PROMPT_CHANGED', // the screen showed another prompt (or none) when the answer's text was to be typed
   'INPUT_NOT_ECHOED', // typed text never showed in the CLI's input; its submit key was not sent
+  'NOT_RESUMABLE', // the session still runs, has no conversation id yet, or its CLI has no resume flag
   'INVALID_TOKEN', // a push token has the wrong format
   'CONFIG_INVALID', // the YAML config cannot be parsed or fails its schema
   'DAEMON_NOT_RUNNING', // the CLI cannot reach the daemon through its data-dir file

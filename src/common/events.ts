@@ -3,9 +3,13 @@
  * Wire `type` tags are identical to these; every event carries a per-session monotonic `seq`.
  */
 import type { CliType, Confidence, OptionRole, WaitType } from './verdict.js';
+import type { LifecycleEvent, OnTimeout } from './lifecycleEvents.js';
 
-/** Status of a session's PTY. */
-export type SessionStatus = 'running' | 'exited';
+/**
+ * Status of a session's PTY: `failed` is an exit with a non-zero code that Tether did not
+ * cause (a crash, an error exit); a session Tether killed (close, delete, daemon stop) is `exited`.
+ */
+export type SessionStatus = 'running' | 'exited' | 'failed';
 
 /** A session as clients see it. Timestamps are ISO 8601 strings. */
 export interface SessionInfo {
@@ -28,6 +32,8 @@ export interface SessionInfo {
   readonly cli_version?: string;
   /** The live prompt, when the session is waiting. */
   readonly waiting: { readonly prompt_id: string; readonly wait_type: WaitType } | null;
+  /** The CLI's own id of the conversation (what its resume flag takes), once known. */
+  readonly conversation_id?: string;
 }
 
 /** An option as sent on the wire. */
@@ -49,8 +55,8 @@ export interface WireOption {
   readonly role?: OptionRole;
 }
 
-/** Why a waiting state ended. */
-export type ClearCause = 'answered' | 'input' | 'agent_resumed' | 'superseded' | 'session_exited';
+/** Why a waiting state ended; `timed_out`: its expiry answered it with the deny option. */
+export type ClearCause = 'answered' | 'input' | 'agent_resumed' | 'superseded' | 'session_exited' | 'timed_out';
 
 /** A session's agent started waiting for the user. */
 export interface WaitingForInputEvent {
@@ -78,6 +84,10 @@ export interface WaitingForInputEvent {
   readonly confidence?: Confidence;
   /** True when the answer is a secret (an API key): show a masked field; never echo it. */
   readonly sensitive?: true;
+  /** ISO 8601, when the prompt expires (decision prompts under an `approvals` timeout); absent: never. */
+  readonly expires_at?: string;
+  /** What the expiry will do (present with `expires_at`). */
+  readonly on_timeout?: OnTimeout;
 }
 
 /** A waiting state ended. */
@@ -88,6 +98,11 @@ export interface WaitingClearedEvent {
   readonly timestamp: string;
   readonly prompt_id: string;
   readonly cause: ClearCause;
+  /**
+   * What cleared it, when an answer or a key did: the keys of the chosen option (`1`, `y`, an
+   * escape sequence), or `input` for typed text.
+   */
+  readonly response?: string;
 }
 
 /** Bytes the PTY produced (UTF-8 decoded). */
@@ -129,7 +144,16 @@ export type SessionEvent =
   | PtyOutputEvent
   | SessionCreatedEvent
   | SessionResumedEvent
-  | SessionClosedEvent;
+  | SessionClosedEvent
+  | LifecycleEvent;
+
+/** The session events that carry `seq` (kept in a session's history for `since` resume). */
+export type SequencedEvent = Extract<SessionEvent, { readonly seq: number }>;
+
+/** True for an event with `seq`. */
+export function isSequenced(event: SessionEvent): event is SequencedEvent {
+  return 'seq' in event;
+}
 
 /**
  * What a session is doing, as read off its screen (for Live Activities and status badges).

@@ -7,3 +7,4 @@ export * from './verdict.js';
 export * from './clock.js';
 export * from './events.js';
 export * from './drift.js';
+export * from './lifecycleEvents.js';

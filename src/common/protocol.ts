@@ -16,6 +16,7 @@ import type {
   SessionClosedEvent,
   SessionResumedEvent,
 } from './events.js';
+import { ON_TIMEOUT_ACTIONS, type LifecycleEvent } from './lifecycleEvents.js';
 
 /** Bumped on any incompatible change to a message shape. */
 export const PROTOCOL_VERSION = 1;
@@ -101,6 +102,18 @@ export const answerSchema = request('answer', {
 }).refine((value) => value.option_id !== undefined || value.text !== undefined, {
   message: 'option_id or text is required',
 });
+/** `rename_session`: give a session a new display name (answered by `session_renamed` to everyone). */
+export const renameSessionSchema = request('rename_session', {
+  session_id: id,
+  name: z.string().trim().min(1).max(LIMITS.name),
+});
+/** `delete_session`: kill the session if it runs, then remove it and its final record (`session_deleted`). */
+export const deleteSessionSchema = request('delete_session', { session_id: id });
+/**
+ * `resume_session`: start an exited session's CLI again with its own resume flag and the
+ * session's conversation id, in the same session (`session_resumed`).
+ */
+export const resumeSessionSchema = request('resume_session', { session_id: id });
 /** Registration token kinds: provider tokens, and per-session APNs Live Activity tokens. */
 export const PUSH_TOKEN_TYPES = ['apns', 'fcm', 'expo', 'webpush', 'live_activity'] as const;
 /**
@@ -137,6 +150,9 @@ export const clientMessageSchemas = {
   answer: answerSchema,
   register_push_token: registerPushTokenSchema,
   app_state: appStateSchema,
+  rename_session: renameSessionSchema,
+  delete_session: deleteSessionSchema,
+  resume_session: resumeSessionSchema,
 } as const;
 
 /** Any client → server message. */
@@ -165,13 +181,16 @@ export const sessionInfoSchema = z.object({
   cwd: z.string(),
   cols: z.number().int(),
   rows: z.number().int(),
-  status: z.enum(['running', 'exited']),
+  /** `failed`: exited with a non-zero code that Tether did not cause. */
+  status: z.enum(['running', 'exited', 'failed']),
   exit_code: z.number().int().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
   /** The CLI's version, when known. */
   cli_version: z.string().optional(),
   waiting: waitingSchema,
+  /** The CLI's own conversation id (what `resume_session` resumes), once known. */
+  conversation_id: z.string().optional(),
 });
 
 /** A CLI this daemon knows (from its registry): what a client shows and may start. */
@@ -197,7 +216,7 @@ export const sessionCreatedSchema = z.object({
   session: sessionInfoSchema,
   request_id: requestId.optional(),
 });
-/** A session whose agent outlived the previous daemon was re-attached (its seqs continue above the old ones). */
+/** A session runs again: its agent outlived the previous daemon and was re-attached (its seqs continue above the old ones), or `resume_session` started its CLI with the CLI's resume flag. */
 export const sessionResumedSchema = z.object({
   type: z.literal('session_resumed'),
   session: sessionInfoSchema,
@@ -236,6 +255,10 @@ export const waitingForInputSchema = z.object({
   confidence: z.enum(CONFIDENCES).optional(),
   /** The answer is a secret (API key): mask it. */
   sensitive: z.literal(true).optional(),
+  /** ISO 8601: when this decision prompt expires (`approvals.timeout_seconds`); absent: never. */
+  expires_at: z.string().optional(),
+  /** What the expiry does: `deny` answers with the deny option, `notify` only tells. */
+  on_timeout: z.enum(ON_TIMEOUT_ACTIONS).optional(),
 });
 /** A waiting state ended. */
 export const waitingClearedSchema = z.object({
@@ -244,7 +267,65 @@ export const waitingClearedSchema = z.object({
   seq,
   timestamp: z.string(),
   prompt_id: z.string(),
-  cause: z.enum(['answered', 'input', 'agent_resumed', 'superseded', 'session_exited']),
+  cause: z.enum(['answered', 'input', 'agent_resumed', 'superseded', 'session_exited', 'timed_out']),
+  /** What cleared it: the chosen option's keys (`1`, `y`, an escape sequence) or `input` for typed text. */
+  response: z.string().optional(),
+});
+/** A decision prompt will be denied at `expires_at` (`approvals.on_timeout: deny`): the warning. */
+export const approvalExpiringSchema = z.object({
+  type: z.literal('approval_expiring'),
+  session_id: z.string(),
+  seq,
+  timestamp: z.string(),
+  prompt_id: z.string(),
+  wait_type: z.enum(WAIT_TYPES),
+  expires_at: z.string(),
+});
+/** A decision prompt's time ran out: `denied` (deny option typed; later answers get STALE_PROMPT) or `notified` (still answerable). */
+export const approvalTimeoutSchema = z.object({
+  type: z.literal('approval_timeout'),
+  session_id: z.string(),
+  seq,
+  timestamp: z.string(),
+  prompt_id: z.string(),
+  wait_type: z.enum(WAIT_TYPES),
+  action: z.enum(['denied', 'notified']),
+  reason: z.string().optional(),
+});
+/** A session's status, name, conversation id or waiting state changed. */
+export const sessionUpdatedSchema = z.object({ type: z.literal('session_updated'), session: sessionInfoSchema });
+/** A session was renamed. */
+export const sessionRenamedSchema = z.object({ type: z.literal('session_renamed'), session_id: z.string(), new_name: z.string() });
+/** A session was removed (deleted, closed after exit, or the oldest exited one past `sessions.keep_exited`). */
+export const sessionDeletedSchema = z.object({ type: z.literal('session_deleted'), session_id: z.string() });
+/** The draft in the agent's input box, read off the screen (debounced). */
+export const inputStateSchema = z.object({
+  type: z.literal('input_state'),
+  session_id: z.string(),
+  text: z.string(),
+  /** UTF-16 code units from the start of `text`. */
+  cursor_position: z.number().int().min(0),
+  /** The device whose input reached the session last (`local`: the desk's `tether run`); null when none. */
+  sender_id: z.string().nullable(),
+  timestamp: z.string(),
+});
+/** The config file changed and the valid change was applied; `restart_required` lists keys that wait for a restart. */
+export const configChangedSchema = z.object({
+  type: z.literal('config_changed'),
+  change_type: z.literal('config'),
+  /** Dotted keys whose values changed (`push.delay_seconds`). */
+  changed: z.array(z.string()),
+  /** Changed keys that apply only after a daemon restart (`server.port`, `push.apns`, …). */
+  restart_required: z.array(z.string()),
+});
+/** The config file was edited into something invalid; the last good config stays in force. */
+export const configInvalidSchema = z.object({
+  type: z.literal('config_invalid'),
+  /** The dotted key that failed ('' when the file as a whole is unreadable or not YAML). */
+  path: z.string(),
+  reason: z.string(),
+  /** The config file. */
+  file: z.string(),
 });
 /** Output of a subscribed session. */
 export const ptyOutputSchema = z.object({ type: z.literal('pty_output'), session_id: z.string(), seq, data: z.string() });
@@ -321,6 +402,14 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   queueUpdatedSchema,
   autoplayPausedSchema,
   interactionCompletedSchema,
+  approvalExpiringSchema,
+  approvalTimeoutSchema,
+  sessionUpdatedSchema,
+  sessionRenamedSchema,
+  sessionDeletedSchema,
+  inputStateSchema,
+  configChangedSchema,
+  configInvalidSchema,
 ]);
 
 /** `welcome`. */
@@ -339,6 +428,10 @@ export type PushDeliveryStatus = (typeof PUSH_DELIVERY_STATUSES)[number];
 export type PushDeliveryResult = z.infer<typeof pushDeliveryResultSchema>;
 /** `push_result`. */
 export type PushResultMessage = z.infer<typeof pushResultSchema>;
+/** `config_changed`. */
+export type ConfigChangedMessage = z.infer<typeof configChangedSchema>;
+/** `config_invalid`. */
+export type ConfigInvalidMessage = z.infer<typeof configInvalidSchema>;
 /** Any server → client message; session events are sent exactly as core emits them. */
 export type ServerMessage =
   | WelcomeMessage
@@ -354,4 +447,7 @@ export type ServerMessage =
   | ErrorMessage
   | AckMessage
   | PushResultMessage
-  | QueueMessage;
+  | QueueMessage
+  | LifecycleEvent
+  | ConfigChangedMessage
+  | ConfigInvalidMessage;

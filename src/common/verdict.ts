@@ -95,6 +95,14 @@ export interface ParseContext {
   readonly quietMs?: number;
 }
 
+/** The draft in a CLI's input box, as drawn. */
+export interface InputBox {
+  /** The draft's rows joined with `\n` (prompt glyph and indents stripped); '' when empty. */
+  readonly text: string;
+  /** The cursor within `text` (UTF-16 code units from its start; cells are taken as one unit each). */
+  readonly cursor: number;
+}
+
 /** A pure, per-CLI prompt parser. It never throws and never reads the clock itself. */
 export interface IPromptParser {
   readonly cli: CliType;
@@ -102,4 +110,10 @@ export interface IPromptParser {
   parse(screen: ScreenSnapshot, nowMs: number, context?: ParseContext): Verdict;
   /** True when the first screen shows this CLI's banner (used by `--cli auto`). */
   matchesBanner?(screen: ScreenSnapshot): boolean;
+  /**
+   * The draft in the CLI's input box and the cursor in it, while the box is the live element
+   * of the screen; undefined otherwise. Absent: the registry's generic reader (the cursor's row
+   * behind a `>`/`❯`/`›` prompt) is used.
+   */
+  readInput?(screen: ScreenSnapshot): InputBox | undefined;
 }

@@ -5,19 +5,24 @@
  * the first unevaluated write), never inside an open synchronized-output frame.
  */
 import { Disposable, Emitter } from '../common/index.js';
+import { EXPIRING_WAIT_TYPES } from '../common/index.js';
 import type {
+  ApprovalRule,
+  ClearCause,
   CliType,
   IClock,
   IDisposable,
   IDriftSink,
+  InputBox,
   IPromptParser,
   ScreenSnapshot,
   SessionActivity,
   Verdict,
   WaitingClearedEvent,
   WaitingForInputEvent,
+  WaitType,
 } from '../common/index.js';
-import { GENERIC_CLI, detectCliFromScreen, getCli, getParser, readFallbackPrompt } from '../../parsers/index.js';
+import { GENERIC_CLI, detectCliFromScreen, getCli, getParser, readFallbackPrompt, readInputBox } from '../../parsers/index.js';
 import { HeadlessScreen } from './headlessScreen.js';
 import { isTerminalReply } from './terminalReplies.js';
 import { promptIdentity, WaitDetector } from './waitDetector.js';
@@ -51,6 +56,8 @@ export interface DetectionPipelineOptions {
   readonly fallback?: boolean;
   /** Test and evaluation only: the CLI's parser reads nothing, so only the fallback reader reports. */
   readonly parserOff?: boolean;
+  /** The expiry rule of a new decision prompt (the `approvals` config, read when the prompt appears). */
+  readonly approvalRule?: (waitType: WaitType, cliType: CliType) => ApprovalRule | undefined;
 }
 
 /** What the fallback reader has been seeing: the prompt's identity and since when (ms). */
@@ -95,6 +102,10 @@ export class DetectionPipeline extends Disposable {
   private readonly _onActivity = this._register(new Emitter<SessionActivity>());
   /** Fires when the status, busy line or todo progress read off the screen changes. */
   readonly onActivity = this._onActivity.event;
+  private _inputBox: InputBox = { text: '', cursor: 0 };
+  private readonly _onInputBox = this._register(new Emitter<InputBox>());
+  /** Fires when the draft in the idle input box (or the cursor in it) changes, as read at each evaluation. */
+  readonly onInputBox = this._onInputBox.event;
 
   constructor(private readonly _options: DetectionPipelineOptions) {
     super();
@@ -109,6 +120,7 @@ export class DetectionPipeline extends Disposable {
         cliType: () => this._cliType,
         nextSeq: _options.nextSeq,
         timestamp: () => new Date(_options.clock.now()).toISOString(),
+        expiryOf: (waitType) => this._expiryOf(waitType),
       }),
     );
     this._register(this._detector.onEvent((event) => this._onEvent.fire(event)));
@@ -164,14 +176,19 @@ export class DetectionPipeline extends Disposable {
   input(data: string): boolean {
     if (isTerminalReply(data)) return false;
     this._suppressFallback();
-    this._detector.userInput();
+    this._detector.userInput(keyResponse(data, this._detector.live?.prompt));
     return true;
   }
 
-  /** Marks the live prompt answered (before its keys are written). */
-  answered(promptId: string): void {
+  /** Marks the live prompt answered (before its keys are written): `response` is its keys or `input`. */
+  answered(promptId: string, response?: string, cause?: ClearCause): void {
     if (this._detector.live?.event.prompt_id === promptId) this._suppressFallback();
-    this._detector.answered(promptId);
+    this._detector.answered(promptId, response, cause);
+  }
+
+  /** The draft in the input box as last read ('' when empty or none is drawn). */
+  get inputBox(): InputBox {
+    return this._inputBox;
   }
 
   /** A live prompt is being acted on: what the fallback reads on this screen now is answered too. */
@@ -332,12 +349,29 @@ export class DetectionPipeline extends Disposable {
     this._detector.observe(this._lastVerdict);
     if (verdict.state === 'busy') this._setActivity({ status: 'busy', operation: verdict.activity, todo: verdict.todo });
     else if (verdict.state === 'waiting') this._setActivity({ status: verdict.prompt.waitType === 'awaiting_response' ? 'idle' : 'waiting' });
+    if (verdict.state === 'waiting' && verdict.prompt.waitType === 'awaiting_response') this._readInputBox();
     // A forced read (output still flowing) is followed by one read of the settled screen, so a
     // parser may trust `quietMs` without missing a prompt drawn at the end of a burst.
     if (now - this._lastOutputAt < QUIET_MS) {
       this._firstPendingAt = now;
       this._timer = this._options.clock.setTimeout(() => this._onTimer(), Math.max(1, Math.ceil(this._lastOutputAt + QUIET_MS - now)));
     }
+  }
+
+  private _expiryOf(waitType: WaitType): { expires_at: string; on_timeout: ApprovalRule['onTimeout'] } | undefined {
+    if (!EXPIRING_WAIT_TYPES.includes(waitType)) return undefined;
+    const rule = this._options.approvalRule?.(waitType, this._cliType);
+    if (rule === undefined || rule.timeoutMs <= 0) return undefined;
+    return { expires_at: new Date(this._options.clock.now() + rule.timeoutMs).toISOString(), on_timeout: rule.onTimeout };
+  }
+
+  /** Reads the idle box's draft and fires `onInputBox` when it or the cursor moved. */
+  private _readInputBox(): void {
+    const box = readInputBox(this._cliType, this.screen.snapshot());
+    if (box === undefined) return;
+    if (box.text === this._inputBox.text && box.cursor === this._inputBox.cursor) return;
+    this._inputBox = box;
+    this._onInputBox.fire(box);
   }
 
   private _setActivity(next: Pick<SessionActivity, 'status' | 'operation' | 'todo'>): void {
@@ -366,4 +400,20 @@ export class DetectionPipeline extends Disposable {
     if (this._cliVersion !== undefined) this._checkVerified();
     return this._parser;
   }
+}
+
+/** Longest raw input reported as a key in `waiting_cleared.response` (an escape sequence, a digit). */
+const MAX_KEY_RESPONSE = 16;
+/** A single key: a control character, or an escape sequence (CSI/SS3 or ESC + one character). */
+const SINGLE_KEY = /^(?:[\x00-\x1f\x7f]|\x1b(?:\[[0-?]*[ -/]*[@-~]|O.|.)?)$/su;
+
+/**
+ * What raw input that clears a prompt is reported as: the bytes when they are one of the
+ * prompt's option or cancel keys or a single key (Esc, Enter, an arrow), else `input` (typed
+ * text stays private).
+ */
+export function keyResponse(data: string, prompt: { readonly options: ReadonlyArray<{ readonly keys: string }>; readonly cancelKeys?: string } | undefined): string {
+  if (data.length > MAX_KEY_RESPONSE) return 'input';
+  if (prompt?.options.some((option) => option.keys === data) || prompt?.cancelKeys === data) return data;
+  return SINGLE_KEY.test(data) ? data : 'input';
 }

@@ -3,7 +3,7 @@
  * bytes (PTY output dominates; a count bound would let 2000 large chunks hold 100+ MB). The
  * oldest events go first; `eventsSince` says when the history no longer reaches back.
  */
-import type { SessionEvent } from '../common/index.js';
+import type { SequencedEvent, SessionEvent } from '../common/index.js';
 
 /** Bytes charged per event beside its text: the object, its seq and ids (an estimate). */
 const EVENT_OVERHEAD_BYTES = 128;
@@ -20,7 +20,7 @@ export function eventBytes(event: SessionEvent): number {
   }
 }
 
-type SeqEvent = Exclude<SessionEvent, { type: 'session_created' | 'session_resumed' }>;
+type SeqEvent = SequencedEvent;
 
 /** Recent events with seq, oldest first, at most `limitBytes` of them. */
 export class EventHistory {

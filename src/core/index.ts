@@ -3,8 +3,8 @@
  * `npm run typecheck` enforces it); the daemon, the CLI and the tests may reach further.
  */
 export { SessionManager } from './sessionManager.js';
-export type { SessionManagerOptions } from './sessionManager.js';
-export type { ISessionService, ISessionActivitySource, CreateSessionOptions, ApprovalResponse, InputOptions } from './sessionService.js';
+export type { LiveSessionOptions, SessionManagerOptions } from './sessionManager.js';
+export type { ISessionService, ISessionActivitySource, CreateSessionOptions, ApprovalResponse, AnswerOptions, InputOptions } from './sessionService.js';
 export { systemClock, VirtualClock } from './clocks.js';
 export { PromptQueue } from './promptQueue.js';
 export type { QueueItemPatch } from './promptQueue.js';

@@ -4,8 +4,8 @@
  * headless screen has too much unparsed output and resumes it from write callbacks. At exit
  * the terminal is freed and a small final record (last screen, exit code, last events) stays.
  */
-import { Disposable, DisposableStore, Emitter, TetherError, toDisposable } from '../common/index.js';
-import type { CliType, IClock, IDriftSink, SessionActivity, SessionEvent, SessionInfo, SessionStatus } from '../common/index.js';
+import { Disposable, DisposableStore, Emitter, isSequenced, TetherError, toDisposable } from '../common/index.js';
+import type { ApprovalRule, ClearCause, CliType, IClock, IDriftSink, InputBox, SessionActivity, SessionEvent, SessionInfo, SessionStatus, WaitType } from '../common/index.js';
 import { EventHistory } from './eventHistory.js';
 import { DetectionPipeline } from './detectionPipeline.js';
 import type { KeyStep } from './answerMapper.js';
@@ -65,6 +65,8 @@ export interface SessionSpec {
   readonly pty?: IPtyHandle;
   /** Set when re-attaching to an agent that outlived a daemon. */
   readonly resume?: SessionResume;
+  /** The expiry rule of decision prompts (`approvals`), read when each prompt appears. */
+  readonly approvalRule?: (waitType: WaitType, cliType: CliType) => ApprovalRule | undefined;
 }
 
 /** What a session needs only while its process runs; freed at exit. */
@@ -78,7 +80,12 @@ interface Running {
 export class Session extends Disposable {
   private _running: Running | undefined;
   private _final: FinalRecord | undefined;
-  private readonly _pid: number;
+  private _pid = 0;
+  private _name: string;
+  private _args: readonly string[];
+  private _conversationId: string | undefined;
+  /** True once Tether asked the process to stop (close, delete, dispose): its exit is no failure. */
+  private _killRequested = false;
   private readonly _limits: SessionLimits;
   private _seq = 0;
   /** The highest seq leased to the PTY's host (SEQ_LEASE_BLOCK). */
@@ -87,7 +94,7 @@ export class Session extends Disposable {
   private _detached = false;
   /** Seq of the last output the screen has applied. */
   private _screenSeq = 0;
-  private _status: SessionStatus = 'running';
+  private _status: 'running' | 'exited' = 'running';
   private _exitCode: number | null = null;
   private _cols: number;
   private _rows: number;
@@ -101,49 +108,67 @@ export class Session extends Disposable {
 
   private readonly _onEvent = this._register(new Emitter<SessionEvent>());
   readonly onEvent = this._onEvent.event;
+  private readonly _onInputBox = this._register(new Emitter<InputBox>());
+  /** The draft in the idle input box changed (as read at each evaluation). */
+  readonly onInputBox = this._onInputBox.event;
 
   /** @throws TetherError SPAWN_FAILED when node-pty cannot start the process */
   constructor(private readonly _spec: SessionSpec) {
     super();
     this._cols = _spec.cols;
     this._rows = _spec.rows;
+    this._name = _spec.name;
+    this._args = _spec.args;
     this._limits = _spec.limits ?? DEFAULT_SESSION_LIMITS;
     this._history = new EventHistory(this._limits.historyBytes);
     this._createdAt = _spec.resume?.createdAt ?? new Date(_spec.clock.now()).toISOString();
     this._updatedAt = new Date(_spec.clock.now()).toISOString();
     this._seq = this._leased = _spec.resume?.afterSeq ?? 0;
+    this._start(_spec.args, true);
+    this._register(toDisposable(() => this._status === 'running' && !this._detached && this.kill()));
+    this._register(toDisposable(() => this._free()));
+  }
+
+  /**
+   * Starts the process with `args` and a fresh screen, parser and detector. The first start
+   * takes the spec's terminal (a session host's, or one re-attached after a daemon restart);
+   * a later one (resume) spawns the CLI in this process.
+   * @throws TetherError SPAWN_FAILED
+   */
+  private _start(args: readonly string[], first: boolean): void {
+    const spec = this._spec;
     const store = new DisposableStore();
     const pipeline = store.add(
       new DetectionPipeline({
-        sessionId: _spec.id,
-        cli: _spec.cli,
-        cols: _spec.cols,
-        rows: _spec.rows,
-        clock: _spec.clock,
+        sessionId: spec.id,
+        cli: spec.cli,
+        cols: this._cols,
+        rows: this._rows,
+        clock: spec.clock,
         nextSeq: () => this._nextSeq(),
-        ...(_spec.cliVersion !== undefined ? { cliVersion: _spec.cliVersion } : {}),
-        ...(_spec.drift ? { drift: _spec.drift } : {}),
+        ...(spec.cliVersion !== undefined ? { cliVersion: spec.cliVersion } : {}),
+        ...(spec.drift ? { drift: spec.drift } : {}),
+        ...(spec.approvalRule ? { approvalRule: spec.approvalRule } : {}),
       }),
     );
     let pty: IPtyHandle;
     try {
-      pty = store.add(
-        _spec.resume?.pty ?? _spec.pty ?? new PtyProcess({ file: _spec.file, args: _spec.args, cols: _spec.cols, rows: _spec.rows, cwd: _spec.cwd, env: _spec.env }),
-      );
+      const given = first ? (spec.resume?.pty ?? spec.pty) : undefined;
+      pty = store.add(given ?? new PtyProcess({ file: spec.file, args, cols: this._cols, rows: this._rows, cwd: spec.cwd, env: spec.env }));
     } catch (err) {
       store.dispose();
       throw err;
     }
     this._pid = pty.pid;
+    this._args = args;
     this._running = { pipeline, pty, store };
     store.add(pipeline.onEvent((event) => this._emit(event)));
     store.add(pipeline.onReply((reply) => this._writePty(reply)));
+    store.add(pipeline.onInputBox((box) => this._onInputBox.fire(box)));
     store.add(pty.onData((data) => this._onData(data)));
     store.add(pty.onExit(({ exitCode, signal }) => void this._onExit(signal ? 128 + signal : exitCode)));
-    this._register(toDisposable(() => this._status !== 'exited' && !this._detached && this.kill()));
-    this._register(toDisposable(() => this._free()));
     this._lease();
-    if (_spec.resume) this._replay(_spec.resume.replay);
+    if (first && spec.resume) this._replay(spec.resume.replay);
     pty.start?.();
   }
 
@@ -159,12 +184,69 @@ export class Session extends Disposable {
     this.dispose();
   }
 
+  /**
+   * Starts the exited session's command again with `args` (its CLI's resume flag), in this
+   * session: same id, seq going on, a fresh screen.
+   * @throws TetherError NOT_RESUMABLE while it still runs | SPAWN_FAILED
+   */
+  restart(args: readonly string[]): void {
+    if (this._status === 'running' || this._running !== undefined) throw new TetherError('NOT_RESUMABLE', `session ${this.id} is still running`);
+    this._start(args, false);
+    this._status = 'running';
+    this._exitCode = null;
+    this._killRequested = false;
+    this._final = undefined;
+    this._history.setLimit(this._limits.historyBytes);
+    this._touch();
+  }
+
+  /** The command's original arguments (what a resume appends to the CLI's resume flag). */
+  get baseArgs(): readonly string[] {
+    return this._spec.args;
+  }
+
+  /** The display name. */
+  get name(): string {
+    return this._name;
+  }
+
+  /** Renames the session (a display name; trimmed by the caller). */
+  rename(name: string): void {
+    this._name = name;
+    this._touch();
+  }
+
+  /** The CLI's own conversation id, once known. */
+  get conversationId(): string | undefined {
+    return this._conversationId;
+  }
+
+  /** Records the CLI's conversation id; returns false when it is unchanged. */
+  setConversationId(conversationId: string): boolean {
+    if (this._conversationId === conversationId) return false;
+    this._conversationId = conversationId;
+    this._touch();
+    return true;
+  }
+
+  /** Emits an event built with the next seq (approval expiry events), into the history like the pipeline's. */
+  emitSequenced(build: (seq: number) => SessionEvent): void {
+    this._emit(build(this._nextSeq()));
+  }
+
   get id(): string {
     return this._spec.id;
   }
 
-  get status(): SessionStatus {
-    return this._status;
+  /** `running` or `exited` (whether the exit counts as `failed` is `info().status`'s to say). */
+  get status(): 'running' | 'exited' {
+    return this._status === 'running' ? 'running' : 'exited';
+  }
+
+  /** `failed` when the process exited non-zero on its own (not by Tether's kill). */
+  private _infoStatus(): SessionStatus {
+    if (this._status === 'running') return 'running';
+    return this._exitCode !== 0 && this._exitCode !== null && !this._killRequested ? 'failed' : 'exited';
   }
 
   get seq(): number {
@@ -220,19 +302,20 @@ export class Session extends Disposable {
     const cliVersion = this.cliVersion;
     return {
       id: this._spec.id,
-      name: this._spec.name,
+      name: this._name,
       cli_type: this.cliType,
       ...(cliVersion !== undefined ? { cli_version: cliVersion } : {}),
       command: this._spec.command,
-      args: this._spec.args,
+      args: this._args,
       cwd: this._spec.cwd,
       cols: this._cols,
       rows: this._rows,
-      status: this._status,
+      status: this._infoStatus(),
       exit_code: this._exitCode,
       created_at: this._createdAt,
       updated_at: this._updatedAt,
       waiting: live ? { prompt_id: live.event.prompt_id, wait_type: live.event.wait_type } : null,
+      ...(this._conversationId !== undefined ? { conversation_id: this._conversationId } : {}),
     };
   }
 
@@ -253,14 +336,15 @@ export class Session extends Disposable {
   }
 
   /**
-   * Writes answer steps for `promptId`, marking it answered first. Steps of one call run after
-   * those of the calls before it (answers never interleave); typed text waits until it shows and
-   * its submission is checked (typedSubmit.ts).
+   * Writes answer steps for `promptId`, marking it answered first with `response` (its keys,
+   * or `input`) and `cause` (`answered`, or `timed_out` for an expiry's deny). Steps of one call
+   * run after those of the calls before it (answers never interleave); typed text waits until it
+   * shows and its submission is checked (typedSubmit.ts).
    * @throws TetherError SESSION_EXITED | PROMPT_CHANGED (the screen no longer shows the prompt the
    *   text is for) | INPUT_NOT_ECHOED (typed text never showed; not submitted)
    */
-  async writeSteps(promptId: string, steps: readonly KeyStep[]): Promise<void> {
-    this.pipeline.answered(promptId);
+  async writeSteps(promptId: string, steps: readonly KeyStep[], response?: string, cause?: ClearCause): Promise<void> {
+    this.pipeline.answered(promptId, response, cause);
     const run = this._writing.then(() => this._runSteps(steps));
     this._writing = run.catch(() => undefined);
     return run;
@@ -306,18 +390,22 @@ export class Session extends Disposable {
 
   /** SIGTERM, then SIGKILL after the grace period (SessionLimits.killGraceMs), to the PTY's process group. */
   kill(): void {
-    if (this._status === 'exited') return;
+    const running = this._running;
+    if (this._status !== 'running' || running === undefined) return;
+    this._killRequested = true;
+    const pid = this._pid;
     const signal = (sig: NodeJS.Signals) => {
       try {
         // A pid ≤ 0 would name our own process group (or every process): never signal it.
-        if (this._pid <= 0) throw new Error('no process group');
-        process.kill(-this._pid, sig);
+        if (pid <= 0) throw new Error('no process group');
+        process.kill(-pid, sig);
       } catch {
-        this._running?.pty.kill(sig);
+        running.pty.kill(sig);
       }
     };
     signal('SIGTERM');
-    const timer = setTimeout(() => this._status !== 'exited' && signal('SIGKILL'), this._limits.killGraceMs);
+    // Only this process: a session resumed within the grace period runs another one.
+    const timer = setTimeout(() => this._running === running && this._status === 'running' && signal('SIGKILL'), this._limits.killGraceMs);
     timer.unref();
   }
 
@@ -404,7 +492,7 @@ export class Session extends Disposable {
   }
 
   private _emit(event: SessionEvent): void {
-    if (event.type !== 'session_created' && event.type !== 'session_resumed') this._history.push(event);
+    if (isSequenced(event)) this._history.push(event);
     if (event.type === 'waiting_for_input' || event.type === 'waiting_cleared') this._touch();
     this._onEvent.fire(event);
   }

@@ -33,7 +33,7 @@ describe('SessionManager lifetimes', () => {
   it('keeps a final record of an exited session and refuses to use its freed terminal', async () => {
     const sessions = manager();
     const id = await runToExit(sessions, 'for i in $(seq 1 400); do echo "line $i"; done; exit 3');
-    expect(sessions.get(id)).toMatchObject({ status: 'exited', exit_code: 3 });
+    expect(sessions.get(id)).toMatchObject({ status: 'failed', exit_code: 3 });
     expect(sessions.activity(id).status).toBe('exited');
     const screen = sessions.serializeScreen(id);
     expect(screen.data).toContain('line 400');

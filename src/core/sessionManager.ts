@@ -7,14 +7,17 @@ import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
 import { basename } from 'node:path';
 import { Disposable, Emitter, TetherError } from '../common/index.js';
-import type { DriftKind, IClock, IDriftSink, SessionActivity, SessionEvent, SessionInfo, WaitingForInputEvent } from '../common/index.js';
+import type { ApprovalRule, CliType, DriftKind, IClock, IDriftSink, SessionActivity, SessionEvent, SessionInfo, TimeoutAction, WaitingForInputEvent, WaitType } from '../common/index.js';
 import { mapAnswer, mapApproval, targetOf, typeAndSubmit } from './answerMapper.js';
+import type { KeyStep } from './answerMapper.js';
+import { ApprovalTimer } from './approvalTimer.js';
+import { InputStateReporter } from './inputState.js';
 import { checkCwd, resolveCliType, resolveExecutable, sanitizedEnv } from './commandResolver.js';
 import { Session } from './session.js';
 import type { IPtyHost, ResumedSession } from './ptyHost.js';
 import { DEFAULT_SESSION_LIMITS } from './sessionRecord.js';
 import type { SessionLimits } from './sessionRecord.js';
-import type { ApprovalResponse, CreateSessionOptions, InputOptions, ISessionActivitySource, ISessionService } from './sessionService.js';
+import type { AnswerOptions, ApprovalResponse, CreateSessionOptions, InputOptions, ISessionActivitySource, ISessionService } from './sessionService.js';
 import { systemClock } from './clocks.js';
 import { packageOf } from './cliVersion.js';
 import { getCli, submitDelayFor } from '../../parsers/index.js';
@@ -38,6 +41,20 @@ export interface SessionManagerOptions {
   readonly drift?: IDriftSink;
   /** Starts agents in session hosts that outlive the daemon; absent: in this process. */
   readonly ptyHost?: IPtyHost;
+  /**
+   * The expiry rule of a decision prompt of a CLI (the `approvals` config), asked when each
+   * prompt appears, so a config reload applies to the next prompt. Absent: prompts never expire.
+   */
+  readonly approvals?: (waitType: WaitType, cliType: CliType) => ApprovalRule | undefined;
+}
+
+/** The settings a config reload may change while sessions run (they apply to what comes next). */
+export type LiveSessionOptions = Pick<SessionManagerOptions, 'defaultCols' | 'defaultRows' | 'submitDelayMs' | 'maxRunning' | 'keepExited' | 'limits'>;
+
+/** The keys of the first write of answer steps: what `waiting_cleared.response` reports. */
+function keysOf(steps: readonly KeyStep[]): string | undefined {
+  for (const step of steps) if ('write' in step) return step.write;
+  return undefined;
 }
 
 /** Default pause before `\r` after typed text (ms): Codex and Claude treat a fast Enter as a newline. */
@@ -65,11 +82,33 @@ export class SessionManager extends Disposable implements ISessionService, ISess
   private readonly _clock: IClock;
   /** Exited session ids, oldest exit first. */
   private readonly _exited = new Set<string>();
+  /** Running sessions to remove once their process has exited (delete_session). */
+  private readonly _deleteOnExit = new Set<string>();
+  /** The device whose input reached each session last. */
+  private readonly _senders = new Map<string, string>();
+  private readonly _approvals: ApprovalTimer;
+  private readonly _inputStates: InputStateReporter;
+  private _options: SessionManagerOptions;
 
-  constructor(private readonly _options: SessionManagerOptions = {}) {
+  constructor(options: SessionManagerOptions = {}) {
     super();
-    this._clock = _options.clock ?? systemClock;
+    this._options = options;
+    this._clock = options.clock ?? systemClock;
+    this._approvals = this._register(
+      new ApprovalTimer({
+        clock: this._clock,
+        warnLeadMs: (event) => this._warnLeadMs(event),
+        warn: (event) => this._warn(event),
+        expire: (event) => this._expire(event),
+      }),
+    );
+    this._inputStates = this._register(new InputStateReporter(this._clock, (id) => this._senders.get(id) ?? null, (event) => this._onEvent.fire(event)));
     this._register({ dispose: () => this._sessions.forEach((s) => s.dispose()) });
+  }
+
+  /** Applies reloaded settings: new sizes, pauses and limits hold for what comes next; running sessions keep theirs. */
+  configure(options: LiveSessionOptions): void {
+    this._options = { ...this._options, ...options };
   }
 
   list(): SessionInfo[] {
@@ -82,10 +121,7 @@ export class SessionManager extends Disposable implements ISessionService, ISess
 
   /** @throws TetherError SESSION_LIMIT | UNKNOWN_CLI | SPAWN_FAILED */
   async create(options: CreateSessionOptions): Promise<SessionInfo> {
-    const maxRunning = this._options.maxRunning ?? DEFAULT_MAX_RUNNING;
-    if (this._sessions.size - this._exited.size >= maxRunning) {
-      throw new TetherError('SESSION_LIMIT', `${maxRunning} sessions are running (sessions.max_running); close one first`);
-    }
+    this._checkRunningLimit();
     const baseEnv = this._options.env ?? process.env;
     const cwd = options.cwd ?? homedir();
     checkCwd(cwd);
@@ -167,6 +203,7 @@ export class SessionManager extends Disposable implements ISessionService, ISess
       clock: this._clock,
       limits: { ...DEFAULT_SESSION_LIMITS, ...this._options.limits },
       ...(this._options.drift ? { drift: this._options.drift } : {}),
+      approvalRule: (waitType: WaitType, cliType: CliType) => this._options.approvals?.(waitType, cliType),
     };
   }
 
@@ -174,8 +211,11 @@ export class SessionManager extends Disposable implements ISessionService, ISess
     this._sessions.set(session.id, session);
     session.onEvent((event) => {
       this._onEvent.fire(event);
-      if (event.type === 'session_closed') this._noteExited(event.session_id);
+      this._approvals.observe(event);
+      if (event.type === 'waiting_for_input' || event.type === 'waiting_cleared') this._fireUpdated(session);
+      if (event.type === 'session_closed') this._onClosed(session);
     });
+    session.onInputBox((box) => this._inputStates.report(session.id, box));
     if (session.status !== 'exited') session.pipeline.onActivity((activity) => this._onActivity.fire(activity));
     return session;
   }
@@ -193,11 +233,60 @@ export class SessionManager extends Disposable implements ISessionService, ISess
     session.dispose();
     this._sessions.delete(sessionId);
     this._exited.delete(sessionId);
+    this._deleteOnExit.delete(sessionId);
+    this._senders.delete(sessionId);
+    this._inputStates.forget(sessionId);
     this._onDidRemoveSession.fire(sessionId);
+    const deleted: SessionEvent = { type: 'session_deleted', session_id: sessionId };
+    this._onEvent.fire(deleted);
+    this._approvals.observe(deleted);
+  }
+
+  /** Removes a session: at once when it has exited, else once its process (killed now) exits. @throws TetherError SESSION_NOT_FOUND */
+  delete(sessionId: string): void {
+    const session = this._session(sessionId);
+    if (session.status === 'exited') return this.remove(sessionId);
+    this._deleteOnExit.add(sessionId);
+    session.kill();
+  }
+
+  /** @throws TetherError SESSION_NOT_FOUND */
+  rename(sessionId: string, name: string): SessionInfo {
+    const session = this._session(sessionId);
+    session.rename(name);
+    this._onEvent.fire({ type: 'session_renamed', session_id: sessionId, new_name: name });
+    return this._fireUpdated(session);
+  }
+
+  /**
+   * Records the CLI's own conversation id of a session (hooks and transcripts find it);
+   * `session_updated` follows when it changed. @throws TetherError SESSION_NOT_FOUND
+   */
+  setConversationId(sessionId: string, conversationId: string): void {
+    const session = this._session(sessionId);
+    if (session.setConversationId(conversationId)) this._fireUpdated(session);
+  }
+
+  /** @throws TetherError SESSION_NOT_FOUND | NOT_RESUMABLE | SESSION_LIMIT | SPAWN_FAILED */
+  resume(sessionId: string): SessionInfo {
+    const session = this._session(sessionId);
+    if (session.status === 'running') throw new TetherError('NOT_RESUMABLE', `session ${sessionId} is still running`);
+    const cli = getCli(session.cliType);
+    if (cli.resume === undefined) throw new TetherError('NOT_RESUMABLE', `${cli.displayName} has no resume flag`);
+    const conversationId = session.conversationId;
+    if (conversationId === undefined) throw new TetherError('NOT_RESUMABLE', `no conversation id is known for session ${sessionId} yet`);
+    this._checkRunningLimit();
+    session.restart([...cli.resume.args(conversationId), ...session.baseArgs]);
+    this._exited.delete(sessionId);
+    const info = session.info();
+    this._onEvent.fire({ type: 'session_resumed', session: info });
+    this._fireUpdated(session);
+    return info;
   }
 
   async sendInput(sessionId: string, text: string, options: InputOptions = {}): Promise<void> {
     const session = this._session(sessionId);
+    this._noteSender(sessionId, options.senderId);
     if (options.raw) {
       if (session.writeInput(text)) this._onDidInput.fire({ session_id: sessionId });
       return;
@@ -214,15 +303,18 @@ export class SessionManager extends Disposable implements ISessionService, ISess
     this._session(sessionId).resize(cols, rows);
   }
 
-  async answerApproval(sessionId: string, promptId: string, response: ApprovalResponse): Promise<void> {
+  async answerApproval(sessionId: string, promptId: string, response: ApprovalResponse, options: AnswerOptions = {}): Promise<void> {
     const { session, prompt } = this._livePrompt(sessionId, promptId);
-    await session.writeSteps(promptId, mapApproval(prompt, response));
+    const steps = mapApproval(prompt, response);
+    this._noteSender(sessionId, options.senderId);
+    await session.writeSteps(promptId, steps, keysOf(steps));
   }
 
-  async answer(sessionId: string, promptId: string, answer: { optionId?: string; text?: string }): Promise<void> {
+  async answer(sessionId: string, promptId: string, answer: { optionId?: string; text?: string }, options: AnswerOptions = {}): Promise<void> {
     const { session, prompt } = this._livePrompt(sessionId, promptId);
     const steps = mapAnswer(prompt, answer, this._submitDelay(session), session.pipeline.screen.bracketedPaste, this._submitKey(session));
-    await session.writeSteps(promptId, steps);
+    this._noteSender(sessionId, options.senderId);
+    await session.writeSteps(promptId, steps, answer.optionId !== undefined ? keysOf(steps) : 'input');
   }
 
   /**
@@ -290,6 +382,90 @@ export class SessionManager extends Disposable implements ISessionService, ISess
       throw new TetherError('STALE_PROMPT', `prompt ${promptId} is no longer on screen`);
     }
     return { session, prompt: verdict.prompt };
+  }
+
+  /** @throws TetherError SESSION_LIMIT when `maxRunning` sessions run */
+  private _checkRunningLimit(): void {
+    const maxRunning = this._options.maxRunning ?? DEFAULT_MAX_RUNNING;
+    if (this._sessions.size - this._exited.size >= maxRunning) {
+      throw new TetherError('SESSION_LIMIT', `${maxRunning} sessions are running (sessions.max_running); close one first`);
+    }
+  }
+
+  private _noteSender(sessionId: string, senderId: string | undefined): void {
+    if (senderId !== undefined) this._senders.set(sessionId, senderId);
+  }
+
+  /** Fires `session_updated` with the session's state now; returns that state. */
+  private _fireUpdated(session: Session): SessionInfo {
+    const info = session.info();
+    this._onEvent.fire({ type: 'session_updated', session: info });
+    return info;
+  }
+
+  private _onClosed(session: Session): void {
+    this._inputStates.forget(session.id);
+    this._fireUpdated(session);
+    this._noteExited(session.id);
+    if (this._deleteOnExit.has(session.id) && this._sessions.has(session.id)) this.remove(session.id);
+  }
+
+  /** The warning's lead for an expiring prompt: `approvals.warn_seconds`, at most half its whole time (ms). */
+  private _warnLeadMs(event: WaitingForInputEvent): number {
+    const rule = this._options.approvals?.(event.wait_type, event.cli_type);
+    const total = Date.parse(event.expires_at ?? '') - Date.parse(event.timestamp);
+    if (rule === undefined || !Number.isFinite(total)) return 0;
+    return Math.min(rule.warnMs, Math.floor(total / 2));
+  }
+
+  /** The live session whose live prompt is `event`'s, if it still is. */
+  private _stillLive(event: WaitingForInputEvent): Session | undefined {
+    const session = this._sessions.get(event.session_id);
+    return session?.live?.event.prompt_id === event.prompt_id ? session : undefined;
+  }
+
+  private _warn(event: WaitingForInputEvent): void {
+    const session = this._stillLive(event);
+    if (session === undefined || event.expires_at === undefined) return;
+    const { session_id, prompt_id, wait_type, expires_at } = event;
+    session.emitSequenced((seq) => ({ type: 'approval_expiring', session_id, seq, timestamp: this._now(), prompt_id, wait_type, expires_at }));
+  }
+
+  /**
+   * A prompt's time ran out. `deny`: its deny option is typed through the answer path (keys
+   * from the screen now), like a phone's `no`; a prompt with no deny option stays and is
+   * reported `notified` with the reason. `notify`: it stays answerable.
+   */
+  private _expire(event: WaitingForInputEvent): void {
+    const session = this._stillLive(event);
+    if (session === undefined) return;
+    let reason: string | undefined;
+    if (event.on_timeout === 'deny') {
+      let steps: KeyStep[];
+      try {
+        steps = mapApproval(this._livePrompt(event.session_id, event.prompt_id).prompt, 'no');
+      } catch (err) {
+        // Gone from the screen already: the detector clears it; there is nothing to deny.
+        if (err instanceof TetherError && err.code === 'STALE_PROMPT') return;
+        reason = (err as Error).message;
+        steps = [];
+      }
+      if (reason === undefined) {
+        this._emitTimeout(session, event, 'denied');
+        session.writeSteps(event.prompt_id, steps, keysOf(steps), 'timed_out').catch(() => undefined);
+        return;
+      }
+    }
+    this._emitTimeout(session, event, 'notified', reason);
+  }
+
+  private _emitTimeout(session: Session, event: WaitingForInputEvent, action: TimeoutAction, reason?: string): void {
+    const { session_id, prompt_id, wait_type } = event;
+    session.emitSequenced((seq) => ({ type: 'approval_timeout', session_id, seq, timestamp: this._now(), prompt_id, wait_type, action, ...(reason !== undefined ? { reason } : {}) }));
+  }
+
+  private _now(): string {
+    return new Date(this._clock.now()).toISOString();
   }
 
   /** Records an exit and removes the oldest exited sessions past `keepExited`. */

@@ -24,8 +24,14 @@ export interface CreateSessionOptions {
 /** The answer to an approval prompt. */
 export type ApprovalResponse = 'yes' | 'yes_always' | 'no';
 
+/** Who answers (for `input_state.sender_id`). */
+export interface AnswerOptions {
+  /** The device id of the client that sent it (`local` for `tether run`). */
+  readonly senderId?: string;
+}
+
 /** Where input comes from: a client's keystrokes or a terminal's replies to queries. */
-export interface InputOptions {
+export interface InputOptions extends AnswerOptions {
   /** Write the bytes as-is instead of typing text and submitting it. */
   readonly raw?: boolean;
 }
@@ -41,10 +47,27 @@ export interface ISessionService {
   create(options: CreateSessionOptions): Promise<SessionInfo>;
   /**
    * Kills a running session's PTY (SIGTERM, then SIGKILL after 3 s); removes an exited session
-   * and its final record (no event on the session stream: SessionManager.onDidRemoveSession).
+   * and its final record (`session_deleted`).
    * @throws TetherError SESSION_NOT_FOUND
    */
   close(sessionId: string): void;
+  /**
+   * Removes a session and its final record (`session_deleted`): at once when it has exited,
+   * else after killing it (`session_closed` first).
+   * @throws TetherError SESSION_NOT_FOUND
+   */
+  delete(sessionId: string): void;
+  /**
+   * Renames a session: `session_renamed` and `session_updated` follow.
+   * @throws TetherError SESSION_NOT_FOUND
+   */
+  rename(sessionId: string, name: string): SessionInfo;
+  /**
+   * Starts an exited session's CLI again with its resume flag and conversation id, in the same
+   * session: `session_resumed` and `session_updated` follow.
+   * @throws TetherError SESSION_NOT_FOUND | NOT_RESUMABLE | SESSION_LIMIT | SPAWN_FAILED
+   */
+  resume(sessionId: string): SessionInfo;
   /**
    * Sends user input. Raw bytes are written as-is (terminal query replies among them are
    * forwarded but never clear a wait); text is typed and submitted with the CLI's submit key
@@ -61,13 +84,13 @@ export interface ISessionService {
    * Answers a tool/plan approval with keys mapped from the options on screen now.
    * @throws TetherError SESSION_NOT_FOUND | SESSION_EXITED | STALE_PROMPT (also when nothing is live)
    */
-  answerApproval(sessionId: string, promptId: string, response: ApprovalResponse): Promise<void>;
+  answerApproval(sessionId: string, promptId: string, response: ApprovalResponse, options?: AnswerOptions): Promise<void>;
   /**
    * Picks an on-screen option or types free text as the answer to the live prompt.
    * @throws TetherError SESSION_NOT_FOUND | SESSION_EXITED | STALE_PROMPT (also when nothing is live) | OPTION_NOT_FOUND |
    *   PROMPT_CHANGED | INPUT_NOT_ECHOED (free text, as for sendInput)
    */
-  answer(sessionId: string, promptId: string, answer: { optionId?: string; text?: string }): Promise<void>;
+  answer(sessionId: string, promptId: string, answer: { optionId?: string; text?: string }, options?: AnswerOptions): Promise<void>;
   /** The live prompt's event, if the session is waiting. */
   currentWaiting(sessionId: string): WaitingForInputEvent | undefined;
   /**

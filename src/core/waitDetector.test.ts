@@ -137,3 +137,40 @@ describe('WaitDetector', () => {
     ]);
   });
 });
+
+describe('WaitDetector expiry and responses', () => {
+  it('stamps a prompt with expires_at and on_timeout from expiryOf; none for the idle box', () => {
+    let seq = 0;
+    const detector = new WaitDetector({
+      sessionId: 's1',
+      cliType: () => 'claude',
+      nextSeq: () => ++seq,
+      timestamp: () => '2026-11-21T00:00:00.000Z',
+      expiryOf: (waitType) => (waitType === 'awaiting_response' ? undefined : { expires_at: '2026-11-21T00:01:00.000Z', on_timeout: 'deny' }),
+    });
+    const events: WaitingForInputEvent[] = [];
+    detector.onEvent((e) => e.type === 'waiting_for_input' && events.push(e));
+    detector.observe(approval('ls'));
+    detector.observe(busy);
+    detector.observe(idle);
+    expect(events[0]).toMatchObject({ expires_at: '2026-11-21T00:01:00.000Z', on_timeout: 'deny' });
+    expect(events[1].expires_at).toBeUndefined();
+    expect(events[1].on_timeout).toBeUndefined();
+  });
+
+  it('says what cleared a prompt: the answer keys with their cause, or the input', () => {
+    const { detector, events } = setup();
+    detector.observe(approval('ls'));
+    detector.answered(events[0].prompt_id, '2', 'timed_out');
+    detector.observe(approval('rm x'));
+    detector.userInput('\x1b');
+    detector.observe(approval('rm y'));
+    detector.userInput();
+    const clears = events.filter((e) => e.type === 'waiting_cleared') as unknown as Array<{ cause: string; response?: string }>;
+    expect(clears.map((e) => [e.cause, e.response])).toEqual([
+      ['timed_out', '2'],
+      ['input', '\x1b'],
+      ['input', 'input'],
+    ]);
+  });
+});

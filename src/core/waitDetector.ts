@@ -8,6 +8,8 @@ import { Disposable, Emitter } from '../common/index.js';
 import type {
   ClearCause,
   CliType,
+  OnTimeout,
+  WaitType,
   PromptInfo,
   PromptOption,
   Verdict,
@@ -24,6 +26,8 @@ export interface WaitDetectorOptions {
   readonly nextSeq: () => number;
   /** ISO timestamp for the pipeline clock's now. */
   readonly timestamp: () => string;
+  /** The expiry of a new prompt of this wait type (`approvals`), or undefined when it never expires. */
+  readonly expiryOf?: (waitType: WaitType) => { readonly expires_at: string; readonly on_timeout: OnTimeout } | undefined;
 }
 
 type WaitEvent = WaitingForInputEvent | WaitingClearedEvent;
@@ -102,14 +106,14 @@ export class WaitDetector extends Disposable {
     this._fire(verdict.prompt, identity);
   }
 
-  /** User input (not a terminal reply) reached the PTY: the user is acting on the prompt. */
-  userInput(): void {
-    this._clearAndSuppress('input');
+  /** User input (not a terminal reply) reached the PTY: the user is acting on the prompt; `response` is what it was (`input` for text). */
+  userInput(response = 'input'): void {
+    this._clearAndSuppress('input', response);
   }
 
-  /** An answer to `promptId` is being sent. */
-  answered(promptId: string): void {
-    if (this._live?.event.prompt_id === promptId) this._clearAndSuppress('answered');
+  /** An answer to `promptId` is being sent: `response` is its keys (or `input`), `cause` says who answered. */
+  answered(promptId: string, response?: string, cause: ClearCause = 'answered'): void {
+    if (this._live?.event.prompt_id === promptId) this._clearAndSuppress(cause, response);
   }
 
   /** Clears the live prompt when it came from the fallback reader (the screen no longer shows it). */
@@ -137,16 +141,17 @@ export class WaitDetector extends Disposable {
     this._clear('session_exited');
   }
 
-  private _clearAndSuppress(cause: ClearCause): void {
+  private _clearAndSuppress(cause: ClearCause, response?: string): void {
     if (!this._live) return;
     this._suppressed = promptContentKey(this._live.prompt);
-    this._clear(cause);
+    this._clear(cause, response);
   }
 
   private _fire(prompt: PromptInfo, identity: string): void {
     const afterTurn = prompt.waitType === 'awaiting_response' ? this._turnSinceIdle : undefined;
     if (prompt.waitType === 'awaiting_response') this._turnSinceIdle = false;
     this._promptCount += 1;
+    const expiry = this._options.expiryOf?.(prompt.waitType);
     const event: WaitingForInputEvent = {
       type: 'waiting_for_input',
       session_id: this._options.sessionId,
@@ -162,12 +167,13 @@ export class WaitDetector extends Disposable {
       ...(afterTurn !== undefined ? { after_turn: afterTurn } : {}),
       ...(prompt.confidence ? { confidence: prompt.confidence } : {}),
       ...(prompt.sensitive ? { sensitive: true as const } : {}),
+      ...(expiry !== undefined ? { expires_at: expiry.expires_at, on_timeout: expiry.on_timeout } : {}),
     };
     this._live = { event, prompt, identity };
     this._onEvent.fire(event);
   }
 
-  private _clear(cause: ClearCause): void {
+  private _clear(cause: ClearCause, response?: string): void {
     const live = this._live;
     if (!live) return;
     this._live = undefined;
@@ -178,6 +184,7 @@ export class WaitDetector extends Disposable {
       timestamp: this._options.timestamp(),
       prompt_id: live.event.prompt_id,
       cause,
+      ...(response !== undefined ? { response } : {}),
     });
   }
 }

@@ -29,6 +29,8 @@ export interface ApnsPayload {
     /** 1 lets a Notification Service Extension rewrite the alert (e.g. fetch full text). */
     readonly 'mutable-content': 1;
     readonly 'interruption-level': PushUrgency;
+    /** Live decision prompts across sessions. */
+    readonly badge?: number;
   };
   readonly data: PushData;
 }
@@ -52,6 +54,7 @@ export function buildApnsPayload(notification: PushNotification): ApnsPayload {
       'thread-id': notification.threadId,
       'mutable-content': 1,
       'interruption-level': notification.urgency,
+      ...(notification.badge === undefined ? {} : { badge: notification.badge }),
     },
     data: notification.data,
   });
@@ -76,15 +79,30 @@ export function buildApnsPayload(notification: PushNotification): ApnsPayload {
 /** The body of a background push that removes a delivered alert (the app matches prompt_id). */
 export interface ApnsRetractPayload {
   readonly aps: { readonly 'content-available': 1 };
-  readonly data: { readonly type: 'waiting_cleared'; readonly session_id: string; readonly prompt_id: string };
+  readonly data: { readonly type: 'waiting_cleared'; readonly session_id: string; readonly prompt_id: string; readonly cause?: string; readonly badge?: number };
 }
 
-/** Builds the background (silent) push telling the app to remove the notification of a prompt. */
+/**
+ * Builds the background (silent) push telling the app to remove the notification of a prompt;
+ * `cause` says why it ended (`timed_out` for an expiry) and `badge` how many prompts are left
+ * (a background push carries only `content-available` in `aps`, so the app sets the badge).
+ */
 export function buildApnsRetractPayload(retraction: PushRetraction): ApnsRetractPayload {
   return {
     aps: { 'content-available': 1 },
-    data: { type: 'waiting_cleared', session_id: retraction.session_id, prompt_id: retraction.prompt_id },
+    data: {
+      type: 'waiting_cleared',
+      session_id: retraction.session_id,
+      prompt_id: retraction.prompt_id,
+      ...(retraction.cause === undefined ? {} : { cause: retraction.cause }),
+      ...(retraction.badge === undefined ? {} : { badge: retraction.badge }),
+    },
   };
+}
+
+/** The body of an alert-less push that only sets the badge (apns-push-type alert, Apple: "alert, sound, or badge"). */
+export function buildApnsBadgePayload(badge: number): { readonly aps: { readonly badge: number } } {
+  return { aps: { badge } };
 }
 
 /** The body of a Live Activity push. */

@@ -11,7 +11,7 @@ import type { IClock } from '../common/index.js';
 import { systemClock } from '../core/index.js';
 import type { PushRegistration } from '../store/types.js';
 import { classifyApnsFailure } from './apnsResult.js';
-import { buildApnsPayload, buildApnsRetractPayload, buildLiveActivityPayload } from './apnsPayload.js';
+import { buildApnsBadgePayload, buildApnsPayload, buildApnsRetractPayload, buildLiveActivityPayload } from './apnsPayload.js';
 import { CLOSED_RESULT, DEFAULT_REQUEST_TIMEOUT_MS, parseRetryAfter } from './providerHttp.js';
 import type { IPushProvider, LiveActivityUpdate, PushLog, PushNotification, PushResult, PushRetraction } from './types.js';
 
@@ -93,6 +93,21 @@ export class ApnsProvider implements IPushProvider {
       note.rawPayload = buildApnsRetractPayload(retraction);
       note.topic = this._options.bundleId;
       note.pushType = 'background';
+      note.priority = PRIORITY_POWER_AWARE;
+      return note;
+    });
+  }
+
+  /**
+   * Sets the app's badge with an alert-less push (`{"aps": {"badge": n}}`, apns-push-type
+   * alert, priority 5: nothing to show, so no need to wake the phone at once). Never throws.
+   */
+  setBadge(registration: PushRegistration, badge: number): Promise<PushResult> {
+    return this._deliver(registration, () => {
+      const note = new apn.Notification();
+      note.rawPayload = buildApnsBadgePayload(badge);
+      note.topic = this._options.bundleId;
+      note.pushType = 'alert';
       note.priority = PRIORITY_POWER_AWARE;
       return note;
     });

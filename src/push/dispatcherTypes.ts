@@ -11,7 +11,7 @@ import type { IPushProvider, PushLog, PushNotification } from './types.js';
 
 /** What a PushDispatcher needs. */
 export interface PushDispatcherOptions {
-  readonly sessions: Pick<ISessionService, 'onEvent' | 'currentWaiting' | 'get'>;
+  readonly sessions: Pick<ISessionService, 'onEvent' | 'currentWaiting' | 'get' | 'list'>;
   readonly registry: IPushRegistry;
   readonly config: PushConfig;
   readonly providers: readonly IPushProvider[];

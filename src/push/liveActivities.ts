@@ -55,6 +55,7 @@ interface SessionState {
   operation: string;
   todo: { completed: number; total: number };
   approval?: LiveActivityContentState['approvalRequest'];
+  lastTimeout?: LiveActivityContentState['lastTimeout'];
   lastSentMs?: number;
   trailing?: IDisposable;
 }
@@ -112,6 +113,7 @@ export class LiveActivityUpdater extends Disposable {
     switch (event.type) {
       case 'waiting_for_input': {
         const state = this._state(event.session_id);
+        state.lastTimeout = undefined;
         if (event.wait_type === 'awaiting_response') {
           state.status = 'idle';
           state.approval = undefined;
@@ -122,9 +124,23 @@ export class LiveActivityUpdater extends Disposable {
         this._sendNow(event.session_id, state, 'update');
         break;
       }
+      case 'approval_timeout': {
+        // Its time ran out: still waiting (notify), or denied (the clear follows and changes nothing more).
+        const state = this._state(event.session_id);
+        if (state.approval === undefined || state.approval.promptId !== event.prompt_id) break;
+        if (event.action === 'notified') state.approval = { ...state.approval, timedOut: true };
+        else {
+          state.status = 'busy';
+          state.approval = undefined;
+          state.lastTimeout = { promptId: event.prompt_id, action: 'denied' };
+        }
+        this._sendNow(event.session_id, state, 'update');
+        break;
+      }
       case 'waiting_cleared': {
         const state = this._state(event.session_id);
         if (state.approval !== undefined && state.approval.promptId !== event.prompt_id) break;
+        if (state.approval === undefined && state.lastTimeout?.promptId === event.prompt_id) break;
         state.status = 'busy';
         state.approval = undefined;
         this._sendNow(event.session_id, state, 'update');
@@ -146,7 +162,13 @@ export class LiveActivityUpdater extends Disposable {
 
   private _approvalOf(event: WaitingForInputEvent): NonNullable<LiveActivityContentState['approvalRequest']> {
     const notification = buildPushNotification(event, { content: this._options.content, nowMs: this._options.clock.now() });
-    return { toolName: event.tool_name ?? notification.title, summary: notification.body, promptId: event.prompt_id };
+    const expiresAt = event.expires_at === undefined ? NaN : Date.parse(event.expires_at);
+    return {
+      toolName: event.tool_name ?? notification.title,
+      summary: notification.body,
+      promptId: event.prompt_id,
+      ...(Number.isFinite(expiresAt) ? { expiresAt: Math.floor(expiresAt / 1000) } : {}),
+    };
   }
 
   private _registrations(sessionId: string): PushRegistration[] {
@@ -208,6 +230,7 @@ export class LiveActivityUpdater extends Disposable {
       elapsedSeconds,
       todoProgress: { ...state.todo },
       ...(state.approval === undefined ? {} : { approvalRequest: state.approval }),
+      ...(state.lastTimeout === undefined ? {} : { lastTimeout: state.lastTimeout }),
     };
   }
 

@@ -33,6 +33,10 @@ export interface NotificationContext {
   readonly session?: SessionInfo;
   /** Clock time of the push (epoch ms); expiry is counted from it. */
   readonly nowMs: number;
+  /** The app badge to set: live decision prompts across sessions. */
+  readonly badge?: number;
+  /** A later push of the same prompt: the warning before a `deny` expiry, or the reminder after a `notify` one. */
+  readonly stage?: 'warning' | 'reminder';
 }
 
 /** Returns the last path segment of a POSIX or Windows path ('' for a root). */
@@ -71,18 +75,34 @@ export function buildPushNotification(event: WaitingForInputEvent, context: Noti
     wait_type: event.wait_type,
     ...(toolName === undefined ? {} : { tool_name: toolName }),
     timestamp: event.timestamp,
+    ...(event.expires_at === undefined ? {} : { expires_at: event.expires_at, ...(event.on_timeout ? { on_timeout: event.on_timeout } : {}) }),
+    ...(context.stage === undefined ? {} : { stage: context.stage }),
   };
+  // A prompt that will be denied at its expiry is pointless to deliver after it.
+  const denyAt = event.on_timeout === 'deny' && event.expires_at !== undefined ? Date.parse(event.expires_at) : NaN;
+  const expiresAt = Number.isFinite(denyAt) ? Math.min(denyAt, context.nowMs + PUSH_EXPIRATION_MS) : context.nowMs + PUSH_EXPIRATION_MS;
   return {
-    title: titleFor(event.wait_type, cli),
+    title: stageTitle(titleFor(event.wait_type, cli), event, context),
     subtitle: project === '' ? cli : `${cli} · ${project}`,
     body: bodyFor(event, cli, toolName, context.content),
     category: CATEGORIES[event.wait_type],
     threadId: event.session_id,
     urgency: isApproval ? 'time-sensitive' : 'active',
     priority: event.wait_type === 'awaiting_response' ? 'normal' : 'high',
-    expiresAt: context.nowMs + PUSH_EXPIRATION_MS,
+    expiresAt,
+    ...(context.badge === undefined ? {} : { badge: context.badge }),
     data,
   };
+}
+
+/** The title of a warning ("Denied in 15 s: Permission Required") or a reminder ("Still waiting: …"). */
+function stageTitle(title: string, event: WaitingForInputEvent, context: NotificationContext): string {
+  if (context.stage === 'reminder') return `Still waiting: ${title}`;
+  if (context.stage === 'warning' && event.expires_at !== undefined) {
+    const seconds = Math.max(1, Math.round((Date.parse(event.expires_at) - context.nowMs) / 1000));
+    return `Denied in ${seconds} s: ${title}`;
+  }
+  return title;
 }
 
 function titleFor(waitType: WaitingForInputEvent['wait_type'], cli: string): string {

@@ -4,7 +4,7 @@
  * provider reported gone never throws.
  */
 import type { IPushRegistry, PushRegistration } from '../store/types.js';
-import type { IPushProvider, PushLog, PushNotification, PushResult } from './types.js';
+import type { IPushProvider, PushLog, PushNotification, PushResult, PushRetraction } from './types.js';
 
 /** Sends one notification; never rejects (no provider or a throw → failed, not retryable). */
 export async function sendSafely(provider: IPushProvider | undefined, registration: PushRegistration, notification: PushNotification): Promise<PushResult> {
@@ -20,17 +20,11 @@ export async function sendSafely(provider: IPushProvider | undefined, registrati
  * Removes a delivered notification of a prompt from one registration and logs the outcome;
  * resolves at once when the provider cannot retract. Never rejects.
  */
-export async function retractSafely(
-  provider: IPushProvider | undefined,
-  registration: PushRegistration,
-  sessionId: string,
-  promptId: string,
-  log: PushLog,
-): Promise<void> {
+export async function retractSafely(provider: IPushProvider | undefined, registration: PushRegistration, retraction: PushRetraction, log: PushLog): Promise<void> {
   if (provider?.retract === undefined) return;
-  const fields = { session_id: sessionId, prompt_id: promptId, device_id: registration.device_id, provider: registration.token_type };
+  const fields = { session_id: retraction.session_id, prompt_id: retraction.prompt_id, device_id: registration.device_id, provider: registration.token_type };
   try {
-    const result = await provider.retract(registration, { session_id: sessionId, prompt_id: promptId, threadId: sessionId });
+    const result = await provider.retract(registration, retraction);
     log(result.status === 'sent' ? 'info' : 'warn', `push retracted: ${result.status}`, { ...fields, ...result });
   } catch (err) {
     log('error', 'push retraction threw', { ...fields, error: String(err) });
@@ -45,5 +39,17 @@ export function removeTokenSafely(registry: IPushRegistry, token: string, reason
     if (gone !== undefined) log('info', 'push token removed', { device_id: gone.device_id, provider: gone.token_type, reason });
   } catch (err) {
     log('error', 'could not remove push token', { device_id: gone?.device_id, error: String(err) });
+  }
+}
+
+/** Sets a registration's badge (APNs) and logs the outcome; resolves at once when the provider cannot. Never rejects. */
+export async function setBadgeSafely(provider: IPushProvider | undefined, registration: PushRegistration, badge: number, log: PushLog): Promise<void> {
+  if (provider?.setBadge === undefined) return;
+  const fields = { device_id: registration.device_id, provider: registration.token_type, badge };
+  try {
+    const result = await provider.setBadge(registration, badge);
+    log(result.status === 'sent' ? 'info' : 'warn', `push badge set: ${result.status}`, { ...fields, ...result });
+  } catch (err) {
+    log('error', 'push badge threw', { ...fields, error: String(err) });
   }
 }

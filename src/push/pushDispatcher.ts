@@ -4,7 +4,8 @@
  * suppression on proof of a watcher, per-device preferences, the per-device rate limit
  * (deliveryQueue), then sends with retries (retryPolicy) and retracts on `waiting_cleared`.
  */
-import { Disposable, Emitter, type Event, type SessionEvent, type SessionInfo, type WaitingForInputEvent } from '../common/index.js';
+import { Disposable, Emitter, type ApprovalExpiringEvent, type ApprovalTimeoutEvent, type Event, type SessionEvent, type SessionInfo, type WaitingForInputEvent } from '../common/index.js';
+import { BadgeKeeper } from './badgeKeeper.js';
 import type { PushDeliveryResult } from '../common/protocol.js';
 import type { PushRegistration } from '../store/types.js';
 import { deliveryResultOf, logDeliveryReport, type PushDeliveryReport } from './deliveryReport.js';
@@ -19,7 +20,7 @@ import { DeliveryTracker } from './deliveryTracker.js';
 import { CALL_TIMED_OUT } from './callDeadlines.js';
 import type { PushDispatcherOptions, QueuedPush } from './dispatcherTypes.js';
 import { PromptDelay } from './promptDelay.js';
-import { removeTokenSafely, retractSafely, sendSafely } from './providerCalls.js';
+import { removeTokenSafely, retractSafely, sendSafely, setBadgeSafely } from './providerCalls.js';
 import type { IPushProvider, PushAttempt, PushLog, PushNotification, PushResult } from './types.js';
 
 export { shouldPush } from './pushRules.js';
@@ -46,10 +47,12 @@ export class PushDispatcher extends Disposable {
   private readonly _tracker: DeliveryTracker;
   private readonly _log: PushLog;
   private readonly _active: boolean;
+  private readonly _badges: BadgeKeeper;
 
   constructor(private readonly _options: PushDispatcherOptions) {
     super();
     this._log = _options.log ?? (() => {});
+    this._badges = new BadgeKeeper(_options.sessions);
     this.presence = new PresenceTracker(_options.clock);
     this._delay = this._register(new PromptDelay(_options.clock));
     for (const provider of _options.providers) this._providers.set(provider.tokenType, provider);
@@ -122,8 +125,25 @@ export class PushDispatcher extends Disposable {
 
   private _onEvent(event: SessionEvent): void {
     if (event.type === 'waiting_for_input') this._onWaiting(event);
-    else if (event.type === 'waiting_cleared') this._onCleared(event.session_id, (promptId) => promptId === event.prompt_id, 'prompt_cleared');
-    else if (event.type === 'session_closed') this._onCleared(event.session_id, () => true, 'session_closed');
+    else if (event.type === 'waiting_cleared') this._onCleared(event.session_id, (promptId) => promptId === event.prompt_id, 'prompt_cleared', event.cause);
+    else if (event.type === 'session_closed') this._onCleared(event.session_id, () => true, 'session_closed', 'session_exited');
+    else if (event.type === 'session_deleted') this._clearBadges();
+    else if (event.type === 'approval_expiring') this._onStage(event, 'warning');
+    else if (event.type === 'approval_timeout' && event.action === 'notified') this._onStage(event, 'reminder');
+  }
+
+  /** The warning before a `deny` expiry, or the reminder after a `notify` one: the live prompt is pushed again. */
+  private _onStage(event: ApprovalExpiringEvent | ApprovalTimeoutEvent, stage: 'warning' | 'reminder'): void {
+    const live = this._options.sessions.currentWaiting(event.session_id);
+    if (live === undefined || live.prompt_id !== event.prompt_id || !shouldPush(live)) return;
+    this._start(live, stage);
+  }
+
+  /** Once no decision prompt is left, clears the badge of every registration that shows one. */
+  private _clearBadges(): void {
+    for (const registration of this._badges.takeStale()) {
+      this._tracker.track(this._tracker.deadlines.run(setBadgeSafely(this._providers.get(registration.token_type), registration, 0, this._log), () => undefined));
+    }
   }
 
   private _onWaiting(event: WaitingForInputEvent): void {
@@ -138,7 +158,7 @@ export class PushDispatcher extends Disposable {
     });
   }
 
-  private _onCleared(sessionId: string, matches: (promptId: string) => boolean, reason: string): void {
+  private _onCleared(sessionId: string, matches: (promptId: string) => boolean, reason: string, cause: string): void {
     this._delay.cancel((promptId, pendingSession) => pendingSession === sessionId && matches(promptId));
     for (const [promptId, event] of this._watched) if (event.session_id === sessionId && matches(promptId)) this._watched.delete(promptId);
     for (const { deviceId, item } of this._queue.remove((queued) => queued.sessionId === sessionId && matches(queued.promptId))) {
@@ -147,10 +167,12 @@ export class PushDispatcher extends Disposable {
     for (const { event, registration } of this._tracker.cancelRetries(sessionId, matches)) {
       this._report(event, registration, { status: 'suppressed', reason });
     }
+    const badge = this._badges.count();
     for (const { promptId, registration } of this._tracker.takeDelivered(sessionId, matches)) {
-      const retraction = retractSafely(this._providers.get(registration.token_type), registration, sessionId, promptId, this._log);
+      const retraction = retractSafely(this._providers.get(registration.token_type), registration, { session_id: sessionId, prompt_id: promptId, threadId: sessionId, cause, badge }, this._log);
       this._tracker.track(this._tracker.deadlines.run(retraction, () => this._log('warn', 'push retraction timed out', { session_id: sessionId, prompt_id: promptId, device_id: registration.device_id })));
     }
+    this._clearBadges();
   }
 
   private _isLive(event: WaitingForInputEvent): boolean {
@@ -170,14 +192,21 @@ export class PushDispatcher extends Disposable {
     return this._options.registry.list().filter((registration) => this._providers.has(registration.token_type));
   }
 
-  /** The prompt is due: apply watcher, preference and rate rules, then send or queue per device. */
-  private _start(event: WaitingForInputEvent): void {
+  /**
+   * The prompt is due: apply watcher, preference and rate rules, then send or queue per device.
+   * `stage` marks a later push of the same prompt (warning, reminder): a watcher suppresses it for good.
+   */
+  private _start(event: WaitingForInputEvent, stage?: 'warning' | 'reminder'): void {
     const registrations = this._alertRegistrations();
     if (registrations.length === 0) {
       this._log('debug', 'push skipped: no registered devices', { prompt_id: event.prompt_id });
       return;
     }
     const watch = this.presence.watchOf(event.session_id);
+    if (watch !== undefined && stage !== undefined) {
+      for (const registration of registrations) this._report(event, registration, { status: 'suppressed', reason: `watching: ${watch.deviceId}` });
+      return;
+    }
     if (watch !== undefined) {
       // Reported once; the push still goes out if the prompt outlives the proof.
       if (!this._watched.has(event.prompt_id)) {
@@ -190,7 +219,7 @@ export class PushDispatcher extends Disposable {
     this._watched.delete(event.prompt_id);
     const session = this._sessionOf(event.session_id);
     const nowMs = this._options.clock.now();
-    const notification = buildPushNotification(event, { content: this._options.config.content, session, nowMs });
+    const notification = buildPushNotification(event, { content: this._options.config.content, session, nowMs, badge: this._badges.count(), ...(stage ? { stage } : {}) });
     const byDevice = new Map<string, PushRegistration[]>();
     for (const registration of registrations) byDevice.set(registration.device_id, [...(byDevice.get(registration.device_id) ?? []), registration]);
     for (const [deviceId, deviceRegistrations] of byDevice) {
@@ -242,7 +271,10 @@ export class PushDispatcher extends Disposable {
     firstAttemptMs: number,
   ): Promise<void> {
     const result = await this._tracker.deadlines.run(sendSafely(this._providers.get(registration.token_type), registration, notification), () => CALL_TIMED_OUT);
-    if (result.status === 'sent') this._tracker.delivered(event.session_id, event.prompt_id, registration);
+    if (result.status === 'sent') {
+      this._tracker.delivered(event.session_id, event.prompt_id, registration);
+      if (this._providers.get(registration.token_type)?.setBadge !== undefined) this._badges.delivered(registration, notification.badge);
+    }
     if (result.status === 'failed' && isRetryableFailure(result) && this._isLive(event)) {
       const now = this._options.clock.now();
       const windowMs = this._options.config.retry_window_seconds * 1000;

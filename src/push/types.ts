@@ -23,6 +23,12 @@ export interface PushData {
   readonly tool_name?: string;
   /** ISO 8601, the time the prompt appeared. */
   readonly timestamp: string;
+  /** ISO 8601, when the prompt expires (`approvals`); absent: never. */
+  readonly expires_at?: string;
+  /** What the expiry does (`deny` | `notify`), with `expires_at`. */
+  readonly on_timeout?: 'deny' | 'notify';
+  /** A later push of the same prompt: `warning` (it will be denied soon) or `reminder` (its time ran out, it still waits). */
+  readonly stage?: 'warning' | 'reminder';
 }
 
 /** One notification, independent of any provider's wire format. */
@@ -38,6 +44,8 @@ export interface PushNotification {
   readonly priority: 'high' | 'normal';
   /** Epoch milliseconds after which delivery is pointless; providers map it to their expiry/TTL. */
   readonly expiresAt: number;
+  /** The app icon's badge: live decision prompts across sessions (APNs `aps.badge`). */
+  readonly badge?: number;
   readonly data: PushData;
 }
 
@@ -67,6 +75,10 @@ export interface PushRetraction {
   readonly prompt_id: string;
   /** The thread/collapse id the notification was sent with (the session id). */
   readonly threadId: string;
+  /** Why the prompt ended (`waiting_cleared.cause`: `answered`, `timed_out`, …), when known. */
+  readonly cause?: string;
+  /** Live decision prompts left across sessions, for the app to set its badge. */
+  readonly badge?: number;
 }
 
 /**
@@ -79,8 +91,13 @@ export interface LiveActivityContentState {
   readonly currentOperation: string;
   readonly elapsedSeconds: number;
   readonly todoProgress: { readonly completed: number; readonly total: number };
-  /** Set while a prompt is live. */
-  readonly approvalRequest?: { readonly toolName: string; readonly summary: string; readonly promptId: string };
+  /**
+   * Set while a prompt is live. `expiresAt` (epoch seconds) when it expires, for a countdown;
+   * `timedOut` once its time ran out and it still waits (`on_timeout: notify`).
+   */
+  readonly approvalRequest?: { readonly toolName: string; readonly summary: string; readonly promptId: string; readonly expiresAt?: number; readonly timedOut?: boolean };
+  /** The last prompt's expiry answered it with its deny option (until the next wait). */
+  readonly lastTimeout?: { readonly promptId: string; readonly action: 'denied' };
 }
 
 /** One Live Activity push (`apns-push-type: liveactivity`). */
@@ -107,6 +124,8 @@ export interface IPushProvider {
    * `getNotifications()` + `close()`. Providers without a way to retract omit it.
    */
   retract?(registration: PushRegistration, retraction: PushRetraction): Promise<PushResult>;
+  /** Sets the app icon's badge with an alert-less push (APNs `{"aps": {"badge": n}}`); the dispatcher clears it to 0. */
+  setBadge?(registration: PushRegistration, badge: number): Promise<PushResult>;
   /** Sends a Live Activity update or end (APNs only). */
   sendLiveActivity?(registration: PushRegistration, update: LiveActivityUpdate): Promise<PushResult>;
   /** Closes connections and timers; later sends fail with `retryable: false`. */

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { TetherError } from '../common/index.js';
 import { readYaml } from './yamlText.js';
+import { approvalsSchema } from './approvalsConfig.js';
 
 /** Default port: unassigned by IANA, easy to remember. */
 export const DEFAULT_PORT = 7878;
@@ -115,6 +116,8 @@ export const configSchema = z.object({
     })
     .prefault({}),
   push: pushSchema.prefault({}),
+  /** How long decision prompts wait and what their expiry does (approvalsConfig.ts). */
+  approvals: approvalsSchema.prefault({}),
   sessions: z
     .object({
       /** Default size of new sessions (cells/rows). */

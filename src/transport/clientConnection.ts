@@ -117,6 +117,11 @@ export class ClientConnection {
     this._sendScreen('screen', sessionId, requestId);
     this._subscriptions.add(sessionId);
     this._behind.delete(sessionId);
+    // The session's waiting state comes with its screen (seed mobile-notifications §10.1), so a
+    // client that missed the prompt (or dropped it) can show the approval at once. (A replay
+    // with `since` already holds it.)
+    const waiting = this._sessions.currentWaiting(sessionId);
+    if (waiting !== undefined) this.send(waiting);
   }
 
   /** Stops a session's output. @throws never */

@@ -77,17 +77,26 @@ async function dispatch(context: HandlerContext, connection: ClientConnection, m
     case 'close_session':
       sessions.close(message.session_id);
       return false;
+    case 'delete_session':
+      sessions.delete(message.session_id);
+      return false;
+    case 'rename_session':
+      sessions.rename(message.session_id, message.name);
+      return false;
+    case 'resume_session':
+      sessions.resume(message.session_id);
+      return false;
     case 'send_input':
-      await sessions.sendInput(message.session_id, message.text, { raw: message.raw ?? false });
+      await sessions.sendInput(message.session_id, message.text, { raw: message.raw ?? false, senderId: connection.identity.deviceId });
       return false;
     case 'resize':
       sessions.resize(message.session_id, message.cols, message.rows);
       return false;
     case 'tool_approval':
-      await sessions.answerApproval(message.session_id, message.prompt_id, message.response);
+      await sessions.answerApproval(message.session_id, message.prompt_id, message.response, { senderId: connection.identity.deviceId });
       return false;
     case 'answer':
-      await sessions.answer(message.session_id, message.prompt_id, { optionId: message.option_id, text: message.text });
+      await sessions.answer(message.session_id, message.prompt_id, { optionId: message.option_id, text: message.text }, { senderId: connection.identity.deviceId });
       return false;
     case 'register_push_token':
       await context.onPushToken(connection.identity.deviceId, {

@@ -102,7 +102,7 @@ export const pushAction = endpoint({
     if (context.sessions.currentWaiting(body.session_id)?.prompt_id !== body.prompt_id) {
       throw new TetherError('STALE_PROMPT', 'that prompt is no longer live');
     }
-    await context.sessions.answerApproval(body.session_id, body.prompt_id, answer);
+    await context.sessions.answerApproval(body.session_id, body.prompt_id, answer, { senderId: registration.device_id });
     context.log('info', 'push action applied', { device_id: registration.device_id, session_id: body.session_id, prompt_id: body.prompt_id, action });
     return { applied: true as const };
   },

@@ -140,7 +140,7 @@ describe('push HTTP routes', () => {
     const reply = await harness.post('/api/push/action', { device_token: 'https://push.example.net/send/abc', session_id: 's1', prompt_id: 'p1', action: 'allow_session' });
     expect(reply.status).toBe(200);
     expect(await reply.json()).toEqual({ applied: true });
-    expect(harness.sessions.calls.find((call) => call.method === 'answerApproval')?.args).toEqual(['s1', 'p1', 'yes_always']);
+    expect(harness.sessions.calls.find((call) => call.method === 'answerApproval')?.args).toEqual(['s1', 'p1', 'yes_always', { senderId: expect.any(String) }]);
   });
 
   it('accepts the whole subscription as device_token', async () => {

@@ -106,13 +106,13 @@ describe('WebSocket messages', () => {
     const client = await harness.connectDevice();
     client.send({ type: 'tool_approval', session_id: 's1', prompt_id: 'p1', response: 'yes', request_id: 'a1' });
     expect(await client.next()).toEqual({ type: 'ack', request_id: 'a1' });
-    expect(harness.sessions.calls[0]).toEqual({ method: 'answerApproval', args: ['s1', 'p1', 'yes'] });
+    expect(harness.sessions.calls[0]).toEqual({ method: 'answerApproval', args: ['s1', 'p1', 'yes', { senderId: expect.any(String) }] });
     harness.sessions.failNext.answerApproval = new TetherError('STALE_PROMPT', 'prompt p0 is gone');
     client.send({ type: 'tool_approval', session_id: 's1', prompt_id: 'p0', response: 'no', request_id: 'a2' });
     expect(await client.next()).toEqual({ type: 'error', code: 'STALE_PROMPT', message: 'prompt p0 is gone', request_id: 'a2' });
     client.send({ type: 'answer', session_id: 's1', prompt_id: 'p1', option_id: '2', request_id: 'a3' });
     expect(await client.next()).toEqual({ type: 'ack', request_id: 'a3' });
-    expect(harness.sessions.calls[2]).toEqual({ method: 'answer', args: ['s1', 'p1', { optionId: '2', text: undefined }] });
+    expect(harness.sessions.calls[2]).toEqual({ method: 'answer', args: ['s1', 'p1', { optionId: '2', text: undefined }, { senderId: expect.any(String) }] });
     harness.sessions.failNext.sendInput = new Error('boom');
     client.send({ type: 'send_input', session_id: 's1', text: 'hi', request_id: 'a4' });
     expect(await client.next()).toEqual({ type: 'error', code: 'INTERNAL', message: 'boom', request_id: 'a4' });

@@ -225,7 +225,7 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
       const text = JSON.stringify(event);
       for (const connection of connections) {
         connection.sendText(text);
-        if (event.type === 'session_closed') connection.forgetSession(event.session_id);
+        if (event.type === 'session_closed' || event.type === 'session_deleted') connection.forgetSession(event.session_id);
       }
     }
   }

@@ -5,7 +5,7 @@
  */
 import { Emitter, TetherError } from '../../src/common/index.js';
 import type { SessionEvent, SessionInfo, WaitingForInputEvent } from '../../src/common/index.js';
-import type { ApprovalResponse, CreateSessionOptions, ISessionService } from '../../src/core/index.js';
+import type { AnswerOptions, ApprovalResponse, CreateSessionOptions, ISessionService } from '../../src/core/index.js';
 
 /** Builds a SessionInfo with defaults. */
 export function fakeSession(id: string, overrides: Partial<SessionInfo> = {}): SessionInfo {
@@ -62,7 +62,28 @@ export class FakeSessionService implements ISessionService {
     this._record('close', [sessionId]);
     this.get(sessionId);
   }
-  async sendInput(sessionId: string, text: string, options?: { raw?: boolean }): Promise<void> {
+  delete(sessionId: string): void {
+    this._record('delete', [sessionId]);
+    this.get(sessionId);
+    this.sessions.delete(sessionId);
+    this.emitter.fire({ type: 'session_deleted', session_id: sessionId });
+  }
+  rename(sessionId: string, name: string): SessionInfo {
+    this._record('rename', [sessionId, name]);
+    const session = { ...this.get(sessionId), name };
+    this.sessions.set(sessionId, session);
+    this.emitter.fire({ type: 'session_renamed', session_id: sessionId, new_name: name });
+    this.emitter.fire({ type: 'session_updated', session });
+    return session;
+  }
+  resume(sessionId: string): SessionInfo {
+    this._record('resume', [sessionId]);
+    const session = { ...this.get(sessionId), status: 'running' as const, exit_code: null };
+    this.sessions.set(sessionId, session);
+    this.emitter.fire({ type: 'session_resumed', session });
+    return session;
+  }
+  async sendInput(sessionId: string, text: string, options?: { raw?: boolean; senderId?: string }): Promise<void> {
     this._record('sendInput', [sessionId, text, options]);
     this.get(sessionId);
   }
@@ -70,21 +91,31 @@ export class FakeSessionService implements ISessionService {
     this._record('resize', [sessionId, cols, rows]);
     this.get(sessionId);
   }
-  async answerApproval(sessionId: string, promptId: string, response: ApprovalResponse): Promise<void> {
-    this._record('answerApproval', [sessionId, promptId, response]);
+  async answerApproval(sessionId: string, promptId: string, response: ApprovalResponse, options?: AnswerOptions): Promise<void> {
+    this._record('answerApproval', [sessionId, promptId, response, ...(options ? [options] : [])]);
     this.get(sessionId);
   }
-  async answer(sessionId: string, promptId: string, answer: { optionId?: string; text?: string }): Promise<void> {
-    this._record('answer', [sessionId, promptId, answer]);
+  async answer(sessionId: string, promptId: string, answer: { optionId?: string; text?: string }, options?: AnswerOptions): Promise<void> {
+    this._record('answer', [sessionId, promptId, answer, ...(options ? [options] : [])]);
     this.get(sessionId);
   }
   /** Fires `event` and keeps `waiting` as core does: set by waiting_for_input, removed by its waiting_cleared. */
   emit(event: SessionEvent): void {
-    if (event.type === 'waiting_for_input') this.waiting.set(event.session_id, event);
+    if (event.type === 'waiting_for_input') {
+      this.waiting.set(event.session_id, event);
+      this._setWaiting(event.session_id, { prompt_id: event.prompt_id, wait_type: event.wait_type });
+    }
     if (event.type === 'waiting_cleared' && this.waiting.get(event.session_id)?.prompt_id === event.prompt_id) {
       this.waiting.delete(event.session_id);
+      this._setWaiting(event.session_id, null);
     }
     this.emitter.fire(event);
+  }
+
+  /** Keeps a known session's `waiting` summary in step, as core's SessionInfo does. */
+  private _setWaiting(sessionId: string, waiting: SessionInfo['waiting']): void {
+    const session = this.sessions.get(sessionId);
+    if (session !== undefined) this.sessions.set(sessionId, { ...session, waiting });
   }
   currentWaiting(sessionId: string): WaitingForInputEvent | undefined {
     return this.waiting.get(sessionId);

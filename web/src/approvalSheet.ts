@@ -115,7 +115,23 @@ export function openApprovalSheet(host: HTMLElement, connection: Connection, eve
   const backdrop = h('div', { class: 'sheet-backdrop', onclick: (clickEvent: Event) => clickEvent.target === backdrop && close() }, sheet);
   host.append(backdrop);
 
+  // The expiry: a countdown to the automatic deny, or (notify) a note once the time is up.
+  const expiry = h('p', { class: 'sheet-expiry', 'aria-live': 'off' });
+  status.before(expiry);
+  const expiresAt = event.expires_at === undefined ? NaN : Date.parse(event.expires_at);
+  const tick = (): void => {
+    const left = Math.max(0, Math.ceil((expiresAt - Date.now()) / 1000));
+    if (event.on_timeout === 'deny') expiry.textContent = left > 0 ? `Denied automatically in ${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}` : 'Denying…';
+    else expiry.textContent = left > 0 ? '' : 'Still waiting at the desk';
+    expiry.classList.toggle('urgent', event.on_timeout === 'deny' && left <= 15);
+  };
+  const countdown = Number.isFinite(expiresAt) ? window.setInterval(tick, 1000) : undefined;
+  if (countdown !== undefined) tick();
+
   const removeListener = connection.on('message', (message: ServerMessage) => {
+    if (message.type === 'approval_timeout' && message.prompt_id === event.prompt_id && message.action === 'denied') {
+      expiry.textContent = 'Denied: no answer in time';
+    }
     const gone =
       (message.type === 'waiting_cleared' && message.session_id === event.session_id && message.prompt_id === event.prompt_id) ||
       (message.type === 'session_closed' && message.session_id === event.session_id);
@@ -125,6 +141,7 @@ export function openApprovalSheet(host: HTMLElement, connection: Connection, eve
   function close(): void {
     if (closed) return;
     closed = true;
+    if (countdown !== undefined) window.clearInterval(countdown);
     removeListener();
     backdrop.remove();
     onClose();

@@ -44,6 +44,8 @@ export class Connection {
   readonly waiting = new Map<string, WaitingForInputEvent>();
   /** Prompt queues by session id, from `queue_updated` (and the queue panel's first read). */
   readonly queues = new Map<string, SessionQueue>();
+  /** The draft in each session's input box (`input_state`), as last read off its screen. */
+  readonly inputStates = new Map<string, { text: string; cursor_position: number; sender_id: string | null }>();
   status: ConnectionStatus = 'connecting';
   deviceId = '';
   /** The CLIs the daemon knows, in its registry's order (from `welcome`; empty until then). */
@@ -152,6 +154,27 @@ export class Connection {
         this.waiting.delete(sessionId!);
         break;
       }
+      case 'session_updated':
+      case 'session_resumed': {
+        const session = message.session as SessionInfo;
+        this.sessions.set(session.id, session);
+        if (session.waiting === null) this.waiting.delete(session.id);
+        break;
+      }
+      case 'session_renamed': {
+        const session = this.sessions.get(sessionId!);
+        if (session) this.sessions.set(session.id, { ...session, name: String(message.new_name) });
+        break;
+      }
+      case 'session_deleted':
+        this.sessions.delete(sessionId!);
+        this.waiting.delete(sessionId!);
+        this.inputStates.delete(sessionId!);
+        this._subscribed.delete(sessionId!);
+        break;
+      case 'input_state':
+        this.inputStates.set(sessionId!, { text: String(message.text), cursor_position: Number(message.cursor_position), sender_id: (message.sender_id as string | null) ?? null });
+        break;
       case 'waiting_for_input': {
         const event = message as unknown as WaitingForInputEvent;
         this.waiting.set(event.session_id, event);

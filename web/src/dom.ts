@@ -49,6 +49,7 @@ export function needsDecision(waitType: string | undefined): boolean {
 
 /** The badge of a session: its kind (for colour) and label. */
 export function sessionBadge(session: SessionInfo): { kind: 'busy' | 'waiting' | 'idle' | 'exited'; label: string } {
+  if (session.status === 'failed') return { kind: 'exited', label: `Failed ${session.exit_code ?? ''}`.trim() };
   if (session.status === 'exited') return { kind: 'exited', label: session.exit_code === null ? 'Exited' : `Exited ${session.exit_code}` };
   const waitType = session.waiting?.wait_type;
   if (waitType !== undefined && needsDecision(waitType)) return { kind: 'waiting', label: `Waiting · ${WAIT_BADGES[waitType]}` };

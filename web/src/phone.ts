@@ -6,10 +6,16 @@
 import { openApprovalSheet, type ApprovalSheet } from './approvalSheet.js';
 import type { Connection } from './connection.js';
 import { h, needsDecision, projectName } from './dom.js';
-import { enablePush, pushSupport, registerServiceWorker } from './push.js';
+import { enablePush, pushSupport, refreshPushRegistration, registerServiceWorker } from './push.js';
 import { createQueuePanel, type QueuePanel } from './queuePanel.js';
 import { renderSessionList } from './sessionList.js';
 import { createTerminalView, type TerminalView } from './terminalView.js';
+
+/**
+ * How often a visible phone repeats `app_state active`: the daemon takes a report as proof
+ * that the user watches the session for 30 s, so 15 s keeps it from lapsing.
+ */
+const APP_STATE_REPEAT_MS = 15_000;
 
 const PUSH_MESSAGES: Readonly<Record<string, string>> = {
   ready: 'Notifications on',
@@ -104,8 +110,18 @@ export function mountPhone(root: HTMLElement, connection: Connection, onSignedOu
   connection.on('status', (status) => {
     banner.hidden = status === 'online' || status === 'connecting';
     if (status === 'unauthorized') onSignedOut();
-    else if (status === 'online') reportState();
+    else if (status === 'online') {
+      reportState();
+      void refreshPushRegistration(connection);
+    }
   });
-  document.addEventListener('visibilitychange', reportState);
+  document.addEventListener('visibilitychange', () => {
+    reportState();
+    if (document.visibilityState === 'visible') void refreshPushRegistration(connection);
+  });
+  // While the page is visible the proof is renewed before it lapses.
+  window.setInterval(() => {
+    if (document.visibilityState === 'visible') reportState();
+  }, APP_STATE_REPEAT_MS);
   render();
 }

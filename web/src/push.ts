@@ -65,3 +65,20 @@ export async function enablePush(connection: Connection): Promise<PushSupport> {
     return 'unsupported';
   }
 }
+
+/**
+ * Registers the current subscription again (the browser may have rotated it; the daemon
+ * replaces the old one), when notifications are already on. Called whenever the app becomes
+ * active. @throws never
+ */
+export async function refreshPushRegistration(connection: Connection): Promise<void> {
+  if (pushSupport() !== 'ready' || Notification.permission !== 'granted') return;
+  try {
+    const registration = await navigator.serviceWorker.getRegistration('/');
+    const subscription = await registration?.pushManager.getSubscription();
+    if (subscription == null) return;
+    await connection.request({ type: 'register_push_token', token: JSON.stringify(subscription.toJSON()), token_type: 'webpush', platform: 'web' });
+  } catch {
+    // Offline or refused: the next activation tries again.
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * The approval lifecycle on real parts: a real Claude Code 2.1.197 Bash approval on the mock
+ * Anthropic server, a paired phone socket, and the APNs mock, with `approvals.timeout_seconds`
+ * short enough for a test. `deny`: the warning (event and push), the expiry typing the deny
+ * option (the tool never runs), the retraction and the badge-clearing push, and a late answer
+ * refused with STALE_PROMPT. `notify`: the reminder push, the prompt still answerable, and the
+ * phone's late approval running the tool.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startDaemon } from '../src/daemon.js';
+import { configSchema } from '../src/store/config.js';
+import { silentLogger } from '../src/log.js';
+import type { TestClient, ReceivedMessage } from './support/testClient.js';
+import { startMockAnthropic } from './mock/anthropicServer.js';
+import { bashScenario } from './mock/scenarios.js';
+import { startMockApns } from './mock/apnsServer.js';
+import type { MockApns } from './mock/apnsServer.js';
+import { makeCliEnv } from './support/cliEnv.js';
+import { waitUntil } from './support/waitFor.js';
+import { pairPhone, until, useCleanups } from './support/phone.js';
+
+/** A well-formed APNs device token (64 hex characters). */
+const DEVICE_TOKEN = 'cd'.repeat(32);
+/** The approval timeout of these tests (s): long enough for the push delay and the warning. */
+const TIMEOUT_SECONDS = 6;
+/** The warning's lead (s). */
+const WARN_SECONDS = 3;
+const MARKER = 'created-by-tool.txt';
+
+const cleanups = useCleanups();
+
+interface World {
+  apns: MockApns;
+  projectDir: string;
+  phone: TestClient;
+  sessionId: string;
+}
+
+async function startWorld(onTimeout: 'deny' | 'notify'): Promise<World> {
+  const mock = await startMockAnthropic({ script: bashScenario(`touch ${MARKER}`, 'Create the marker file') });
+  cleanups.push(() => mock.close());
+  const apns = await startMockApns({ bundleId: 'dev.tether.test' });
+  cleanups.push(() => apns.close());
+  const claudeEnv = await makeCliEnv('claude', { mockUrl: mock.url });
+  cleanups.push(() => claudeEnv.cleanup());
+  const dataDir = mkdtempSync(join(tmpdir(), 'tether-e2e-timeout-'));
+  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  const config = configSchema.parse({
+    server: { port: 0 },
+    approvals: { timeout_seconds: TIMEOUT_SECONDS, warn_seconds: WARN_SECONDS, on_timeout: onTimeout },
+    push: {
+      delay_seconds: 1,
+      apns: { key_file: apns.keyFile, key_id: apns.keyId, team_id: apns.teamId, bundle_id: apns.bundleId, environment: 'sandbox', address: 'localhost', port: apns.port, ca_file: apns.caFile },
+    },
+  });
+  const binDir = join(process.cwd(), 'node_modules', '.bin');
+  const daemon = await startDaemon({ config, dataDir, port: 0, sessionEnv: { ...claudeEnv.env, PATH: `${binDir}:${claudeEnv.env.PATH}` }, log: silentLogger });
+  cleanups.push(() => daemon.stop());
+  const phone = await pairPhone(daemon.url, dataDir);
+  cleanups.push(() => phone.close());
+  phone.send({ type: 'register_push_token', request_id: 'reg', token: DEVICE_TOKEN, token_type: 'apns', platform: 'ios', environment: 'sandbox' });
+  await until(phone, (m) => m.type === 'ack' && m.request_id === 'reg', 5_000, 'register ack');
+  phone.send({ type: 'create_session', request_id: 'create', cli: 'claude', cwd: claudeEnv.projectDir, cols: 120, rows: 40 });
+  const created = await until(phone, (m) => m.type === 'session_created' && m.request_id === 'create', 10_000, 'session_created');
+  const sessionId = (created.session as { id: string }).id;
+  await until(phone, (m) => m.type === 'waiting_for_input' && m.session_id === sessionId && m.wait_type === 'awaiting_response', 30_000, 'idle box');
+  phone.send({ type: 'send_input', session_id: sessionId, text: 'create the marker file' });
+  return { apns, projectDir: claudeEnv.projectDir, phone, sessionId };
+}
+
+async function approvalOf(world: World): Promise<ReceivedMessage> {
+  const approval = await until(world.phone, (m) => m.type === 'waiting_for_input' && m.wait_type === 'tool_approval', 30_000, 'tool approval');
+  expect(approval.tool_name).toBe('Bash');
+  const expiresIn = Date.parse(String(approval.expires_at)) - Date.parse(String(approval.timestamp));
+  expect(expiresIn).toBe(TIMEOUT_SECONDS * 1000);
+  return approval;
+}
+
+/** The APNs requests for `promptId` (alerts carry it in `data`, retractions too). */
+function pushesOf(apns: MockApns, promptId: unknown) {
+  return apns.requests.filter((r) => (r.payload as any)?.data?.prompt_id === promptId);
+}
+
+describe('approval timeout end to end: real Claude Code, phone socket, APNs', () => {
+  it('deny: warns, then answers with the deny option; the tool never runs, the push is retracted, a late answer is stale', async () => {
+    const world = await startWorld('deny');
+    const { phone, sessionId, apns } = world;
+    const approval = await approvalOf(world);
+    expect(approval.on_timeout).toBe('deny');
+
+    const warning = await until(phone, (m) => m.type === 'approval_expiring' && m.prompt_id === approval.prompt_id, (TIMEOUT_SECONDS + 2) * 1000, 'approval_expiring');
+    expect(warning.expires_at).toBe(approval.expires_at);
+    const timeout = await until(phone, (m) => m.type === 'approval_timeout' && m.prompt_id === approval.prompt_id, (WARN_SECONDS + 3) * 1000, 'approval_timeout');
+    expect(timeout).toMatchObject({ session_id: sessionId, action: 'denied', wait_type: 'tool_approval' });
+    const cleared = await until(phone, (m) => m.type === 'waiting_cleared' && m.prompt_id === approval.prompt_id, 5_000, 'waiting_cleared');
+    expect(cleared.cause).toBe('timed_out');
+    // Claude 2.1.197's Bash dialog: 1 Yes, 2 Yes and don't ask again, 3 No.
+    const no = (approval.options as Array<{ id: string; label: string }>).find((o) => /^No/.test(o.label))!;
+    expect(cleared.response).toBe(no.id);
+    const back = await until(phone, (m) => m.type === 'waiting_for_input' && m.session_id === sessionId, 30_000, 'the idle box after the denial');
+    expect(back.wait_type).toBe('awaiting_response');
+    expect(existsSync(join(world.projectDir, MARKER))).toBe(false);
+
+    phone.send({ type: 'tool_approval', request_id: 'late', session_id: sessionId, prompt_id: approval.prompt_id, response: 'yes' });
+    expect((await until(phone, (m) => m.type === 'error' && m.request_id === 'late', 5_000, 'STALE_PROMPT')).code).toBe('STALE_PROMPT');
+
+    // The alert (badge 1, expires_at), the warning, then the silent retraction and the badge back to 0.
+    await waitUntil(() => pushesOf(apns, approval.prompt_id).some((r) => r.headers['apns-push-type'] === 'background'), 10_000, 'the retraction');
+    const [alert, warned] = pushesOf(apns, approval.prompt_id).filter((r) => r.headers['apns-push-type'] === 'alert');
+    expect((alert.payload as any).aps.badge).toBe(1);
+    expect((alert.payload as any).data).toMatchObject({ expires_at: approval.expires_at, on_timeout: 'deny' });
+    expect(Number(alert.headers['apns-expiration'])).toBe(Math.floor(Date.parse(String(approval.expires_at)) / 1000));
+    expect((warned.payload as any).data.stage).toBe('warning');
+    expect((warned.payload as any).aps.alert.title).toMatch(/^Denied in \d+ s: Permission Required$/);
+    const retraction = pushesOf(apns, approval.prompt_id).find((r) => r.headers['apns-push-type'] === 'background')!;
+    expect(retraction.status).toBe(200);
+    expect((retraction.payload as any).data).toMatchObject({ type: 'waiting_cleared', cause: 'timed_out', badge: 0 });
+    await waitUntil(() => apns.requests.some((r) => (r.payload as any)?.aps?.badge === 0 && r.headers['apns-push-type'] === 'alert'), 10_000, 'the badge-clearing push');
+  });
+
+  it('notify: reminds, and the prompt stays answerable; the late approval runs the tool', async () => {
+    const world = await startWorld('notify');
+    const { phone, sessionId, apns } = world;
+    const approval = await approvalOf(world);
+    expect(approval.on_timeout).toBe('notify');
+    const timeout = await until(phone, (m) => m.type === 'approval_timeout' && m.prompt_id === approval.prompt_id, (TIMEOUT_SECONDS + 3) * 1000, 'approval_timeout');
+    expect(timeout.action).toBe('notified');
+    expect(phone.received.some((m) => m.type === 'approval_expiring')).toBe(false);
+    await waitUntil(() => pushesOf(apns, approval.prompt_id).some((r) => (r.payload as any)?.data?.stage === 'reminder'), 10_000, 'the reminder push');
+    const reminder = pushesOf(apns, approval.prompt_id).find((r) => (r.payload as any)?.data?.stage === 'reminder')!;
+    expect((reminder.payload as any).aps.alert.title).toBe('Still waiting: Permission Required');
+    expect(phone.received.some((m) => m.type === 'waiting_cleared' && m.prompt_id === approval.prompt_id)).toBe(false);
+
+    phone.send({ type: 'tool_approval', request_id: 'late', session_id: sessionId, prompt_id: approval.prompt_id, response: 'yes' });
+    const cleared = await until(phone, (m) => m.type === 'waiting_cleared' && m.prompt_id === approval.prompt_id, 5_000, 'waiting_cleared');
+    expect(cleared).toMatchObject({ cause: 'answered', response: '1' });
+    await waitUntil(() => existsSync(join(world.projectDir, MARKER)), 30_000, 'the marker file');
+  });
+});
