@@ -16,9 +16,9 @@ describe('docs/schemas', () => {
 
   it('cover every message type', () => {
     const client = JSON.parse(renderSchemas()['client-message.schema.json']) as { oneOf?: unknown[]; anyOf?: unknown[] };
-    expect((client.oneOf ?? client.anyOf)?.length).toBe(10);
+    expect((client.oneOf ?? client.anyOf)?.length).toBe(13);
     const server = JSON.parse(renderSchemas()['server-message.schema.json']) as { oneOf?: unknown[]; anyOf?: unknown[] };
-    expect((server.oneOf ?? server.anyOf)?.length).toBe(16);
+    expect((server.oneOf ?? server.anyOf)?.length).toBe(24);
   });
 });
 

@@ -111,6 +111,9 @@ export class Session extends Disposable {
   private readonly _onInputBox = this._register(new Emitter<InputBox>());
   /** The draft in the idle input box changed (as read at each evaluation). */
   readonly onInputBox = this._onInputBox.event;
+  private readonly _onActivity = this._register(new Emitter<SessionActivity>());
+  /** The status, busy line or todo progress read off the screen changed (across resumes). */
+  readonly onActivity = this._onActivity.event;
 
   /** @throws TetherError SPAWN_FAILED when node-pty cannot start the process */
   constructor(private readonly _spec: SessionSpec) {
@@ -165,6 +168,7 @@ export class Session extends Disposable {
     store.add(pipeline.onEvent((event) => this._emit(event)));
     store.add(pipeline.onReply((reply) => this._writePty(reply)));
     store.add(pipeline.onInputBox((box) => this._onInputBox.fire(box)));
+    store.add(pipeline.onActivity((activity) => this._onActivity.fire(activity)));
     store.add(pty.onData((data) => this._onData(data)));
     store.add(pty.onExit(({ exitCode, signal }) => void this._onExit(signal ? 128 + signal : exitCode)));
     this._lease();

@@ -216,7 +216,7 @@ export class SessionManager extends Disposable implements ISessionService, ISess
       if (event.type === 'session_closed') this._onClosed(session);
     });
     session.onInputBox((box) => this._inputStates.report(session.id, box));
-    if (session.status !== 'exited') session.pipeline.onActivity((activity) => this._onActivity.fire(activity));
+    session.onActivity((activity) => this._onActivity.fire(activity));
     return session;
   }
 
