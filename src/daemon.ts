@@ -17,6 +17,7 @@ import { PairingService } from './store/pairing.js';
 import { writeFileAtomicSync, PRIVATE_DIR_MODE } from './store/atomicFile.js';
 import type { TetherConfig } from './store/config.js';
 import { approvalRuleFor } from './store/approvalsConfig.js';
+import { ConfigWatcher } from './store/configWatcher.js';
 import { defaultUiRoot, startTransport } from './transport/index.js';
 import type { Transport } from './transport/index.js';
 import {
@@ -39,6 +40,11 @@ import type { Logger } from './log.js';
 /** What the daemon is started with. */
 export interface StartDaemonOptions {
   readonly config: TetherConfig;
+  /**
+   * The file `config` was read from: it is watched, and a valid edit applies without a restart
+   * (`config_changed` to clients; `config_invalid` and the last good config for a bad edit).
+   */
+  readonly configFile?: string;
   /** Where devices, push registrations and daemon.json live (created 0700). */
   readonly dataDir: string;
   /** Overrides `config.server.host` / `config.server.port` (port 0 picks a free port). */
@@ -91,8 +97,8 @@ export interface Daemon {
  */
 export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> {
   const { dataDir } = options;
-  /** The config in force: the one given, then each valid reload of the config file. */
   const config = options.config;
+  /** The config in force: the one given, then each valid reload of the config file. */
   const current = { config };
   const log = options.log ?? createLogger();
   setListenerErrorHandler((err) => log('error', 'listener failed', { error: String(err) }));
@@ -202,6 +208,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
   devices.removeWhere((registration) => registration.token_type === 'live_activity' && !live.has(registration.session_id ?? ''));
 
   const started = transport;
+  const watcher = options.configFile === undefined ? undefined : watchConfig(options.configFile, config, { sessions, push, transport: started, log, current });
   return {
     url: started.url,
     port: started.port,
@@ -216,6 +223,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     autoplay,
     async stop(stopOptions: StopOptions = {}) {
       if (stopOptions.stopSessions) await sessions.stopAll();
+      watcher?.dispose();
       autoplay.dispose();
       queue.dispose();
       push.dispose();
@@ -228,4 +236,49 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       log('info', 'daemon stopped');
     },
   };
+}
+
+/** What a config reload reaches. */
+interface ReloadTargets {
+  readonly sessions: SessionManager;
+  readonly push: PushDispatcher;
+  readonly transport: Transport;
+  readonly log: Logger;
+  /** Read by the approval rules at each new prompt. */
+  readonly current: { config: TetherConfig };
+}
+
+/**
+ * Watches the config file: a valid edit applies to sessions (sizes, pauses, limits, approval
+ * timeouts), push (delay, content, quiet hours) and is broadcast as `config_changed`; an invalid
+ * one is broadcast as `config_invalid` and changes nothing. A directory that cannot be watched is
+ * logged; the daemon runs on with its start-up config.
+ */
+function watchConfig(file: string, initial: TetherConfig, targets: ReloadTargets): ConfigWatcher | undefined {
+  let watcher: ConfigWatcher;
+  try {
+    watcher = new ConfigWatcher({ file, initial });
+  } catch (err) {
+    targets.log('warn', 'config file is not watched', { file, error: String(err) });
+    return undefined;
+  }
+  watcher.onDidChange(({ config, changed, restartRequired }) => {
+    targets.current.config = config;
+    targets.sessions.configure({
+      defaultCols: config.sessions.cols,
+      defaultRows: config.sessions.rows,
+      submitDelayMs: config.sessions.submit_delay_ms,
+      maxRunning: config.sessions.max_running,
+      keepExited: config.sessions.keep_exited,
+      limits: { historyBytes: config.sessions.history_bytes },
+    });
+    targets.push.configure(config.push);
+    targets.log('info', 'config reloaded', { changed, restart_required: restartRequired });
+    targets.transport.broadcast({ type: 'config_changed', change_type: 'config', changed: [...changed], restart_required: [...restartRequired] });
+  });
+  watcher.onDidFail(({ path, reason }) => {
+    targets.log('warn', 'config edit is invalid; the last good config stays', { file, path, reason });
+    targets.transport.broadcast({ type: 'config_invalid', path, reason, file });
+  });
+  return watcher;
 }

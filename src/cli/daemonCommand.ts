@@ -13,7 +13,7 @@ import { createLogger } from '../log.js';
 export async function daemonCommand(options: { host?: string; port?: number; dataDir?: string; config?: string; qr?: boolean; stopSessions?: boolean }): Promise<number> {
   const config = loadConfig(options.config);
   const dataDir = resolveDataDir(options.dataDir);
-  const daemon = await startDaemon({ config, dataDir, host: options.host, port: options.port, log: createLogger() });
+  const daemon = await startDaemon({ config, ...(options.config !== undefined ? { configFile: options.config } : {}), dataDir, host: options.host, port: options.port, log: createLogger() });
   process.stdout.write(`Tether ${daemon.url} (data dir ${dataDir})\n`);
   if (options.qr !== false) {
     const code = daemon.pairing.issue();

@@ -83,6 +83,8 @@ describe('PushDispatcher → ApnsProvider → mock APNs', () => {
         'thread-id': 'session-1',
         'mutable-content': 1,
         'interruption-level': 'time-sensitive',
+        // One live prompt across sessions.
+        badge: 1,
       },
       data: { type: 'waiting_for_input', session_id: 'session-1', prompt_id: event.prompt_id, wait_type: 'tool_approval', tool_name: 'Bash', timestamp: event.timestamp },
     });

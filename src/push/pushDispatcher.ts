@@ -49,7 +49,7 @@ export class PushDispatcher extends Disposable {
   private readonly _active: boolean;
   private readonly _badges: BadgeKeeper;
 
-  constructor(private readonly _options: PushDispatcherOptions) {
+  constructor(private _options: PushDispatcherOptions) {
     super();
     this._log = _options.log ?? (() => {});
     this._badges = new BadgeKeeper(_options.sessions);
@@ -74,6 +74,15 @@ export class PushDispatcher extends Disposable {
     for (const provider of _options.providers.filter(hasTokenRemovals)) {
       this._register(provider.onTokenRemoved(({ token, reason }) => removeTokenSafely(this._options.registry, token, reason, this._log)));
     }
+  }
+
+  /**
+   * Applies a reloaded `push` section: delay, content, retry window and device preferences
+   * (quiet hours) hold for the next prompt. `enabled`, the providers and `max_per_minute` are
+   * read at start only (the config watcher reports them as needing a restart).
+   */
+  configure(config: PushDispatcherOptions['config']): void {
+    this._options = { ...this._options, config };
   }
 
   /**
