@@ -72,6 +72,8 @@ describe('Phoenix channels (official client)', () => {
     const updated = next(channel, 'session_updated');
     harness.sessions.waiting.clear();
     harness.sessions.emit(waitingEvent('s1'));
+    // The core follows the waiting edge with session_updated (SessionManager).
+    harness.sessions.emit({ type: 'session_updated', session: harness.sessions.get('s1') });
     expect(await waiting).toEqual(waitingEvent('s1'));
     expect(await updated).toEqual({ session: harness.sessions.get('s1') });
     const created = next(channel, 'session_created');

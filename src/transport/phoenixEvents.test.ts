@@ -16,10 +16,11 @@ describe('the Phoenix dialect of the event stream', () => {
     expect(route(deliveries)).toEqual(['session:s1 pty_output (output)']);
   });
 
-  it('follows events that change a session with session_updated on both topics', () => {
-    const deliveries = deliveriesOf({ type: 'session_closed', session_id: 's1', seq: 9, exit_code: 0 });
-    expect(route(deliveries)).toEqual(['sessions session_closed', 'session:s1 session_closed', 'sessions session_updated', 'session:s1 session_updated']);
-    expect(deliveries[2].payload).toEqual({ session: fakeSession('s1') });
+  it("sends the core's session_updated on both topics as the seed's {session}, and adds none of its own", () => {
+    expect(route(deliveriesOf({ type: 'session_closed', session_id: 's1', seq: 9, exit_code: 0 }))).toEqual(['sessions session_closed', 'session:s1 session_closed']);
+    const deliveries = deliveriesOf({ type: 'session_updated', session: fakeSession('s1') });
+    expect(route(deliveries)).toEqual(['sessions session_updated', 'session:s1 session_updated']);
+    expect(deliveries[0].payload).toEqual({ session: fakeSession('s1') });
   });
 
   it('skips session_updated for a session that is gone', () => {

@@ -19,11 +19,12 @@ export const PHOENIX_EVENT_NAMES: Readonly<Record<string, string>> = {
 };
 
 /**
- * Events after which a session's SessionInfo (status, exit code, live prompt) has changed:
- * each is followed by `session_updated {session}` on both topics. New events that change a
- * session (a rename, a queue state) join this set.
+ * Events the Phoenix dialect follows with a `session_updated {session}` of its own on both
+ * topics. Empty: the core emits `session_updated` itself after every change of a session's
+ * status, name, conversation id or waiting state (issue 11), and that event is sent as the seed's
+ * `session_updated {session}`; a stream message that changes a session without it joins this set.
  */
-export const SESSION_CHANGING_EVENTS: ReadonlySet<string> = new Set(['session_closed', 'waiting_for_input', 'waiting_cleared']);
+export const SESSION_CHANGING_EVENTS: ReadonlySet<string> = new Set<string>();
 
 /** Anything on the stream or broadcast: a `type` tag and, for session events, `session_id`. */
 export interface StreamMessage {
@@ -54,6 +55,7 @@ function sessionIdOf(message: StreamMessage): string | undefined {
 /** The payload under the event's Phoenix name: the seed's three fields for interaction:completed, else the message itself. */
 function payloadOf(message: StreamMessage): Readonly<Record<string, unknown>> {
   const record = message as unknown as Record<string, unknown>;
+  if (message.type === 'session_updated') return { session: record.session };
   if (message.type === 'interaction_completed') {
     return { session_id: record.session_id, interaction_id: record.interaction_id, status: record.status };
   }
