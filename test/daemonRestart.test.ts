@@ -81,9 +81,10 @@ describe('a daemon restart', () => {
     await waitUntil(() => !processAlive(record.pid), 15_000, 'the orphaned host to write its record and exit');
 
     const second = await start();
-    await waitUntil(() => second.sessions.list()[0]?.status === 'exited', 10_000, 'the exited session');
+    await waitUntil(() => second.sessions.list()[0]?.status === 'failed', 10_000, 'the exited session');
     const [session] = second.sessions.list();
-    expect(session).toMatchObject({ id: info.id, status: 'exited', exit_code: 4 });
+    // Exit code 4 of its own: a failure (issue 11), not an exit Tether caused.
+    expect(session).toMatchObject({ id: info.id, status: 'failed', exit_code: 4 });
     expect(screenOf(second, info.id)).toContain('LAST-WORDS');
     expect(readdirSync(join(dataDir, 'hosts'))).toEqual([]);
   }, 60_000);

@@ -4,37 +4,9 @@
  */
 import type { CliType, Confidence, OptionRole, WaitType } from './verdict.js';
 import type { LifecycleEvent, OnTimeout } from './lifecycleEvents.js';
+import type { SessionInfo } from './sessionInfo.js';
 
-/**
- * Status of a session's PTY: `failed` is an exit with a non-zero code that Tether did not
- * cause (a crash, an error exit); a session Tether killed (close, delete, daemon stop) is `exited`.
- */
-export type SessionStatus = 'running' | 'exited' | 'failed';
-
-/** A session as clients see it. Timestamps are ISO 8601 strings. */
-export interface SessionInfo {
-  readonly id: string;
-  readonly name: string;
-  readonly cli_type: CliType;
-  readonly command: string;
-  readonly args: readonly string[];
-  readonly cwd: string;
-  readonly cols: number;
-  readonly rows: number;
-  readonly status: SessionStatus;
-  readonly exit_code: number | null;
-  readonly created_at: string;
-  readonly updated_at: string;
-  /**
-   * The CLI's version (e.g. `0.171.0`), read from the package beside its executable or from its
-   * banner; absent until known (and for commands that show none).
-   */
-  readonly cli_version?: string;
-  /** The live prompt, when the session is waiting. */
-  readonly waiting: { readonly prompt_id: string; readonly wait_type: WaitType } | null;
-  /** The CLI's own id of the conversation (what its resume flag takes), once known. */
-  readonly conversation_id?: string;
-}
+export type { SessionInfo, SessionStatus } from './sessionInfo.js';
 
 /** An option as sent on the wire. */
 export interface WireOption {

@@ -4,7 +4,7 @@
  * session-level changes (`session_updated`, `session_renamed`, `session_deleted`,
  * `session_resumed`) and the input box's draft (`input_state`). Wire names are these tags.
  */
-import type { SessionInfo } from './events.js';
+import type { SessionInfo } from './sessionInfo.js';
 import type { WaitType } from './verdict.js';
 
 /** What happens when an approval's time runs out: answer it with its deny option, or only tell the user. */
