@@ -18,6 +18,7 @@ import { startDaemon } from '../../src/daemon.js';
 import type { Daemon } from '../../src/daemon.js';
 import { silentLogger } from '../../src/log.js';
 import { configSchema } from '../../src/store/config.js';
+import { defaultHostCommand } from '../../src/host/hostedSessions.js';
 import { CORPUS_COLS, CORPUS_ROWS, writeRedrawBytes } from './redrawCorpus.js';
 
 const { Terminal } = xtermHeadless as unknown as typeof import('@xterm/headless');
@@ -121,6 +122,10 @@ export interface LiveBenchResult {
   readonly phones: PhoneReport[];
   readonly unsubscribedRatio: { wall: number; cpu: number };
   readonly subscribedRatio: { wall: number; cpu: number };
+  /** No client, agents in session hosts (issue 14); the CPU is this process's only, so only wall compares. */
+  readonly hosted: Timing[];
+  /** In-process (no client) best wall over hosted best wall (target ≥ 0.95: the host costs at most 5 %). */
+  readonly hostedRatio: number;
 }
 
 function ratio(bare: Timing[], other: Timing[]): { wall: number; cpu: number } {
@@ -132,22 +137,33 @@ function ratio(bare: Timing[], other: Timing[]): { wall: number; cpu: number } {
 export async function measureLive(rounds: number, bytes = LIVE_BYTES): Promise<LiveBenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'tether-live-bench-'));
   const dataDir = join(dir, 'data');
-  const daemon = await startDaemon({ config: configSchema.parse({}), dataDir, host: '127.0.0.1', port: 0, log: silentLogger });
+  // In-process agents: the figure before session hosts (issue 14), and the bare comparisons.
+  const daemon = await startDaemon({ config: configSchema.parse({ sessions: { hosted: false } }), dataDir, host: '127.0.0.1', port: 0, log: silentLogger });
+  const hostCommand = defaultHostCommand();
+  if (!hostCommand) throw new Error('no compiled session host beside src/host (run the bench from dist/)');
+  const hostedDaemon = await startDaemon({ config: configSchema.parse({}), dataDir: join(dir, 'hosted'), host: '127.0.0.1', port: 0, log: silentLogger, hostCommand });
   try {
     const file = join(dir, 'redraws.txt');
     await writeRedrawBytes(file, bytes);
     const token = await pairToken(daemon, dataDir);
-    const result = { megabytes: bytes / 1e6, bare: [] as Timing[], unsubscribed: [] as Timing[], subscribed: [] as Timing[], phones: [] as PhoneReport[] };
+    const result = { megabytes: bytes / 1e6, bare: [] as Timing[], unsubscribed: [] as Timing[], subscribed: [] as Timing[], phones: [] as PhoneReport[], hosted: [] as Timing[] };
     for (let round = 0; round < rounds; round++) {
       result.bare.push(await timeBare(file));
       result.unsubscribed.push((await timeDaemon(daemon, file, undefined)).timing);
+      result.hosted.push((await timeDaemon(hostedDaemon, file, undefined)).timing);
       const subscribed = await timeDaemon(daemon, file, token);
       result.subscribed.push(subscribed.timing);
       if (subscribed.phone) result.phones.push(subscribed.phone);
     }
-    return { ...result, unsubscribedRatio: ratio(result.bare, result.unsubscribed), subscribedRatio: ratio(result.bare, result.subscribed) };
+    return {
+      ...result,
+      unsubscribedRatio: ratio(result.bare, result.unsubscribed),
+      subscribedRatio: ratio(result.bare, result.subscribed),
+      hostedRatio: ratio(result.unsubscribed, result.hosted).wall,
+    };
   } finally {
     await daemon.stop();
+    await hostedDaemon.stop({ stopSessions: true });
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -161,6 +177,7 @@ export function formatLive(r: LiveBenchResult): string {
   return [
     `live        ${r.megabytes.toFixed(0)} MB through a PTY, wall/cpu s per run: bare ${seconds(r.bare)}   no client ${seconds(r.unsubscribed)}   one phone ${seconds(r.subscribed)}`,
     `live        ratio no client ${ratioText(r.unsubscribedRatio)} (target ≥ 0.90)   one phone ${ratioText(r.subscribedRatio)} (target ≥ 0.70)   phone got ${phone}`,
+    `live        session hosts: no client ${seconds(r.hosted)}   in-process/hosted wall ratio ${r.hostedRatio.toFixed(2)} (target ≥ 0.95)`,
   ].join('\n');
 }
 

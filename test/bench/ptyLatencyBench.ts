@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 import type { CliType, SessionEvent } from '../../src/common/index.js';
 import { SessionManager } from '../../src/core/index.js';
 import { replayCast } from '../../src/core/replay.js';
+import { HostLauncher } from '../../src/host/hostLauncher.js';
+import { defaultHostCommand, hostPtyFactory } from '../../src/host/hostedSessions.js';
 import type { Fixture } from './fixtureSet.js';
 
 const PLAYER = fileURLToPath(new URL('./promptPlayer.js', import.meta.url));
@@ -52,10 +54,16 @@ export interface PtyLatencyResult {
   missed: number;
 }
 
-/** Measures one sample per prompt (see `prompts`). */
-export async function measurePtyLatency(fixtures: readonly Fixture[]): Promise<PtyLatencyResult> {
+/**
+ * Measures one sample per prompt (see `prompts`).
+ * @param hosted run each session's agent in a session host (issue 14), as the daemon does by default
+ * @throws Error when `hosted` and the compiled host program is missing (run from dist/)
+ */
+export async function measurePtyLatency(fixtures: readonly Fixture[], hosted = false): Promise<PtyLatencyResult> {
   const dir = mkdtempSync(join(tmpdir(), 'tether-latency-'));
-  const sessions = new SessionManager();
+  const command = hosted ? defaultHostCommand() : undefined;
+  if (hosted && !command) throw new Error('no compiled session host beside src/host (run the bench from dist/)');
+  const sessions = new SessionManager(command ? { ptyHost: hostPtyFactory(new HostLauncher({ dataDir: join(dir, 'data'), command })) } : {});
   const result: PtyLatencyResult = { samples: [], early: 0, missed: 0 };
   try {
     for (const { fixture, waitType, before, last } of await prompts(fixtures)) {
