@@ -13,6 +13,7 @@ import type { ServerMessage } from '../common/protocol.js';
 import type { ISessionService } from '../core/index.js';
 import type { Identity } from './auth.js';
 import { encodeOutputData, OutputQueue } from './outputQueue.js';
+import { tetherDialect, type Dialect } from './dialects/index.js';
 
 /** Log sink: `level`, a short message, structured fields. */
 export type TransportLog = (level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
@@ -56,11 +57,13 @@ export class ClientConnection {
     readonly identity: Identity,
     private readonly _sessions: ISessionService,
     private readonly _log: TransportLog,
+    /** The wire format this socket chose with its subprotocol (Tether's own by default). */
+    readonly dialect: Dialect = tetherDialect,
   ) {}
 
-  /** Sends one message (serialised here). @throws never */
+  /** Sends one message (serialised here), in the socket's dialect. @throws never */
   send(message: ServerMessage): void {
-    this.sendText(JSON.stringify(message));
+    for (const frame of this.dialect.outbound(message)) this.sendText(JSON.stringify(frame));
   }
 
   /** Sends an already-serialised message after any queued output; drops it if the socket is not open. @throws never */

@@ -27,7 +27,7 @@ export async function handleFrame(context: HandlerContext, connection: ClientCon
   if (isJsonRpcFrame(raw)) return handleJsonRpc(context, connection, raw);
   let message: ClientMessage;
   try {
-    message = parseClientMessage(raw);
+    message = dialectMessage(context, connection, raw) ?? parseClientMessage(raw);
   } catch (err) {
     const error = toTetherError(err);
     const requestId = peekRequestId(raw);
@@ -123,4 +123,21 @@ async function dispatch(context: HandlerContext, connection: ClientConnection, m
 
 function optionalRequestId(requestId: string | undefined): { request_id?: string } {
   return requestId === undefined ? {} : { request_id: requestId };
+}
+
+/**
+ * The Tether message a frame of the socket's seed dialect asks for (`permission_response`,
+ * `approval_response`, a `tool_approval` without prompt id), or undefined for any other frame.
+ * @throws TetherError BAD_MESSAGE | STALE_PROMPT (see Dialect.inbound)
+ */
+function dialectMessage(context: HandlerContext, connection: ClientConnection, raw: string): ClientMessage | undefined {
+  if (connection.dialect.name === 'tether') return undefined;
+  let frame: unknown;
+  try {
+    frame = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) return undefined;
+  return connection.dialect.inbound(frame as Record<string, unknown>, { sessions: context.sessions, now: Date.now });
 }

@@ -24,6 +24,7 @@ import { FailureRateLimiter } from './rateLimiter.js';
 import type { QueueServices } from './queueRoutes.js';
 import { createUiFiles } from './uiFiles.js';
 import type { AppStateReport, PushTestResult, PushTokenRegistration } from './types.js';
+import { DIALECT_NAMES, dialectOf, negotiateDialect, type DialectName } from './dialects/index.js';
 
 export type { AppStateReport, PushTestResult, PushTokenRegistration } from './types.js';
 
@@ -124,7 +125,15 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
   };
   const onRequest = (request: IncomingMessage, response: ServerResponse) => void handleHttpRequest(routeContext, request, response);
   const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : createServer(onRequest);
-  const webSockets = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES });
+  const webSockets = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_PAYLOAD_BYTES,
+    // Echo the dialect the client chose (negotiateDialect refused the upgrade if it named none Tether knows).
+    handleProtocols: (protocols) => {
+      for (const protocol of protocols) if ((DIALECT_NAMES as readonly string[]).includes(protocol)) return protocol;
+      return false;
+    },
+  });
   const phoenix = new PhoenixHub({ sessions, log });
   const handlerContext = {
     sessions,
@@ -141,7 +150,13 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
     if (path !== '/ws') return rejectUpgrade(socket, new TetherError('NOT_FOUND', `WebSocket endpoints are /ws and ${PHOENIX_SOCKET_PATH}`));
     const identity = identify(requestToken(request), devices, adminSecret);
     if (identity === undefined) return rejectUpgrade(socket, new TetherError('UNAUTHORIZED', 'a valid token is required'));
-    webSockets.handleUpgrade(request, socket, head, (webSocket) => accept(webSocket, identity));
+    let dialect: DialectName;
+    try {
+      dialect = negotiateDialect(request.headers['sec-websocket-protocol']);
+    } catch (err) {
+      return rejectUpgrade(socket, err as TetherError);
+    }
+    webSockets.handleUpgrade(request, socket, head, (webSocket) => accept(webSocket, identity, dialect));
   });
 
   function upgradePhoenix(request: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -155,8 +170,8 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
     phoenix.accept(request, socket, head, identity);
   }
 
-  function accept(webSocket: WebSocket, identity: Identity): void {
-    const connection = new ClientConnection(webSocket, identity, sessions, log);
+  function accept(webSocket: WebSocket, identity: Identity, dialect: DialectName): void {
+    const connection = new ClientConnection(webSocket, identity, sessions, log, dialectOf(dialect));
     connections.add(connection);
     log('info', 'client connected', { device_id: identity.deviceId, admin: identity.isAdmin });
     webSocket.on('pong', () => (connection.alive = true));
@@ -222,9 +237,11 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
     } else if (event.type === 'session_created') {
       for (const connection of connections) connection.deliverSessionCreated(event);
     } else {
+      // Serialised once for Tether's own sockets; a seed dialect's socket gets its own shapes.
       const text = JSON.stringify(event);
       for (const connection of connections) {
-        connection.sendText(text);
+        if (connection.dialect.name === 'tether') connection.sendText(text);
+        else connection.send(event);
         if (event.type === 'session_closed' || event.type === 'session_deleted') connection.forgetSession(event.session_id);
       }
     }
@@ -271,7 +288,10 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
     connectedClientCount: () => [...connections].filter((connection) => !connection.identity.isAdmin).length + phoenix.connectedClientCount(),
     broadcast: (message) => {
       const text = JSON.stringify(message);
-      for (const connection of connections) connection.sendText(text);
+      for (const connection of connections) {
+        if (connection.dialect.name === 'tether') connection.sendText(text);
+        else connection.send(message);
+      }
       phoenix.publish(message);
     },
     disconnectDevice,
