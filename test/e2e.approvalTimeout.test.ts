@@ -4,7 +4,9 @@
  * short enough for a test. `deny`: the warning (event and push), the expiry typing the deny
  * option (the tool never runs), the retraction and the badge-clearing push, and a late answer
  * refused with STALE_PROMPT. `notify`: the reminder push, the prompt still answerable, and the
- * phone's late approval running the tool.
+ * late approval (sent by a client of the craft seed) running the tool. Clients that speak only a
+ * seed's dialect (mobilecli, craft, ios-backend) see the approval, its timeout and its clear in
+ * their seed's shapes.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,6 +39,8 @@ interface World {
   projectDir: string;
   phone: TestClient;
   sessionId: string;
+  /** Clients that speak only a seed's dialect (issue 11 §4), connected before the session started. */
+  seeds: { mobilecli: TestClient; craft: TestClient; iosBackend: TestClient };
 }
 
 async function startWorld(onTimeout: 'deny' | 'notify'): Promise<World> {
@@ -61,6 +65,8 @@ async function startWorld(onTimeout: 'deny' | 'notify'): Promise<World> {
   cleanups.push(() => daemon.stop());
   const phone = await pairPhone(daemon.url, dataDir);
   cleanups.push(() => phone.close());
+  const seeds = { mobilecli: await pairPhone(daemon.url, dataDir, ['mobilecli']), craft: await pairPhone(daemon.url, dataDir, ['craft']), iosBackend: await pairPhone(daemon.url, dataDir, ['ios-backend']) };
+  for (const client of Object.values(seeds)) cleanups.push(() => client.close());
   phone.send({ type: 'register_push_token', request_id: 'reg', token: DEVICE_TOKEN, token_type: 'apns', platform: 'ios', environment: 'sandbox' });
   await until(phone, (m) => m.type === 'ack' && m.request_id === 'reg', 5_000, 'register ack');
   phone.send({ type: 'create_session', request_id: 'create', cli: 'claude', cwd: claudeEnv.projectDir, cols: 120, rows: 40 });
@@ -68,7 +74,7 @@ async function startWorld(onTimeout: 'deny' | 'notify'): Promise<World> {
   const sessionId = (created.session as { id: string }).id;
   await until(phone, (m) => m.type === 'waiting_for_input' && m.session_id === sessionId && m.wait_type === 'awaiting_response', 30_000, 'idle box');
   phone.send({ type: 'send_input', session_id: sessionId, text: 'create the marker file' });
-  return { apns, projectDir: claudeEnv.projectDir, phone, sessionId };
+  return { apns, projectDir: claudeEnv.projectDir, phone, sessionId, seeds };
 }
 
 async function approvalOf(world: World): Promise<ReceivedMessage> {
@@ -107,6 +113,16 @@ describe('approval timeout end to end: real Claude Code, phone socket, APNs', ()
     phone.send({ type: 'tool_approval', request_id: 'late', session_id: sessionId, prompt_id: approval.prompt_id, response: 'yes' });
     expect((await until(phone, (m) => m.type === 'error' && m.request_id === 'late', 5_000, 'STALE_PROMPT')).code).toBe('STALE_PROMPT');
 
+    // Each seed's client saw the approval and its timeout in its own shapes.
+    const { mobilecli, craft, iosBackend } = world.seeds;
+    const request = await until(craft, (m) => m.type === 'permission_request', 5_000, 'craft permission_request');
+    expect(request).toEqual({ type: 'permission_request', sessionId, request: expect.objectContaining({ requestId: approval.prompt_id, toolName: 'Bash' }) });
+    expect(await until(craft, (m) => m.type === 'permission_timeout', 5_000, 'craft permission_timeout')).toEqual({ type: 'permission_timeout', sessionId, requestId: approval.prompt_id });
+    expect(await until(iosBackend, (m) => m.type === 'approval_timeout', 5_000, 'ios-backend approval_timeout')).toEqual({ type: 'approval_timeout', sessionId, requestId: approval.prompt_id });
+    const seen = await until(mobilecli, (m) => m.type === 'waiting_for_input' && m.wait_type === 'tool_approval', 5_000, 'mobilecli waiting_for_input');
+    expect(Object.keys(seen).sort()).toEqual(['cli_type', 'prompt_content', 'session_id', 'timestamp', 'type', 'wait_type']);
+    expect(await until(mobilecli, (m) => m.type === 'waiting_cleared' && m.response === no.id, 5_000, 'mobilecli waiting_cleared')).toMatchObject({ session_id: sessionId });
+
     // The alert (badge 1, expires_at), the warning, then the silent retraction and the badge back to 0.
     await waitUntil(() => pushesOf(apns, approval.prompt_id).some((r) => r.headers['apns-push-type'] === 'background'), 10_000, 'the retraction');
     const [alert, warned] = pushesOf(apns, approval.prompt_id).filter((r) => r.headers['apns-push-type'] === 'alert');
@@ -134,9 +150,12 @@ describe('approval timeout end to end: real Claude Code, phone socket, APNs', ()
     expect((reminder.payload as any).aps.alert.title).toBe('Still waiting: Permission Required');
     expect(phone.received.some((m) => m.type === 'waiting_cleared' && m.prompt_id === approval.prompt_id)).toBe(false);
 
-    phone.send({ type: 'tool_approval', request_id: 'late', session_id: sessionId, prompt_id: approval.prompt_id, response: 'yes' });
+    // A client of the craft seed answers the late prompt with its own message.
+    expect(await until(world.seeds.craft, (m) => m.type === 'permission_timeout', 5_000, 'craft permission_timeout')).toEqual({ type: 'permission_timeout', sessionId, requestId: approval.prompt_id });
+    world.seeds.craft.send({ type: 'permission_response', requestId: approval.prompt_id, allowed: true, alwaysAllow: false });
     const cleared = await until(phone, (m) => m.type === 'waiting_cleared' && m.prompt_id === approval.prompt_id, 5_000, 'waiting_cleared');
     expect(cleared).toMatchObject({ cause: 'answered', response: '1' });
+    expect(await until(world.seeds.mobilecli, (m) => m.type === 'waiting_cleared' && m.response === '1', 5_000, 'mobilecli waiting_cleared')).toMatchObject({ session_id: sessionId });
     await waitUntil(() => existsSync(join(world.projectDir, MARKER)), 30_000, 'the marker file');
   });
 });

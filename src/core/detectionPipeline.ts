@@ -120,7 +120,7 @@ export class DetectionPipeline extends Disposable {
         cliType: () => this._cliType,
         nextSeq: _options.nextSeq,
         timestamp: () => new Date(_options.clock.now()).toISOString(),
-        expiryOf: (waitType) => this._expiryOf(waitType),
+        expiryOf: (waitType, timestamp) => this._expiryOf(waitType, timestamp),
       }),
     );
     this._register(this._detector.onEvent((event) => this._onEvent.fire(event)));
@@ -358,11 +358,12 @@ export class DetectionPipeline extends Disposable {
     }
   }
 
-  private _expiryOf(waitType: WaitType): { expires_at: string; on_timeout: ApprovalRule['onTimeout'] } | undefined {
+  /** The expiry of a prompt of `waitType` shown at `timestamp` (ISO 8601): that time plus the rule's timeout. */
+  private _expiryOf(waitType: WaitType, timestamp: string): { expires_at: string; on_timeout: ApprovalRule['onTimeout'] } | undefined {
     if (!EXPIRING_WAIT_TYPES.includes(waitType)) return undefined;
     const rule = this._options.approvalRule?.(waitType, this._cliType);
     if (rule === undefined || rule.timeoutMs <= 0) return undefined;
-    return { expires_at: new Date(this._options.clock.now() + rule.timeoutMs).toISOString(), on_timeout: rule.onTimeout };
+    return { expires_at: new Date(Date.parse(timestamp) + rule.timeoutMs).toISOString(), on_timeout: rule.onTimeout };
   }
 
   /** Reads the idle box's draft and fires `onInputBox` when it or the cursor moved. */

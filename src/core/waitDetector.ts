@@ -27,7 +27,7 @@ export interface WaitDetectorOptions {
   /** ISO timestamp for the pipeline clock's now. */
   readonly timestamp: () => string;
   /** The expiry of a new prompt of this wait type (`approvals`), or undefined when it never expires. */
-  readonly expiryOf?: (waitType: WaitType) => { readonly expires_at: string; readonly on_timeout: OnTimeout } | undefined;
+  readonly expiryOf?: (waitType: WaitType, timestamp: string) => { readonly expires_at: string; readonly on_timeout: OnTimeout } | undefined;
 }
 
 type WaitEvent = WaitingForInputEvent | WaitingClearedEvent;
@@ -151,12 +151,13 @@ export class WaitDetector extends Disposable {
     const afterTurn = prompt.waitType === 'awaiting_response' ? this._turnSinceIdle : undefined;
     if (prompt.waitType === 'awaiting_response') this._turnSinceIdle = false;
     this._promptCount += 1;
-    const expiry = this._options.expiryOf?.(prompt.waitType);
+    const timestamp = this._options.timestamp();
+    const expiry = this._options.expiryOf?.(prompt.waitType, timestamp);
     const event: WaitingForInputEvent = {
       type: 'waiting_for_input',
       session_id: this._options.sessionId,
       seq: this._options.nextSeq(),
-      timestamp: this._options.timestamp(),
+      timestamp,
       prompt_id: `${this._options.sessionId}-p${this._promptCount}`,
       wait_type: prompt.waitType,
       prompt_content: prompt.content,

@@ -52,7 +52,7 @@ export async function until(client: TestClient, predicate: (m: ReceivedMessage) 
  * Pairs a phone with the daemon whose data dir is `dataDir` and connects its socket; returns
  * it after `welcome` and `sessions`.
  */
-export async function pairPhone(daemonUrl: string, dataDir: string): Promise<TestClient> {
+export async function pairPhone(daemonUrl: string, dataDir: string, protocols: string[] = []): Promise<TestClient> {
   const admin = JSON.parse(readFileSync(join(dataDir, 'daemon.json'), 'utf8')) as { admin_secret: string };
   const codeReply = await fetch(`${daemonUrl}/api/admin/pairing-code`, { method: 'POST', headers: { authorization: `Bearer ${admin.admin_secret}` } });
   expect(codeReply.status).toBe(200);
@@ -64,7 +64,7 @@ export async function pairPhone(daemonUrl: string, dataDir: string): Promise<Tes
   });
   expect(pairReply.status).toBe(200);
   const { token } = (await pairReply.json()) as { token: string };
-  const phone = await TestClient.connect(`${daemonUrl.replace(/^http/, 'ws')}/ws`, { authorization: `Bearer ${token}` });
+  const phone = await TestClient.connect(`${daemonUrl.replace(/^http/, 'ws')}/ws`, { authorization: `Bearer ${token}` }, protocols);
   expect((await phone.next()).type).toBe('welcome');
   expect((await phone.next()).type).toBe('sessions');
   return phone;

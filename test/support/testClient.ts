@@ -25,9 +25,9 @@ export class TestClient {
     });
   }
 
-  /** Connects; resolves once open. @throws the handshake error (e.g. "Unexpected server response: 401") */
-  static connect(url: string, headers: Record<string, string> = {}): Promise<TestClient> {
-    const socket = new WebSocket(url, { headers });
+  /** Connects (offering `protocols` as subprotocols); resolves once open. @throws the handshake error (e.g. "Unexpected server response: 401") */
+  static connect(url: string, headers: Record<string, string> = {}, protocols: string[] = []): Promise<TestClient> {
+    const socket = new WebSocket(url, protocols, { headers });
     const client = new TestClient(socket);
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve(client));
