@@ -98,6 +98,37 @@ describe('session host', () => {
     expect(readdirSync(join(dataDir, 'hosts'))).toEqual([]);
   }, 60_000);
 
+  it('rebuilds from the checkpoint at exactly the output the daemon had applied, early output included', async () => {
+    const launcher = new HostLauncher({ dataDir, command: hostCommand() });
+    const client = await launcher.spawn(sessionFor('/bin/sh', ['-c', 'echo EARLY-OUTPUT; read x; echo "LATE-$x"; sleep 30']), ENV);
+    pids.push(client.hostPid, client.pid);
+    // Give the agent time to print before the session listens: that output comes through the first replay.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    let output = '';
+    let afterCheckpoint = '';
+    let checkpointed = false;
+    client.onData((data) => {
+      output += data;
+      if (checkpointed) afterCheckpoint += data;
+      client.applied(data.length);
+    });
+    client.start();
+    await waitUntil(() => output.includes('EARLY-OUTPUT\r\n'), 10_000, 'the early output');
+    client.checkpoint('SCREEN-AT-CHECKPOINT');
+    checkpointed = true;
+    client.write('go\n');
+    await waitUntil(() => output.includes('LATE-go\r\n'), 10_000, 'the late output');
+    client.detach();
+    const { attached } = await new HostLauncher({ dataDir, command: hostCommand() }).discover();
+    const again = attached[0];
+    expect(again.replay.checkpoint).toBe('SCREEN-AT-CHECKPOINT');
+    expect(again.replay.output).toBe(afterCheckpoint);
+    again.kill('SIGKILL');
+    again.start();
+    await new Promise((resolve) => again.onExit(resolve));
+    again.dispose();
+  }, 30_000);
+
   it('refuses a wrong secret, and keeps its socket and record private', async () => {
     const launcher = new HostLauncher({ dataDir, command: hostCommand() });
     const client = await launcher.spawn(sessionFor('/bin/sleep', ['30']), ENV);

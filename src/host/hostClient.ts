@@ -153,7 +153,10 @@ export class HostClient extends Disposable implements IPtyHandle {
    * arrived before its session existed), instead of the caller rebuilding a screen from it.
    */
   deliverReplayAsOutput(): void {
-    if (this.replay.output !== '') this._held?.unshift({ kind: FrameKind.output, payload: Buffer.from(this.replay.output, 'utf8') });
+    if (this.replay.output === '') return;
+    this._held?.unshift({ kind: FrameKind.output, payload: Buffer.from(this.replay.output, 'utf8') });
+    // The session applies the replay as output, so it counts towards the checkpoint offsets from where it starts.
+    this._applied = this._lastCheckpoint = this.welcome.replay_from;
   }
 
   start(): void {
