@@ -5,7 +5,7 @@
  * Each `parsers/<cli>/` folder exports one descriptor; `parsers/index.ts` lists them. Pure:
  * data and pure functions only (no Node APIs, no clock).
  */
-import type { CliType, IPromptParser, ScreenSnapshot, WaitType } from '../src/common/index.js';
+import type { AgentEvent, CliType, IPromptParser, ScreenSnapshot } from '../src/common/index.js';
 import type { CliRecording } from './cliRecording.js';
 
 /** How answers are typed into this CLI. */
@@ -35,33 +35,71 @@ export interface NotificationWording {
   readonly nameFromCommand?: boolean;
 }
 
-/**
- * What a CLI's own hooks or transcript said, as one pure reader sees it. The next issues
- * (hooks, transcripts) extend this union; the WaitDetector weighs it with the screen.
- */
-export type AgentSignal =
-  | { readonly kind: 'waiting'; readonly waitType: WaitType; readonly toolName?: string }
-  | { readonly kind: 'busy'; readonly activity?: string }
-  | { readonly kind: 'turn_end' };
+/** What the core gives a CLI's hook witness to build one session's injection. */
+export interface HookSessionContext {
+  /** The daemon's events endpoint for this session (`http://127.0.0.1:<port>/api/sessions/<id>/events`). */
+  readonly eventsUrl: string;
+  /** The environment variable that holds the session's hook secret (the CLI's HTTP hooks send it as a bearer token). */
+  readonly tokenEnv: string;
+  /** The forwarder's argv (`tether hook`, by absolute paths): reads a hook's JSON on stdin and posts it; always exits 0. */
+  readonly forwarder: readonly string[];
+  /** A conversation id Tether chose for the CLI (a UUID), when the CLI takes one. */
+  readonly conversationId: string;
+  /** The user's arguments for the CLI (an injection steps back where they already name a conversation). */
+  readonly args: readonly string[];
+}
 
-/** Reads the JSON a CLI hook writes to its stdin. */
-export interface HookReader {
-  /** The hook events Tether subscribes to for this CLI (e.g. Claude Code's `PreToolUse`, `Stop`). */
+/** What one session of a CLI is started with so that its hooks reach the daemon. */
+export interface HookInjection {
+  /** Arguments put before the user's. */
+  readonly args: readonly string[];
+  /** Extra environment. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Files the core writes (mode 0600) into the session's private run folder; `{runDir}` in args is that folder. */
+  readonly files: ReadonlyArray<{ readonly name: string; readonly content: string }>;
+  /** The conversation id the CLI will use, when the injection fixed it (`--session-id`). */
+  readonly conversationId?: string;
+}
+
+/** How a CLI's hooks are injected into one session and read. Pure. */
+export interface HookWitness {
+  /** The hook events Tether subscribes to (Claude Code: SessionStart, PermissionRequest, Stop, …). */
   readonly events: readonly string[];
-  /** What one hook payload says; undefined when it says nothing Tether uses. Never throws. */
-  read(payload: unknown): AgentSignal | undefined;
+  /** The args, env and files that give one session Tether's hooks without touching the user's settings. */
+  inject(session: HookSessionContext): HookInjection;
+  /** One hook payload → agent events (none for payloads Tether does not use). Never throws. */
+  read(payload: unknown): readonly AgentEvent[];
 }
 
-/** Reads one line of a CLI's transcript (JSONL). */
-export interface TranscriptReader {
-  /** What one transcript line says; undefined for lines Tether does not use. Never throws. */
-  read(line: string): AgentSignal | undefined;
+/** Where one session's transcript is and how its lines read. Pure. */
+export interface TranscriptWitness {
+  /**
+   * The transcript's path for a conversation (absolute), from the user's home and the session's
+   * cwd; never another conversation's file. Undefined when it cannot be known.
+   */
+  locate(session: { readonly home: string; readonly cwd: string; readonly conversationId: string }): string | undefined;
+  /** One JSONL line (already parsed) → agent events (none for lines Tether does not use). Never throws. */
+  read(line: unknown): readonly AgentEvent[];
 }
 
-/** The agent's own witnesses beside the screen (issue 9 fills these in per CLI). */
+/** The agent's own witnesses beside the screen (docs/agent-voices.md). */
 export interface AgentWitnesses {
-  readonly hooks?: HookReader;
-  readonly transcript?: TranscriptReader;
+  readonly hooks?: HookWitness;
+  readonly transcript?: TranscriptWitness;
+  /**
+   * What a tool approval announced only by a hook offers (no screen prompt was read): labels,
+   * roles and the keys that pick each, for `waiting_for_input` with `source: "hook"`.
+   */
+  readonly hookApproval?: readonly HookApprovalOption[];
+}
+
+/** One option of a hook-announced approval. */
+export interface HookApprovalOption {
+  readonly id: string;
+  readonly label: string;
+  readonly role: 'approve' | 'approve_always' | 'deny';
+  /** The bytes that pick it on the CLI's dialog. */
+  readonly keys: string;
 }
 
 /** Which versions of a CLI its folder was verified against, and how a session's version is read. */

@@ -103,6 +103,19 @@ export async function main(argv: string[]): Promise<number | undefined> {
       exitCode = await (await import('./cli/pushTestCommand.js')).pushTestCommand(options);
     });
 
+  program
+    .command('hook')
+    .description('forward an agent hook\'s JSON (stdin) to the daemon; sessions Tether starts run bin/tether-hook.mjs directly')
+    .argument('[url]', 'the session\'s events URL (default $TETHER_HOOK_URL)')
+    .argument('[payload]', 'the payload as an argument (Codex notify) instead of stdin')
+    .allowExcessArguments(true)
+    .action(async () => {
+      // The forwarder reads process.argv after the subcommand itself and always exits 0.
+      process.argv.splice(2, 1);
+      await import(new URL('../../bin/tether-hook.mjs', import.meta.url).href);
+      await new Promise(() => undefined);
+    });
+
   await program.parseAsync(argv);
   return exitCode;
 }

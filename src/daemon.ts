@@ -18,7 +18,7 @@ import { writeFileAtomicSync, PRIVATE_DIR_MODE } from './store/atomicFile.js';
 import type { TetherConfig } from './store/config.js';
 import { approvalRuleFor } from './store/approvalsConfig.js';
 import { ConfigWatcher } from './store/configWatcher.js';
-import { defaultUiRoot, startTransport } from './transport/index.js';
+import { defaultUiRoot, packageRoot, startTransport } from './transport/index.js';
 import type { Transport } from './transport/index.js';
 import {
   createPushProviders,
@@ -36,6 +36,14 @@ import { createLogger } from './log.js';
 import { HostLauncher } from './host/hostLauncher.js';
 import { defaultHostCommand, hostPtyFactory, resumeHostedSessions } from './host/hostedSessions.js';
 import type { Logger } from './log.js';
+
+/**
+ * The hook forwarder's argv: this Node (Electron's binary runs as Node with
+ * ELECTRON_RUN_AS_NODE) and bin/tether-hook.mjs, by absolute paths.
+ */
+function hookForwarder(): string[] {
+  return [process.execPath, join(packageRoot(), 'bin', 'tether-hook.mjs')];
+}
 
 /** What the daemon is started with. */
 export interface StartDaemonOptions {
@@ -106,6 +114,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
   const host = options.host ?? config.server.host;
   const port = options.port ?? config.server.port;
   const adminSecret = randomBytes(32).toString('base64url');
+  let localUrl: string | undefined;
   const drift = new DriftStore(dataDir, { log });
   const hostCommand = options.hostCommand ?? (config.sessions.hosted ? defaultHostCommand() : undefined);
   const launcher = hostCommand ? new HostLauncher({ dataDir, command: hostCommand, orphanExitMs: config.sessions.host_orphan_exit_seconds * 1000, ...options.hostLimits }) : undefined;
@@ -120,6 +129,15 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     drift,
     ...(launcher ? { ptyHost: hostPtyFactory(launcher) } : {}),
     approvals: (waitType, cliType) => approvalRuleFor(current.config.approvals, waitType, cliType),
+    // Hooks reach the daemon on loopback once it listens; the forwarder runs by absolute paths.
+    voiceEndpoint: () => (localUrl === undefined ? undefined : { baseUrl: localUrl, forwarder: hookForwarder() }),
+    log: (level, message, fields) => log(level, message, fields),
+    // A turn autoplay typed ends through the queue (one interaction_completed, with its item).
+    turnEnded: (sessionId, status) => {
+      if (queue.running(sessionId)?.ran_by !== 'autoplay') return false;
+      autoplay.turnEnded(sessionId, status);
+      return true;
+    },
   });
   const queue = new PromptQueue(
     (sessionId) => sessions.list().some((session) => session.id === sessionId),
@@ -193,7 +211,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     throw err instanceof TetherError ? err : new TetherError('INTERNAL', `cannot listen on ${host}:${port}: ${(err as Error).message}`, { cause: err });
   }
   // With TLS the certificate names a host, not 127.0.0.1: local clients use that name too.
-  const localUrl = tls ? transport.url : `http://127.0.0.1:${transport.port}`;
+  localUrl = tls ? transport.url : `http://127.0.0.1:${transport.port}`;
   const daemonFile: DaemonFile = { pid: process.pid, host, port: transport.port, url: localUrl, admin_secret: adminSecret, version: VERSION };
   writeFileAtomicSync(join(dataDir, DAEMON_FILE), `${JSON.stringify(daemonFile, null, 2)}\n`);
   log('info', 'daemon started', { url: transport.url, data_dir: dataDir, push_providers: providers.map((p) => p.tokenType), hosted: launcher !== undefined });

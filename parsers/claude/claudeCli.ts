@@ -1,6 +1,7 @@
 /** Claude Code (Anthropic, verified against 2.1.197 and 2.1.332): the descriptor the registry lists. */
 import { ENTER, type CliDescriptor } from '../cliDescriptor.js';
 import { claudeParser, readClaudeInput } from './claudeParser.js';
+import { CLAUDE_HOOK_APPROVAL, claudeHooks, claudeTranscript } from './claudeVoice.js';
 
 /** Claude Code. The npm package ships the native binary as `claude.exe`. */
 export const claudeCli: CliDescriptor = {
@@ -11,5 +12,6 @@ export const claudeCli: CliDescriptor = {
   answers: { submitKey: ENTER, readInput: readClaudeInput },
   /** `claude --resume <session id>` (Claude Code CLI reference, 2.1.197). */
   resume: { args: (conversationId) => ['--resume', conversationId] },
+  witnesses: { hooks: claudeHooks, transcript: claudeTranscript, hookApproval: CLAUDE_HOOK_APPROVAL },
   recording: async () => (await import('./claudeRecording.js')).recording,
 };

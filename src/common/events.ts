@@ -60,6 +60,22 @@ export interface WaitingForInputEvent {
   readonly expires_at?: string;
   /** What the expiry will do (present with `expires_at`). */
   readonly on_timeout?: OnTimeout;
+  /**
+   * `hook`: the screen showed no prompt the parser knew, but the CLI's own permission hook
+   * announced one (options from its descriptor). Absent: read off the screen.
+   */
+  readonly source?: 'hook';
+  /** What the CLI's own hook said about this prompt, when one announced it too. */
+  readonly hook_details?: HookDetails;
+}
+
+/** A prompt's details as the CLI's permission hook gave them. */
+export interface HookDetails {
+  readonly tool_name: string;
+  /** The shell command, for shell tools. */
+  readonly command?: string;
+  /** The CLI's id of the request, where it gives one. */
+  readonly request_id?: string;
 }
 
 /** A waiting state ended. */
@@ -109,6 +125,70 @@ export interface SessionClosedEvent {
   readonly exit_code: number | null;
 }
 
+/** Where an event's facts came from: the screen, a hook, a transcript (JSONL). */
+export type EventSource = 'pty' | 'hook' | 'jsonl';
+
+/** What one `activity` entry is. */
+export type ActivityType = 'tool_start' | 'tool_result' | 'text' | 'user_prompt' | 'thinking';
+
+/** One entry of the agent's timeline (seed mobile-notifications-and-tool-approval.md). */
+export interface ActivityEvent {
+  readonly type: 'activity';
+  readonly session_id: string;
+  readonly seq: number;
+  readonly activity_type: ActivityType;
+  /** Text, tool output or a tool's one-line summary; cut at 16 KiB with a marker. */
+  readonly content: string;
+  readonly tool_name?: string;
+  /** The tool's input as the agent gave it (strings cut like `content`). */
+  readonly tool_params?: unknown;
+  readonly file_path?: string;
+  /** True for tool results that are errors. */
+  readonly is_error?: boolean;
+  readonly is_streaming: boolean;
+  /** ISO 8601. */
+  readonly timestamp: string;
+  /** Unique per entry (the witness's own id where it has one). */
+  readonly uuid: string;
+  readonly source: EventSource;
+}
+
+/** A chat message of the conversation (user prompt or the model's text). */
+export interface NewMessageEvent {
+  readonly type: 'new_message';
+  readonly session_id: string;
+  readonly seq: number;
+  readonly role: 'user' | 'assistant';
+  readonly content: string;
+  readonly tool_name?: string;
+  readonly is_complete: boolean;
+  readonly timestamp: string;
+}
+
+/** What the agent is doing in the current turn, and its todo list's progress when it keeps one. */
+export interface ProgressUpdateEvent {
+  readonly type: 'progress_update';
+  readonly session_id: string;
+  readonly seq: number;
+  readonly current_operation: string;
+  /** Whole seconds since the turn began. */
+  readonly elapsed_seconds: number;
+  /** From the agent's own todo tools (exact) when it has them. */
+  readonly todo_progress?: { readonly completed: number; readonly total: number };
+  readonly timestamp: string;
+}
+
+/** A turn (interaction) ended: `ok`, or `error` when the agent said it failed. */
+export interface InteractionCompletedEvent {
+  readonly type: 'interaction_completed';
+  readonly session_id: string;
+  readonly seq: number;
+  readonly interaction_id: string;
+  readonly status: 'ok' | 'error';
+  readonly timestamp: string;
+}
+
+
 /** Every event on the session stream. */
 export type SessionEvent =
   | WaitingForInputEvent
@@ -117,7 +197,11 @@ export type SessionEvent =
   | SessionCreatedEvent
   | SessionResumedEvent
   | SessionClosedEvent
-  | LifecycleEvent;
+  | LifecycleEvent
+  | ActivityEvent
+  | NewMessageEvent
+  | ProgressUpdateEvent
+  | InteractionCompletedEvent;
 
 /** The session events that carry `seq` (kept in a session's history for `since` resume). */
 export type SequencedEvent = Extract<SessionEvent, { readonly seq: number }>;

@@ -8,3 +8,4 @@ export * from './clock.js';
 export * from './events.js';
 export * from './drift.js';
 export * from './lifecycleEvents.js';
+export * from './agentEvent.js';

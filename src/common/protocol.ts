@@ -9,6 +9,10 @@ import { z } from 'zod';
 import { CLI_ID_PATTERN, CONFIDENCES, OPTION_ROLES, WAIT_TYPES } from './verdict.js';
 import { autoplayPausedSchema, interactionCompletedSchema, queueUpdatedSchema, type QueueMessage } from './queue.js';
 import type {
+  ActivityEvent,
+  InteractionCompletedEvent,
+  NewMessageEvent,
+  ProgressUpdateEvent,
   SessionInfo,
   WaitingClearedEvent,
   WaitingForInputEvent,
@@ -259,6 +263,10 @@ export const waitingForInputSchema = z.object({
   expires_at: z.string().optional(),
   /** What the expiry does: `deny` answers with the deny option, `notify` only tells. */
   on_timeout: z.enum(ON_TIMEOUT_ACTIONS).optional(),
+  /** `hook`: announced by the CLI's permission hook only (no screen prompt read); options from its descriptor. */
+  source: z.literal('hook').optional(),
+  /** What the CLI's permission hook said about this prompt. */
+  hook_details: z.object({ tool_name: z.string(), command: z.string().optional(), request_id: z.string().optional() }).optional(),
 });
 /** A waiting state ended. */
 export const waitingClearedSchema = z.object({
@@ -326,6 +334,45 @@ export const configInvalidSchema = z.object({
   reason: z.string(),
   /** The config file. */
   file: z.string(),
+});
+/** One entry of the agent's timeline, from its hooks or transcript (`source`). */
+export const activitySchema = z.object({
+  type: z.literal('activity'),
+  session_id: z.string(),
+  seq,
+  activity_type: z.enum(['tool_start', 'tool_result', 'text', 'user_prompt', 'thinking']),
+  /** Text, tool output or a tool call's summary; cut at 16 KiB with a marker. */
+  content: z.string(),
+  tool_name: z.string().optional(),
+  /** The tool's input as the agent gave it (a `{truncated, preview}` object when its JSON passes 16 KiB). */
+  tool_params: z.unknown().optional(),
+  file_path: z.string().optional(),
+  is_error: z.boolean().optional(),
+  is_streaming: z.boolean(),
+  timestamp: z.string(),
+  uuid: z.string(),
+  source: z.enum(['pty', 'hook', 'jsonl']),
+});
+/** A chat message: the user's prompt or the model's text. */
+export const newMessageSchema = z.object({
+  type: z.literal('new_message'),
+  session_id: z.string(),
+  seq,
+  role: z.enum(['user', 'assistant']),
+  content: z.string(),
+  tool_name: z.string().optional(),
+  is_complete: z.boolean(),
+  timestamp: z.string(),
+});
+/** The current turn's operation, elapsed time and (from the agent's own todo tools) todo progress. */
+export const progressUpdateSchema = z.object({
+  type: z.literal('progress_update'),
+  session_id: z.string(),
+  seq,
+  current_operation: z.string(),
+  elapsed_seconds: z.number().int().min(0),
+  todo_progress: z.object({ completed: z.number().int().min(0), total: z.number().int().min(0) }).optional(),
+  timestamp: z.string(),
 });
 /** Output of a subscribed session. */
 export const ptyOutputSchema = z.object({ type: z.literal('pty_output'), session_id: z.string(), seq, data: z.string() });
@@ -410,6 +457,9 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   inputStateSchema,
   configChangedSchema,
   configInvalidSchema,
+  activitySchema,
+  newMessageSchema,
+  progressUpdateSchema,
 ]);
 
 /** `welcome`. */
@@ -450,4 +500,8 @@ export type ServerMessage =
   | QueueMessage
   | LifecycleEvent
   | ConfigChangedMessage
-  | ConfigInvalidMessage;
+  | ConfigInvalidMessage
+  | ActivityEvent
+  | NewMessageEvent
+  | ProgressUpdateEvent
+  | InteractionCompletedEvent;

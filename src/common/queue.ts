@@ -104,6 +104,9 @@ export const interactionCompletedSchema = z.object({
   interaction_id: z.string(),
   status: z.enum(INTERACTION_STATUSES),
   item_id: z.string().optional(),
+  /** Present when the agent's own witness (its Stop hook, its transcript) ended the turn: the event's seq on the session stream and its time (ISO 8601). */
+  seq: z.number().int().min(0).optional(),
+  timestamp: z.string().optional(),
 });
 
 /** `queue_updated`. */

@@ -15,3 +15,5 @@ export type { ReplayEvent, ReplayInput } from './replay.js';
 // The CLI registry, for the zones that may not import parsers/ themselves (push, transport).
 export { cliCatalog, getCli, isCliType } from '../../parsers/index.js';
 export type { CliDescriptor, CliSummary } from '../../parsers/index.js';
+export { HOOK_TOKEN_ENV, HOOK_URL_ENV } from './sessionVoice.js';
+export type { VoiceEndpoint } from './sessionVoice.js';

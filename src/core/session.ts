@@ -5,7 +5,9 @@
  * the terminal is freed and a small final record (last screen, exit code, last events) stays.
  */
 import { Disposable, DisposableStore, Emitter, isSequenced, TetherError, toDisposable } from '../common/index.js';
-import type { ApprovalRule, ClearCause, CliType, IClock, IDriftSink, InputBox, SessionActivity, SessionEvent, SessionInfo, SessionStatus, WaitType } from '../common/index.js';
+import type { AgentEvent, ApprovalRule, ClearCause, CliType, IClock, IDriftSink, InputBox, SessionActivity, SessionEvent, SessionInfo, SessionStatus, WaitType } from '../common/index.js';
+import type { AgentWitnesses } from '../../parsers/index.js';
+import { SessionVoice, tokenMatches, type PreparedVoice } from './sessionVoice.js';
 import { EventHistory } from './eventHistory.js';
 import { DetectionPipeline } from './detectionPipeline.js';
 import type { KeyStep } from './answerMapper.js';
@@ -67,6 +69,16 @@ export interface SessionSpec {
   readonly resume?: SessionResume;
   /** The expiry rule of decision prompts (`approvals`), read when each prompt appears. */
   readonly approvalRule?: (waitType: WaitType, cliType: CliType) => ApprovalRule | undefined;
+  /** The agent's own witnesses (hooks injected by prepareVoice, transcript), when its CLI has them. */
+  readonly voice?: {
+    readonly witnesses: AgentWitnesses;
+    readonly prepared: PreparedVoice;
+    readonly home: string;
+    /** A turn ended: true when another part reports it (AgentVoiceOptions.turnEnded). */
+    readonly turnEnded?: (status: 'ok' | 'error') => boolean;
+  };
+  /** Where skipped agent input (bad transcript lines) is logged. */
+  readonly log?: (message: string, fields: Record<string, unknown>) => void;
 }
 
 /** What a session needs only while its process runs; freed at exit. */
@@ -74,6 +86,7 @@ interface Running {
   readonly pipeline: DetectionPipeline;
   readonly pty: IPtyHandle;
   readonly store: DisposableStore;
+  readonly voice: SessionVoice | undefined;
 }
 
 /** One agent CLI: running, then (after exit) a small final record. */
@@ -106,6 +119,9 @@ export class Session extends Disposable {
   private readonly _createdAt: string;
   private _updatedAt: string;
 
+  private readonly _onDidNameConversation = this._register(new Emitter<string>());
+  /** The agent's SessionStart named (or renamed) its conversation: `conversationId` is now that. */
+  readonly onDidNameConversation = this._onDidNameConversation.event;
   private readonly _onEvent = this._register(new Emitter<SessionEvent>());
   readonly onEvent = this._onEvent.event;
   private readonly _onInputBox = this._register(new Emitter<InputBox>());
@@ -121,6 +137,7 @@ export class Session extends Disposable {
     this._cols = _spec.cols;
     this._rows = _spec.rows;
     this._name = _spec.name;
+    this._conversationId = _spec.voice?.prepared.conversationId;
     this._args = _spec.args;
     this._limits = _spec.limits ?? DEFAULT_SESSION_LIMITS;
     this._history = new EventHistory(this._limits.historyBytes);
@@ -157,14 +174,17 @@ export class Session extends Disposable {
     let pty: IPtyHandle;
     try {
       const given = first ? (spec.resume?.pty ?? spec.pty) : undefined;
-      pty = store.add(given ?? new PtyProcess({ file: spec.file, args, cols: this._cols, rows: this._rows, cwd: spec.cwd, env: spec.env }));
+      // Tether's hook arguments go before the user's at the first start (a resumed restart runs without hooks).
+      const spawnArgs = first ? [...(spec.voice?.prepared.args ?? []), ...args] : args;
+      pty = store.add(given ?? new PtyProcess({ file: spec.file, args: spawnArgs, cols: this._cols, rows: this._rows, cwd: spec.cwd, env: spec.env }));
     } catch (err) {
       store.dispose();
       throw err;
     }
     this._pid = pty.pid;
     this._args = args;
-    this._running = { pipeline, pty, store };
+    const voice = first && spec.voice ? store.add(this._createVoice(spec.voice)) : undefined;
+    this._running = { pipeline, pty, store, voice };
     store.add(pipeline.onEvent((event) => this._emit(event)));
     store.add(pipeline.onReply((reply) => this._writePty(reply)));
     store.add(pipeline.onInputBox((box) => this._onInputBox.fire(box)));
@@ -274,6 +294,23 @@ export class Session extends Disposable {
   /** The CLI's version, once known (package at start, or banner). */
   get cliVersion(): string | undefined {
     return this._running ? this._running.pipeline.cliVersion : this._final?.cliVersion;
+  }
+
+  /** True when `token` is this session's hook secret (it stays valid after exit, so late hooks get SESSION_EXITED). */
+  hookTokenMatches(token: string | undefined): boolean {
+    const secret = this._spec.voice?.prepared.token;
+    return secret !== undefined && tokenMatches(token, secret);
+  }
+
+  /**
+   * Takes one hook payload of the session's CLI (its raw JSON).
+   * @returns the agent events it said (none for payloads Tether does not use)
+   * @throws TetherError SESSION_EXITED once the session exited
+   */
+  postHook(payload: unknown): readonly AgentEvent[] {
+    const running = this._running;
+    if (!running || this._status === 'exited') throw new TetherError('SESSION_EXITED', `session ${this.id} has exited`);
+    return running.voice?.hook(payload) ?? [];
   }
 
   /** The live prompt, if the session is running and waiting. */
@@ -482,6 +519,25 @@ export class Session extends Disposable {
     this._free();
     this._history.setLimit(this._limits.exitedHistoryBytes);
     this._emit({ type: 'session_closed', session_id: this.id, seq: this._nextSeq(), exit_code: exitCode });
+  }
+
+  private _createVoice(voice: NonNullable<SessionSpec['voice']>): SessionVoice {
+    return new SessionVoice({
+      sessionId: this._spec.id,
+      clock: this._spec.clock,
+      nextSeq: () => ++this._seq,
+      emit: (event) => this._emit(event),
+      witnesses: voice.witnesses,
+      prepared: voice.prepared,
+      home: voice.home,
+      cwd: this._spec.cwd,
+      ...(voice.turnEnded ? { turnEnded: voice.turnEnded } : {}),
+      onSkip: (reason) => this._spec.log?.('agent input skipped', { session_id: this._spec.id, reason }),
+      onConversation: (conversationId) => {
+        this._conversationId = conversationId;
+        this._onDidNameConversation.fire(conversationId);
+      },
+    });
   }
 
   /** Disposes the terminal, parser and PTY handle; the final record stays. */

@@ -21,6 +21,8 @@ import type { AnswerOptions, ApprovalResponse, CreateSessionOptions, InputOption
 import { systemClock } from './clocks.js';
 import { packageOf } from './cliVersion.js';
 import { getCli, submitDelayFor } from '../../parsers/index.js';
+import { prepareVoice, type PreparedVoice, type VoiceEndpoint } from './sessionVoice.js';
+import { rmSync } from 'node:fs';
 
 /** Settings for new sessions. */
 export interface SessionManagerOptions {
@@ -41,6 +43,18 @@ export interface SessionManagerOptions {
   readonly drift?: IDriftSink;
   /** Starts agents in session hosts that outlive the daemon; absent: in this process. */
   readonly ptyHost?: IPtyHost;
+  /**
+   * Where the CLIs' hooks reach the daemon (known once it listens); absent or undefined: sessions
+   * start without hooks and the screen is their only witness.
+   */
+  readonly voiceEndpoint?: () => VoiceEndpoint | undefined;
+  /**
+   * The agent's own witness says a session's turn ended: true when something else (the prompt
+   * queue's autoplay) reports it, so the session does not send its own `interaction_completed`.
+   */
+  readonly turnEnded?: (sessionId: string, status: 'ok' | 'error') => boolean;
+  /** Log sink for what sessions skip (bad hook or transcript input). */
+  readonly log?: (level: 'info' | 'warn', message: string, fields: Record<string, unknown>) => void;
   /**
    * The expiry rule of a decision prompt of a CLI (the `approvals` config), asked when each
    * prompt appears, so a config reload applies to the next prompt. Absent: prompts never expire.
@@ -130,6 +144,8 @@ export class SessionManager extends Disposable implements ISessionService, ISess
     const file = resolveExecutable(options.cli, env, cwd);
     const cliVersion = packageOf(file, cli === 'auto' ? [] : (getCli(cli).versions?.packages ?? []))?.version;
     const id = randomUUID();
+    const prepared = this._prepareVoice(cli, id, options.args ?? []);
+    const witnesses = cli === 'auto' ? undefined : getCli(cli).witnesses;
     const base = {
       id,
       name: options.name ?? `${basename(options.cli)} · ${basename(cwd)}`,
@@ -139,12 +155,20 @@ export class SessionManager extends Disposable implements ISessionService, ISess
       cwd,
       cols: options.cols ?? this._options.defaultCols ?? 120,
       rows: options.rows ?? this._options.defaultRows ?? 40,
-      env,
+      env: prepared ? { ...env, ...prepared.env } : env,
       cli,
       ...(cliVersion !== undefined ? { cliVersion } : {}),
     };
-    const pty = await this._options.ptyHost?.spawn({ ...base, createdAt: new Date(this._clock.now()).toISOString() });
-    const session = this._add(new Session({ ...base, ...this._sessionDefaults(), ...(pty ? { pty } : {}) }));
+    const voice = prepared && witnesses ? { witnesses, prepared, home: env.HOME ?? homedir(), turnEnded: (status: 'ok' | 'error') => this._options.turnEnded?.(id, status) ?? false } : undefined;
+    let session: Session;
+    try {
+      // A host spawns the agent with Tether's hook arguments before the user's (in process, Session adds them).
+      const pty = await this._options.ptyHost?.spawn({ ...base, args: [...(prepared?.args ?? []), ...base.args], createdAt: new Date(this._clock.now()).toISOString() });
+      session = this._add(new Session({ ...base, ...this._sessionDefaults(), ...(pty ? { pty } : {}), ...(voice ? { voice } : {}) }));
+    } catch (err) {
+      if (prepared) rmSync(prepared.runDir, { recursive: true, force: true });
+      throw err;
+    }
     const info = session.info();
     this._onEvent.fire({ type: 'session_created', session: info });
     return info;
@@ -204,6 +228,7 @@ export class SessionManager extends Disposable implements ISessionService, ISess
       limits: { ...DEFAULT_SESSION_LIMITS, ...this._options.limits },
       ...(this._options.drift ? { drift: this._options.drift } : {}),
       approvalRule: (waitType: WaitType, cliType: CliType) => this._options.approvals?.(waitType, cliType),
+      log: (message: string, fields: Record<string, unknown>) => this._options.log?.('info', message, fields),
     };
   }
 
@@ -217,8 +242,37 @@ export class SessionManager extends Disposable implements ISessionService, ISess
     });
     session.onInputBox((box) => this._inputStates.report(session.id, box));
     session.onActivity((activity) => this._onActivity.fire(activity));
+    // The agent's SessionStart named its conversation: clients get it in session_updated.
+    session.onDidNameConversation(() => this._fireUpdated(session));
     return session;
   }
+
+  /**
+   * Takes one hook payload (the CLI's raw JSON) for a running session.
+   * @returns how many agent events it said
+   * @throws TetherError SESSION_NOT_FOUND | SESSION_EXITED
+   */
+  postHook(sessionId: string, payload: unknown): number {
+    return this._session(sessionId).postHook(payload).length;
+  }
+
+  /** True when `token` is the hook secret of session `sessionId` (false for unknown sessions). @throws never */
+  hookTokenMatches(sessionId: string, token: string | undefined): boolean {
+    return this._sessions.get(sessionId)?.hookTokenMatches(token) ?? false;
+  }
+
+  /** The session's hook injection, or undefined (no hooks for this CLI, no endpoint, or the run folder failed: logged). */
+  private _prepareVoice(cli: string, id: string, args: readonly string[]): PreparedVoice | undefined {
+    if (cli === 'auto') return undefined;
+    try {
+      return prepareVoice(getCli(cli).witnesses, { id, args }, this._options.voiceEndpoint?.());
+    } catch (err) {
+      this._options.log?.('warn', 'session starts without hooks', { session_id: id, error: (err as Error).message });
+      return undefined;
+    }
+  }
+
+
 
   /** Kills a running session; removes an exited one (its final record goes). @throws TetherError SESSION_NOT_FOUND */
   close(sessionId: string): void {

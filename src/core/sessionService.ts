@@ -100,6 +100,15 @@ export interface ISessionService {
   serializeScreen(sessionId: string): { seq: number; data: string };
   /** Buffered events with seq > `since` (bounded history), or undefined when `since` is too old. */
   eventsSince(sessionId: string, since: number): SessionEvent[] | undefined;
+  /**
+   * Takes one hook payload of a session's CLI (its raw JSON, `hook_event_name` and the CLI's
+   * fields); what it says joins the session's activity, turn ends and prompt evidence.
+   * @returns how many agent events it said (0 for events Tether does not use)
+   * @throws TetherError SESSION_NOT_FOUND | SESSION_EXITED
+   */
+  postHook(sessionId: string, payload: unknown): number;
+  /** True when `token` is session `sessionId`'s hook secret (false for unknown sessions). @throws never */
+  hookTokenMatches(sessionId: string, token: string | undefined): boolean;
 }
 
 /** What sessions are doing, read off their screens (Live Activities, status badges). */

@@ -26,10 +26,14 @@ export interface Identity {
 
 /**
  * Who may call an HTTP route: `anyone` (no token), `admin` (the admin secret only), `device`
- * (the admin secret or any paired device's token), or `desktop` (the admin secret or a device
- * paired as the desktop dashboard).
+ * (the admin secret or any paired device's token), `desktop` (the admin secret or a device
+ * paired as the desktop dashboard), or `hook` (what `device` allows, or the hook secret of the
+ * session the path names: a CLI's hooks post with it, and it allows nothing else).
  */
-export type Access = 'anyone' | 'admin' | 'device' | 'desktop';
+export type Access = 'anyone' | 'admin' | 'device' | 'desktop' | 'hook';
+
+/** The device id a session's own hooks post as. */
+export const HOOK_DEVICE_PREFIX = 'hook:';
 
 /** True when `candidate` equals `secret`, compared in constant time. @throws never */
 export function secretMatches(candidate: string, secret: string): boolean {
@@ -63,19 +67,27 @@ export function identify(token: string | undefined, devices: DeviceStore, adminS
 /**
  * Checks an HTTP request's bearer token against a route's `access`.
  * @returns the caller, or undefined for `anyone` routes
+ * @param hookSecret for `hook` routes: the session the path names and a test of its hook secret
  * @throws TetherError UNAUTHORIZED (no or unknown token, or a device token where the admin
  *   secret is required) | FORBIDDEN (a paired device that is not the desktop dashboard)
  */
-export function authorize(request: IncomingMessage, access: Access, devices: DeviceStore, adminSecret: string): Identity | undefined {
+export function authorize(
+  request: IncomingMessage,
+  access: Access,
+  devices: DeviceStore,
+  adminSecret: string,
+  hookSecret?: { readonly sessionId: string; readonly matches: (token: string | undefined) => boolean },
+): Identity | undefined {
   if (access === 'anyone') return undefined;
   const token = bearerToken(request);
+  if (access === 'hook' && hookSecret !== undefined && hookSecret.matches(token)) return { deviceId: `${HOOK_DEVICE_PREFIX}${hookSecret.sessionId}`, isAdmin: false };
   if (access === 'admin') {
     if (!secretMatches(token ?? '', adminSecret)) throw new TetherError('UNAUTHORIZED', 'admin secret required');
     return { deviceId: ADMIN_DEVICE_ID, isAdmin: true };
   }
   const caller = identify(token, devices, adminSecret);
-  if (caller === undefined) throw new TetherError('UNAUTHORIZED', access === 'device' ? 'a device token is required' : 'a desktop token is required');
-  if (access === 'device') return caller;
+  if (caller === undefined) throw new TetherError('UNAUTHORIZED', access === 'desktop' ? 'a desktop token is required' : access === 'hook' ? 'the session\'s hook secret or a device token is required' : 'a device token is required');
+  if (access === 'device' || access === 'hook') return caller;
   if (!caller.isAdmin && caller.platform !== DESKTOP_PLATFORM) throw new TetherError('FORBIDDEN', 'only the desktop dashboard may manage devices');
   return caller;
 }

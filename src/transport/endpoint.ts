@@ -25,6 +25,8 @@ export interface Endpoint<Context, Body = unknown, Reply = unknown> {
   readonly tag: EndpointTag;
   /** The JSON body's schema (request bodies are objects of at most 16 KiB); absent: the body is ignored. */
   readonly body?: z.ZodType<Body>;
+  /** Largest body taken (bytes); default 16 KiB (MAX_BODY_BYTES). */
+  readonly maxBodyBytes?: number;
   /** The answer's schema and status (default 200). */
   readonly reply: z.ZodType<Reply>;
   readonly status?: SuccessStatus;

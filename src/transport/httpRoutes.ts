@@ -22,6 +22,7 @@ import { pushAction, pushTest, vapidPublicKey, type PushRouteContext } from './p
 import type { FailureRateLimiter } from './rateLimiter.js';
 import { addQueueItem, editQueueItem, getQueue, listQueues, nextCommand, removeQueueItem, setAutoplay, submitResult, type QueueRouteContext } from './queueRoutes.js';
 import { closeSession, createSession, getSession, listSessions, type SessionRouteContext } from './sessionRoutes.js';
+import { postSessionEvent } from './eventRoutes.js';
 import type { RouteCall } from './types.js';
 import type { UiFiles } from './uiFiles.js';
 
@@ -99,7 +100,8 @@ export const HTTP_ROUTES: readonly Route[] = [
   { method: 'PUT', path: '/api/sessions/:id/autoplay', access: 'device', limited: true, endpoint: setAutoplay },
   { method: 'GET', path: '/api/sessions/:id/next-command', access: 'device', limited: true, endpoint: nextCommand },
   { method: 'POST', path: '/api/sessions/:id/submit-result/:interaction_id', access: 'device', limited: true, endpoint: submitResult },
-  // Other routes under /api/sessions/:id/ (events) go here; their endpoints resolve the session with sessionOf().
+  { method: 'POST', path: '/api/sessions/:id/events', access: 'hook', limited: true, endpoint: postSessionEvent },
+  // Other routes under /api/sessions/:id/ go here; their endpoints resolve the session with sessionOf().
 ];
 
 /** Codes that count as a failed guess towards the rate limit. */
@@ -145,7 +147,8 @@ export async function handleHttpRequest(context: HttpRouteContext, request: Inco
     const { route, params } = found;
     limited = route.limited;
     if (limited && answeredLimited(context, address, response)) return;
-    const caller = authorize(request, route.access, context.devices, context.adminSecret);
+    const hookSecret = route.access === 'hook' ? { sessionId: params[0], matches: (token: string | undefined) => context.sessions.hookTokenMatches(params[0], token) } : undefined;
+    const caller = authorize(request, route.access, context.devices, context.adminSecret, hookSecret);
     await answer(context, route.endpoint, { request, response, params, body: undefined, ...(caller !== undefined ? { caller } : {}) });
   } catch (err) {
     const error = toTetherError(err);
@@ -163,7 +166,7 @@ export async function handleHttpRequest(context: HttpRouteContext, request: Inco
  * @throws TetherError BAD_MESSAGE (body) | whatever the handler throws
  */
 async function answer(context: HttpRouteContext, target: Route['endpoint'], call: RouteCall<undefined>): Promise<void> {
-  const body = target.body === undefined ? undefined : parseBody(target.body, await readJsonBody(call.request));
+  const body = target.body === undefined ? undefined : parseBody(target.body, await readJsonBody(call.request, target.maxBodyBytes));
   const reply = await target.handle(context, { ...call, body });
   if (reply !== undefined) return sendJson(call.response, target.status ?? 200, reply);
   if (target.noContent === undefined) throw new BugError(`${target.summary}: the handler returned no reply`);

@@ -30,17 +30,17 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
 };
 
 /**
- * Reads a JSON object body of at most MAX_BODY_BYTES.
+ * Reads a JSON object body of at most `maxBytes` (default MAX_BODY_BYTES).
  * @throws TetherError BAD_MESSAGE when the body is too large, not JSON, or not an object
  */
-export async function readJsonBody(request: IncomingMessage): Promise<Record<string, unknown>> {
+export async function readJsonBody(request: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<Record<string, unknown>> {
   const declared = Number(request.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new TetherError('BAD_MESSAGE', `body exceeds ${MAX_BODY_BYTES} bytes`);
+  if (declared > maxBytes) throw new TetherError('BAD_MESSAGE', `body exceeds ${maxBytes} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new TetherError('BAD_MESSAGE', `body exceeds ${MAX_BODY_BYTES} bytes`);
+    if (size > maxBytes) throw new TetherError('BAD_MESSAGE', `body exceeds ${maxBytes} bytes`);
     chunks.push(chunk);
   }
   let value: unknown;

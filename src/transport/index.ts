@@ -12,5 +12,5 @@ export {
 } from './transport.js';
 export { ADMIN_DEVICE_ID } from './auth.js';
 export { advertisedHost, httpOrigin } from './advertisedHost.js';
-export { defaultUiRoot } from './uiFiles.js';
+export { defaultUiRoot, packageRoot } from './uiFiles.js';
 export type { TransportLog } from './clientConnection.js';

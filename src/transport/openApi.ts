@@ -28,6 +28,7 @@ const ACCESS_WORDS: Record<Access, string> = {
   admin: 'the admin secret (the local CLI, from the data dir\'s daemon file)',
   device: 'a paired device\'s token or the admin secret',
   desktop: 'the desktop dashboard\'s device token or the admin secret; other devices get 403',
+  hook: 'the session\'s hook secret (`TETHER_HOOK_TOKEN` in its CLI\'s environment), a paired device\'s token or the admin secret',
 };
 
 /** The `{"error": {code, message}}` body, its `code` limited to `codes`. */

@@ -32,7 +32,7 @@ export interface UiFiles {
 }
 
 /** The repository (or packaged app) root: the nearest directory above this file with a package.json. */
-function packageRoot(): string {
+export function packageRoot(): string {
   let directory = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(directory, 'package.json'))) {
     const parent = dirname(directory);

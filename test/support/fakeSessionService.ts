@@ -42,6 +42,8 @@ export class FakeSessionService implements ISessionService {
   /** When set, the next call to a method throws this. */
   failNext: Partial<Record<keyof ISessionService, Error>> = {};
   private _created = 0;
+  /** Hook secrets by session id (what `hookTokenMatches` accepts). */
+  readonly hookTokens = new Map<string, string>();
 
   list(): SessionInfo[] {
     return [...this.sessions.values()];
@@ -98,6 +100,14 @@ export class FakeSessionService implements ISessionService {
   async answer(sessionId: string, promptId: string, answer: { optionId?: string; text?: string }, options?: AnswerOptions): Promise<void> {
     this._record('answer', [sessionId, promptId, answer, ...(options ? [options] : [])]);
     this.get(sessionId);
+  }
+  postHook(sessionId: string, payload: unknown): number {
+    this._record('postHook', [sessionId, payload]);
+    if (this.get(sessionId).status === 'exited') throw new TetherError('SESSION_EXITED', `session ${sessionId} has exited`);
+    return 1;
+  }
+  hookTokenMatches(sessionId: string, token: string | undefined): boolean {
+    return token !== undefined && this.hookTokens.get(sessionId) === token;
   }
   /** Fires `event` and keeps `waiting` as core does: set by waiting_for_input, removed by its waiting_cleared. */
   emit(event: SessionEvent): void {

@@ -1,0 +1,144 @@
+/**
+ * The agent's own voice for one session: prepares its hook injection before the spawn (a
+ * per-session secret, a private run folder with the CLI's settings file, args and env from
+ * the CLI's descriptor), then takes hook payloads (the events endpoint) and tails its
+ * transcript once the conversation id is known, feeding both to an AgentVoice.
+ */
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Disposable } from '../common/index.js';
+import type { AgentEvent, IClock, SessionEvent } from '../common/index.js';
+import type { AgentWitnesses } from '../../parsers/index.js';
+import { AgentVoice } from './agentVoice.js';
+import { TranscriptTail } from './transcriptTail.js';
+
+/** The environment variable holding a session's hook secret (the CLI's HTTP hooks and the forwarder send it). */
+export const HOOK_TOKEN_ENV = 'TETHER_HOOK_TOKEN';
+/** The environment variable holding the session's events URL (for the forwarder). */
+export const HOOK_URL_ENV = 'TETHER_HOOK_URL';
+/** Owner-only modes for the run folder and its files. */
+const PRIVATE_FILE_MODE = 0o600;
+
+/** Where the daemon takes hook events: its loopback base URL and the forwarder's argv. */
+export interface VoiceEndpoint {
+  /** `http://127.0.0.1:<port>`. */
+  readonly baseUrl: string;
+  /** `tether hook` by absolute paths (node and the script), so it runs whether or not `tether` is on PATH. */
+  readonly forwarder: readonly string[];
+}
+
+/** One session's injection, ready for the spawn. */
+export interface PreparedVoice {
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  /** The session's hook secret. */
+  readonly token: string;
+  /** The private run folder (removed with the session). */
+  readonly runDir: string;
+  readonly conversationId?: string;
+}
+
+/**
+ * Builds one session's hook injection: writes the CLI's files (0600) into a new 0700 folder.
+ * @returns undefined when the CLI has no hook witness or no endpoint is known
+ * @throws Error when the run folder cannot be written (the caller spawns without hooks)
+ */
+export function prepareVoice(witnesses: AgentWitnesses | undefined, session: { id: string; args: readonly string[] }, endpoint: VoiceEndpoint | undefined): PreparedVoice | undefined {
+  const hooks = witnesses?.hooks;
+  if (!hooks || !endpoint) return undefined;
+  const eventsUrl = `${endpoint.baseUrl}/api/sessions/${session.id}/events`;
+  const injection = hooks.inject({ eventsUrl, tokenEnv: HOOK_TOKEN_ENV, forwarder: endpoint.forwarder, conversationId: randomUUID(), args: session.args });
+  const runDir = mkdtempSync(join(tmpdir(), 'tether-run-'));
+  try {
+    for (const file of injection.files) {
+      const path = join(runDir, file.name);
+      writeFileSync(path, file.content, { mode: PRIVATE_FILE_MODE });
+      chmodSync(path, PRIVATE_FILE_MODE);
+    }
+  } catch (err) {
+    rmSync(runDir, { recursive: true, force: true });
+    throw err;
+  }
+  const token = randomBytes(32).toString('base64url');
+  return {
+    args: injection.args.map((arg) => arg.replaceAll('{runDir}', runDir)),
+    env: { ...injection.env, [HOOK_TOKEN_ENV]: token, [HOOK_URL_ENV]: eventsUrl },
+    token,
+    runDir,
+    ...(injection.conversationId !== undefined ? { conversationId: injection.conversationId } : {}),
+  };
+}
+
+/** What a SessionVoice needs. */
+export interface SessionVoiceOptions {
+  readonly sessionId: string;
+  readonly clock: IClock;
+  readonly nextSeq: () => number;
+  readonly emit: (event: SessionEvent) => void;
+  readonly witnesses: AgentWitnesses;
+  readonly prepared: PreparedVoice;
+  /** The agent's home (its `HOME`) and cwd: where its transcript is. */
+  readonly home: string;
+  readonly cwd: string;
+  /** A turn ended: true when another part reports it (AgentVoiceOptions.turnEnded). */
+  readonly turnEnded?: (status: 'ok' | 'error') => boolean;
+  /** Skipped input (bad transcript lines), for the log. */
+  readonly onSkip?: (reason: string) => void;
+  /** The agent's SessionStart named its conversation (first, or a new id). */
+  readonly onConversation?: (conversationId: string) => void;
+}
+
+/** One session's hooks and transcript, until disposed (at the session's exit). */
+export class SessionVoice extends Disposable {
+  readonly voice: AgentVoice;
+  private _tail: TranscriptTail | undefined;
+  private readonly _startedAt: number;
+
+  constructor(private readonly _options: SessionVoiceOptions) {
+    super();
+    this._startedAt = _options.clock.now();
+    this.voice = this._register(
+      new AgentVoice(
+        { sessionId: _options.sessionId, clock: _options.clock, nextSeq: _options.nextSeq, emit: _options.emit, ...(_options.turnEnded ? { turnEnded: _options.turnEnded } : {}) },
+        _options.prepared.conversationId,
+      ),
+    );
+    this._register(this.voice.onConversation((id) => (this._follow(id), _options.onConversation?.(id))));
+    this._register({ dispose: () => (this._tail?.dispose(), rmSync(_options.prepared.runDir, { recursive: true, force: true })) });
+    if (_options.prepared.conversationId !== undefined) this._follow(_options.prepared.conversationId);
+  }
+
+  /** The CLI's conversation id, once known. */
+  get conversationId(): string | undefined {
+    return this.voice.conversationId;
+  }
+
+  /** One hook payload (the CLI's raw JSON) → the events it says. @returns how many. @throws never */
+  hook(payload: unknown): readonly AgentEvent[] {
+    const events = this._options.witnesses.hooks?.read(payload) ?? [];
+    this.voice.ingest(events);
+    return events;
+  }
+
+  /** Tails the conversation's transcript (never another's: the path comes from the id, not from the hook). */
+  private _follow(conversationId: string): void {
+    const transcript = this._options.witnesses.transcript;
+    const path = transcript?.locate({ home: this._options.home, cwd: this._options.cwd, conversationId });
+    if (!transcript || path === undefined) return;
+    this._tail?.dispose();
+    this._tail = new TranscriptTail({
+      path,
+      startedAtMs: this._startedAt,
+      onLine: (line) => this.voice.ingest(transcript.read(line)),
+      onSkip: (reason) => this._options.onSkip?.(reason),
+    });
+  }
+}
+
+/** True when `candidate` is `secret`, compared in constant time. @throws never */
+export function tokenMatches(candidate: string | undefined, secret: string): boolean {
+  if (candidate === undefined || secret.length === 0) return false;
+  return timingSafeEqual(createHash('sha256').update(candidate).digest(), createHash('sha256').update(secret).digest());
+}
