@@ -61,7 +61,7 @@ describe('agent voice: real Claude Code hooks and transcript', () => {
     const watch = async (predicate: (m: ReceivedMessage) => boolean, ms: number, what: string) =>
       seen.find(predicate) ?? until(phone, (m) => (seen.push(m), predicate(m)), ms, what);
 
-    const updated = await watch((m) => m.type === 'session_updated' && m.session_id === session.id, 30_000, 'session_updated from SessionStart');
+    const updated = await watch((m) => m.type === 'session_updated' && (m.session as { id: string }).id === session.id, 30_000, 'session_updated');
     expect((updated.session as { conversation_id: string }).conversation_id).toBe(session.conversation_id);
     await watch((m) => m.type === 'waiting_for_input' && m.wait_type === 'awaiting_response', 30_000, 'idle box');
     phone.send({ type: 'send_input', session_id: session.id, text: 'write hello to out.txt and keep a task list' });
