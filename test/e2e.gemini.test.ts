@@ -24,6 +24,10 @@ import { FIRST_MESSAGE, pairPhone, until, useCleanups } from './support/phone.js
 
 /** Pause between typed text and Enter that Gemini reliably reads as a submit (ms). */
 const SUBMIT_DELAY_MS = 1000;
+/** How long Gemini may take to its first idle box (ms): its first output alone came 18–22 s after spawn under load. */
+const STARTUP_MS = 90_000;
+/** Per test: start-up, a turn and an approval (ms). */
+const TEST_MS = 180_000;
 
 const cleanups = useCleanups();
 
@@ -85,7 +89,7 @@ async function startWorld(cols: number, rows: number): Promise<World> {
 
 async function reachShellApproval(world: World): Promise<ReceivedMessage> {
   const { phone, sessionId } = world;
-  const idle = await until(phone, (m) => m.type === 'waiting_for_input' && m.session_id === sessionId, 40_000, 'idle box');
+  const idle = await until(phone, (m) => m.type === 'waiting_for_input' && m.session_id === sessionId, STARTUP_MS, 'idle box');
   expect(idle.wait_type).toBe('awaiting_response');
   phone.send({ type: 'send_input', session_id: sessionId, text: FIRST_MESSAGE });
   const approval = await until(phone, (m) => m.type === 'waiting_for_input' && m.wait_type === 'tool_approval', 40_000, 'tool approval');
@@ -107,7 +111,7 @@ describe.skipIf(!hasAgentCli('gemini'))('end to end: real Gemini CLI, phone sock
     await until(world.phone, (m) => m.type === 'waiting_for_input' && m.wait_type === 'awaiting_response', 40_000, 'idle after the turn');
     expect(existsSync(join(world.geminiEnv.projectDir, 'created-by-tool.txt'))).toBe(true);
     expect(world.mock.functionResults().map((r) => r.name)).toEqual(['run_shell_command']);
-  });
+  }, TEST_MS);
 
   it('denies a shell command from the phone: it does not run', async () => {
     const world = await startWorld(80, 24);
@@ -117,5 +121,5 @@ describe.skipIf(!hasAgentCli('gemini'))('end to end: real Gemini CLI, phone sock
     const back = await until(world.phone, (m) => m.type === 'waiting_for_input' && m.session_id === world.sessionId, 40_000, 'the prompt after the denial');
     expect(back.wait_type).toBe('awaiting_response');
     expect(existsSync(join(world.geminiEnv.projectDir, 'created-by-tool.txt'))).toBe(false);
-  });
+  }, TEST_MS);
 });
