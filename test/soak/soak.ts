@@ -117,7 +117,7 @@ async function main(): Promise<number> {
     daemon_warnings: problems.slice(0, 20),
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  await daemon.stop();
+  await daemon.stop({ stopSessions: true });
   rmSync(dataDir, { recursive: true, force: true });
   const failed = rows.some((row) => row.lost !== 0 || row.repeats !== 0 || row.resyncs !== 0 || row.detected !== row.expected || row.prompts_at_client !== row.prompts_owed_to_client);
   return failed ? 1 : 0;
