@@ -80,8 +80,12 @@ export interface TypingOutcome {
   readonly retried: boolean;
 }
 
-/** Longest wait for the typed text to show before Enter is sent anyway (ms); start-up echoes took 0.2–1.1 s. */
-export const ECHO_TIMEOUT_MS = 4000;
+/**
+ * Longest wait for the typed text to show (ms); past it the text is not submitted
+ * (INPUT_NOT_ECHOED). Start-up echoes took 0.2–1.1 s (docs/cli-screens-newest.md), but Claude
+ * Code 2.1.197 once took over 4 s at load average 22 on 2 cores.
+ */
+export const ECHO_TIMEOUT_MS = 10_000;
 /**
  * How long after Enter the submission may take to show before Enter is pressed again (ms). Under
  * load (2 cores, load 19) Claude Code drew a whole fast turn 1.7 s after the Enter; a second
