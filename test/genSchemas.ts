@@ -1,6 +1,7 @@
 /**
  * Writes docs/schemas/{client,server}-message.schema.json (JSON Schema 2020-12) from the zod
- * schemas in src/common/protocol.ts, and docs/openapi.json (OpenAPI 3.1) from the REST route
+ * schemas in src/common/protocol.ts, docs/schemas/dialect-<name>-{server,client}.schema.json from
+ * the seed dialects' (src/transport/dialects/dialectSchemas.ts), and docs/openapi.json (OpenAPI 3.1) from the REST route
  * table (src/transport/httpRoutes.ts). Run after changing the protocol or a route:
  *   npm run schemas
  * genSchemas.test.ts fails when the committed files are out of date.
@@ -10,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { answerSchema, clientMessageSchema, PROTOCOL_VERSION, serverMessageSchema } from '../src/common/protocol.js';
+import { DIALECT_SCHEMAS } from '../src/transport/dialects/dialectSchemas.js';
 import { HTTP_ROUTES } from '../src/transport/httpRoutes.js';
 import { openApiDocument } from '../src/transport/openApi.js';
 
@@ -44,6 +46,12 @@ export function renderSchemas(): Record<string, string> {
       serverMessageSchema,
       'Tether server message',
       `A message the Tether daemon sends to a client over /ws (protocol version ${PROTOCOL_VERSION}).`,
+    ),
+    ...Object.fromEntries(
+      Object.entries(DIALECT_SCHEMAS).flatMap(([name, dialect]) => [
+        [`dialect-${name}-server.schema.json`, render(dialect.server, `Tether /ws dialect ${name}: server message`, `A message in the shape of seed ${dialect.seed} that /ws sends with the subprotocol ${name}; other messages are Tether's (server-message.schema.json).`)],
+        [`dialect-${name}-client.schema.json`, render(dialect.client, `Tether /ws dialect ${name}: client message`, `A request of seed ${dialect.seed} that /ws reads with the subprotocol ${name}; other requests are Tether's (client-message.schema.json).`)],
+      ]),
     ),
   };
 }

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionInfo, WaitingForInputEvent } from '../../common/index.js';
 import { fakeSession } from '../../../test/support/fakeSessionService.js';
+import { DIALECT_SCHEMAS } from './dialectSchemas.js';
 import { dialectOf, negotiateDialect } from './index.js';
 import type { DialectContext } from './index.js';
 
@@ -155,5 +156,25 @@ describe('ios-backend (backend-events-apns-live-activities.md)', () => {
       response: 'no',
     });
     expect(() => dialect.inbound({ type: 'approval_response', requestId: 'approval-999', approved: true }, ctx)).toThrow(expect.objectContaining({ code: 'STALE_PROMPT' }));
+  });
+});
+
+describe('published dialect schemas (docs/schemas/dialect-*.schema.json)', () => {
+  it('accept what each dialect sends in its seed’s shape and the seeds’ example requests', () => {
+    const cleared = { type: 'waiting_cleared' as const, session_id: 'session-123', seq: 8, timestamp: 't', prompt_id: 'approval-456', cause: 'answered' as const, response: '1' };
+    const timeout = { type: 'approval_timeout' as const, session_id: 'session-123', seq: 9, timestamp: 't', prompt_id: 'approval-456', wait_type: 'tool_approval' as const, action: 'denied' as const };
+    const mobile = dialectOf('mobilecli');
+    for (const frame of [...mobile.outbound({ type: 'sessions', sessions: [waitingSession] }), ...mobile.outbound(approval), ...mobile.outbound(cleared)]) {
+      expect(DIALECT_SCHEMAS.mobilecli.server.safeParse(frame).success, JSON.stringify(frame)).toBe(true);
+    }
+    for (const frame of [...dialectOf('craft').outbound(approval), ...dialectOf('craft').outbound(timeout)]) {
+      expect(DIALECT_SCHEMAS.craft.server.safeParse(frame).success, JSON.stringify(frame)).toBe(true);
+    }
+    expect(DIALECT_SCHEMAS['ios-backend'].server.safeParse(dialectOf('ios-backend').outbound(timeout)[0]).success).toBe(true);
+    expect(DIALECT_SCHEMAS.mobilecli.client.safeParse({ type: 'tool_approval', session_id: '...', response: 'yes' }).success).toBe(true);
+    expect(DIALECT_SCHEMAS.craft.client.safeParse({ type: 'permission_response', requestId: 'r', allowed: false, alwaysAllow: false }).success).toBe(true);
+    expect(DIALECT_SCHEMAS['ios-backend'].client.safeParse({ type: 'approval_response', requestId: 'approval-456', approved: true }).success).toBe(true);
+    // And refuse what the seeds do not allow.
+    expect(DIALECT_SCHEMAS.craft.client.safeParse({ type: 'permission_response', requestId: 'r' }).success).toBe(false);
   });
 });
