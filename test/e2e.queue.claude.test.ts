@@ -95,7 +95,7 @@ describe('prompt queue end to end', () => {
     const completed: ReceivedMessage[] = [];
     const isCompletion = (m: ReceivedMessage) => m.type === 'interaction_completed' && m.session_id === sessionId;
     completed.push(await until(phone, isCompletion, 60_000, 'the first interaction_completed'));
-    const approval = await until(phone, (m) => m.type === 'waiting_for_input' && m.session_id === sessionId && m.wait_type !== 'awaiting_response', 60_000, 'the tool approval');
+    const approval = await until(phone, (m) => m.type === 'waiting_for_input' && m.session_id === sessionId && m.wait_type !== 'awaiting_response', 90_000, 'the tool approval');
     expect([approval.wait_type, approval.tool_name]).toEqual(['tool_approval', 'Bash']);
     const approvalShownAt = Date.now();
     await new Promise((resolve) => setTimeout(resolve, APPROVAL_DELAY_MS));
