@@ -283,7 +283,8 @@ describe('retract on clear', () => {
     sessions.emit(clearedEvent(event));
     await dispatcher.whenIdle();
     expect(provider.retracted).toEqual([
-      { registration: expect.objectContaining({ token: PHONE }), retraction: { session_id: 'session-1', prompt_id: event.prompt_id, threadId: 'session-1' } },
+      // The cause travels with the retraction, and the badge of the prompts left (none).
+      { registration: expect.objectContaining({ token: PHONE }), retraction: { session_id: 'session-1', prompt_id: event.prompt_id, threadId: 'session-1', cause: 'answered', badge: 0 } },
     ]);
     sessions.emit(clearedEvent(event));
     await dispatcher.whenIdle();
