@@ -110,7 +110,7 @@ describe('session host', () => {
     client.onData((data) => {
       output += data;
       if (checkpointed) afterCheckpoint += data;
-      client.applied(data.length);
+      client.applied(data.length, true);
     });
     client.start();
     await waitUntil(() => output.includes('EARLY-OUTPUT\r\n'), 10_000, 'the early output');

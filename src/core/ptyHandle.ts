@@ -26,8 +26,12 @@ export interface IPtyHandle extends IDisposable {
   kill(signal: NodeJS.Signals): void;
   /** Starts delivering output and exit held since the handle was made (a host's live stream). */
   start?(): void;
-  /** The screen applied `units` more UTF-16 units of output; true when a checkpoint is due. */
-  applied?(units: number): boolean;
+  /**
+   * The screen applied `units` more UTF-16 units of output; true when a checkpoint should be taken
+   * now: one is due and the screen is `atBoundary` (all written output applied, at a line end), or
+   * one is long overdue.
+   */
+  applied?(units: number, atBoundary: boolean): boolean;
   /** Hands the host the serialised screen as of everything applied so far. */
   checkpoint?(screen: string): void;
   /** Promises the host no seq above `seq` until the next lease. */

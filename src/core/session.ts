@@ -498,7 +498,9 @@ export class Session extends Disposable {
     running.pipeline.write(data, () => {
       this._screenSeq = seq;
       this._pendingBytes -= data.length;
-      if (running.pty.applied?.(data.length) && !this.isDisposed) running.pty.checkpoint?.(running.pipeline.screen.serialize());
+      // A checkpoint is best taken with everything written applied and at a line end (no escape sequence open).
+      const atBoundary = this._pendingBytes === 0 && data.endsWith('\n');
+      if (running.pty.applied?.(data.length, atBoundary) && !this.isDisposed) running.pty.checkpoint?.(running.pipeline.screen.serialize());
       if (this._paused && this._pendingBytes < LOW_WATER_BYTES) {
         this._paused = false;
         running.pty.resume();

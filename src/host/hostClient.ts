@@ -221,9 +221,11 @@ export class HostClient extends Disposable implements IPtyHandle {
     if (known) this._send(controlFrame({ t: 'signal', signal }));
   }
 
-  applied(units: number): boolean {
+  applied(units: number, atBoundary: boolean): boolean {
     this._applied += units;
-    return this._applied - this._lastCheckpoint >= this._checkpointUnits;
+    const since = this._applied - this._lastCheckpoint;
+    // Past twice the interval a checkpoint is taken wherever the output stands (a TUI may never end a chunk at a line end).
+    return since >= this._checkpointUnits * (atBoundary ? 1 : 2);
   }
 
   checkpoint(screen: string): void {
