@@ -109,3 +109,42 @@ export function shouldNotify(prompt: { readonly session_id: string; readonly wai
   if (!isDecision(prompt.wait_type)) return false;
   return !visibleWindows.some((view) => view.kind === 'dashboard' || (view.kind === 'session' && view.sessionId === prompt.session_id));
 }
+
+/** Schemes `shell.openExternal` may open: a link out of the UI is a web page, never a file, app or script. */
+const EXTERNAL_SCHEMES: ReadonlySet<string> = new Set(['http:', 'https:']);
+
+/** True when `url` may be handed to the system's opener (http and https only). */
+export function isExternalUrlAllowed(url: string): boolean {
+  try {
+    return EXTERNAL_SCHEMES.has(new URL(url).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/** True when `url` is on the origin of `base` (the daemon's pages); false for anything unparsable. */
+export function isSameOrigin(url: string, base: string): boolean {
+  try {
+    return new URL(url).origin === new URL(base).origin;
+  } catch {
+    return false;
+  }
+}
+
+/** Markup characters a Linux notification server (org.freedesktop.Notifications, body markup) interprets. */
+const MARKUP_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/**
+ * The native notification for a prompt: title by wait type, body with the session name and the
+ * prompt's first lines. On Linux the body is markup (freedesktop notification spec, "body-markup"),
+ * so prompt text is escaped there: a prompt cannot make a link or hide text.
+ */
+export function notificationContent(
+  prompt: { readonly wait_type: string; readonly tool_name?: string; readonly prompt_content: string; readonly cli_type: string },
+  sessionName: string | undefined,
+  platform: NodeJS.Platform,
+): { title: string; body: string } {
+  const title = prompt.wait_type === 'tool_approval' ? `${prompt.tool_name ?? 'A tool'} needs approval` : 'An agent is waiting for you';
+  const body = `${sessionName ?? prompt.cli_type}\n${prompt.prompt_content.split('\n').slice(0, 3).join('\n')}`;
+  return { title, body: platform === 'linux' ? body.replace(/[&<>"']/g, (character) => MARKUP_ESCAPES[character]) : body };
+}

@@ -6,7 +6,7 @@
 import { app, Menu, Notification, Tray, nativeImage } from 'electron';
 import { join } from 'node:path';
 import type { SessionInfo, WaitingForInputEvent } from '../src/common/events.js';
-import { buildTrayMenu, shouldNotify, trayStatus, type MenuAction, type MenuEntry } from './menuModel.js';
+import { buildTrayMenu, notificationContent, shouldNotify, trayStatus, type MenuAction, type MenuEntry } from './menuModel.js';
 import type { Windows } from './windows.js';
 
 /** What the tray needs from the daemon. */
@@ -54,10 +54,7 @@ export function createTray(options: { sessions: TraySource; windows: Windows; ic
     const prompt = event as WaitingForInputEvent;
     if (!Notification.isSupported() || !shouldNotify(prompt, options.windows.visibleViews())) return;
     const session = options.sessions.list().find((candidate) => candidate.id === prompt.session_id);
-    const notification = new Notification({
-      title: prompt.wait_type === 'tool_approval' ? `${prompt.tool_name ?? 'A tool'} needs approval` : 'An agent is waiting for you',
-      body: `${session?.name ?? prompt.cli_type}\n${prompt.prompt_content.split('\n').slice(0, 3).join('\n')}`,
-    });
+    const notification = new Notification(notificationContent(prompt, session?.name, process.platform));
     notification.on('click', () => options.windows.openSession(prompt.session_id));
     notification.show();
   });

@@ -6,7 +6,7 @@
 import { BrowserWindow, shell } from 'electron';
 import type { PairingService } from '../src/store/pairing.js';
 import { mintLoginLink } from '../src/loginLink.js';
-import type { WindowView } from './menuModel.js';
+import { isExternalUrlAllowed, isSameOrigin, type WindowView } from './menuModel.js';
 
 /** Opens and tracks the app's windows. */
 export class Windows {
@@ -54,10 +54,15 @@ export class Windows {
       autoHideMenuBar: true,
       webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false },
     });
-    // Links out of the UI (docs, the pairing URL) open in the user's browser, never in the app.
+    // Links out of the UI (docs, the pairing URL) open in the user's browser, never in the app,
+    // and only web links: a file:, smb: or app-scheme URL from terminal output is dropped.
     window.webContents.setWindowOpenHandler(({ url }) => {
-      void shell.openExternal(url);
+      if (isExternalUrlAllowed(url)) void shell.openExternal(url);
       return { action: 'deny' };
+    });
+    // The window stays on the daemon's pages; any other navigation is refused.
+    window.webContents.on('will-navigate', (event, url) => {
+      if (!isSameOrigin(url, this._daemon.localUrl)) event.preventDefault();
     });
     window.on('close', (event) => {
       if (this._quitting) return;

@@ -1,5 +1,5 @@
 /**
- * The `tether` command: daemon, pair, run, record, replay, doctor, push test. Each subcommand is a thin wrapper
+ * The `tether` command: daemon, pair, devices, open, run, record, replay, doctor, push test. Each subcommand is a thin wrapper
  * over a module that tests call directly, loaded when its subcommand runs: the daemon's
  * dependencies (push providers, TLS) take over a second to load, which `tether replay` need not pay.
  */
@@ -28,6 +28,7 @@ export async function main(argv: string[]): Promise<number | undefined> {
     .option('--config <file>', 'YAML config file')
     .option('--no-qr', 'do not print a pairing QR code')
     .option('--stop-sessions', 'on stop, end every agent instead of leaving it running for the next daemon')
+    .option('--insecure-no-tls', 'listen beyond loopback WITHOUT TLS: tokens and pairing codes cross the network in clear (warns on every start)')
     .action(async (options) => {
       exitCode = await (await import('./cli/daemonCommand.js')).daemonCommand(options);
     });
@@ -37,8 +38,19 @@ export async function main(argv: string[]): Promise<number | undefined> {
     .description('print a one-time pairing QR code from the running daemon')
     .option('--data-dir <dir>', 'data directory of the running daemon')
     .option('--json', 'print {"url","code","expires_at"} only')
+    .option('--scope <scope>', 'what the device may do: phone (view, answer, type, start the configured CLIs) or full (also any command, and typing into tether run)', 'phone')
     .action(async (options) => {
       exitCode = await (await import('./cli/pairCommand.js')).pairCommand(options);
+    });
+  program
+    .command('devices')
+    .description('list the paired devices, or revoke one: tether devices revoke <device_id>')
+    .argument('[action]', 'list (default) or revoke')
+    .argument('[device_id]', 'the device to revoke')
+    .option('--data-dir <dir>', 'data directory of the running daemon')
+    .option('--json', 'print the list as JSON')
+    .action(async (action: string | undefined, deviceId: string | undefined, options) => {
+      exitCode = await (await import('./cli/devicesCommand.js')).devicesCommand(action, deviceId, options);
     });
 
   program

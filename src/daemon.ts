@@ -14,11 +14,12 @@ import { DeviceStore } from './store/deviceStore.js';
 import { DriftStore } from './store/driftStore.js';
 import { QueueStore } from './store/queueStore.js';
 import { PairingService } from './store/pairing.js';
+import { PushActionSecrets } from './store/pushActionSecrets.js';
 import { writeFileAtomicSync, PRIVATE_DIR_MODE } from './store/atomicFile.js';
 import type { TetherConfig } from './store/config.js';
 import { approvalRuleFor } from './store/approvalsConfig.js';
 import { ConfigWatcher } from './store/configWatcher.js';
-import { defaultUiRoot, packageRoot, startTransport } from './transport/index.js';
+import { buildStartPolicy, defaultUiRoot, packageRoot, startTransport } from './transport/index.js';
 import type { Transport } from './transport/index.js';
 import {
   createPushProviders,
@@ -36,6 +37,10 @@ import { createLogger } from './log.js';
 import { HostLauncher } from './host/hostLauncher.js';
 import { defaultHostCommand, hostPtyFactory, resumeHostedSessions } from './host/hostedSessions.js';
 import type { Logger } from './log.js';
+import { secretFiles, tightenDataDir, warnOpenSecretFiles } from './secretFiles.js';
+
+/** A day in ms, for `auth.token_ttl_days`. */
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The hook forwarder's argv: this Node (Electron's binary runs as Node with
@@ -50,7 +55,8 @@ export interface StartDaemonOptions {
   readonly config: TetherConfig;
   /**
    * The file `config` was read from: it is watched, and a valid edit applies without a restart
-   * (`config_changed` to clients; `config_invalid` and the last good config for a bad edit).
+   * (`config_changed` to clients; `config_invalid` and the last good config for a bad edit);
+   * a warning names it when others may read it.
    */
   readonly configFile?: string;
   /** Where devices, push registrations and daemon.json live (created 0700). */
@@ -61,6 +67,8 @@ export interface StartDaemonOptions {
   /** Environment handed to sessions (defaults to process.env). */
   readonly sessionEnv?: NodeJS.ProcessEnv;
   readonly log?: Logger;
+  /** `--insecure-no-tls`: listen beyond loopback without TLS anyway (or `server.insecure_no_tls`). */
+  readonly insecureNoTls?: boolean;
   /**
    * The session host program (`[node, hostMain.js]`); defaults to the compiled one beside the
    * daemon when `sessions.hosted` is on. Absent (and from TypeScript sources): agents run in-process.
@@ -111,6 +119,8 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
   const log = options.log ?? createLogger();
   setListenerErrorHandler((err) => log('error', 'listener failed', { error: String(err) }));
   mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  tightenDataDir(dataDir, log);
+  warnOpenSecretFiles(secretFiles(dataDir, config, options.configFile), log);
   const host = options.host ?? config.server.host;
   const port = options.port ?? config.server.port;
   const adminSecret = randomBytes(32).toString('base64url');
@@ -152,6 +162,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
   const tls = config.server.tls ? loadTls(config.server.tls) : undefined;
   const devices = new DeviceStore(dataDir);
   const pairing = new PairingService();
+  const actionSecrets = new PushActionSecrets();
   const providers = config.push.enabled ? createPushProviders(config.push, { dataDir, log, clock: systemClock }) : [];
   const registry: IPushRegistry = devices;
   let transport: Transport | undefined;
@@ -165,6 +176,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     log,
     preferences: (deviceId) => devices.preferences(deviceId),
     activity: sessions,
+    actionSecrets,
   });
   const history = new PushHistory(historyPath(dataDir));
   queue.onMessage((message) => transport?.broadcast(message));
@@ -200,6 +212,15 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       // The browser UI (phone PWA and desktop dashboard) on the same port.
       uiRoot: defaultUiRoot(),
       ...(tls ? { tls } : {}),
+      insecureNoTls: options.insecureNoTls === true || config.server.insecure_no_tls,
+      allowedHosts: config.server.allowed_hosts,
+      allowedOrigins: config.server.allowed_origins,
+      maxConnections: config.server.max_connections,
+      maxConnectionsPerAddress: config.server.max_connections_per_address,
+      startPolicy: buildStartPolicy({ allowedClis: config.sessions.allowed_clis, allowedRoots: config.sessions.allowed_roots }),
+      tokenTtlMs: config.auth.token_ttl_days * DAY_MS,
+      actionSecrets,
+      onDidRemoveSession: (listener) => sessions.onDidRemoveSession(listener),
       log,
     });
   } catch (err) {

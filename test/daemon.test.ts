@@ -84,6 +84,14 @@ describe('config', () => {
     expect(() => loadConfig(file)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('server.port') }));
     writeFileSync(file, 'server: [unclosed\n');
     expect(() => loadConfig(file)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
-    expect(loadConfig(undefined).server).toEqual({ host: '127.0.0.1', port: 7878 });
+    expect(loadConfig(undefined).server).toEqual({
+      host: '127.0.0.1',
+      port: 7878,
+      insecure_no_tls: false,
+      allowed_hosts: [],
+      allowed_origins: [],
+      max_connections: 256,
+      max_connections_per_address: 32,
+    });
   });
 });

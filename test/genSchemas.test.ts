@@ -16,9 +16,9 @@ describe('docs/schemas', () => {
 
   it('cover every message type', () => {
     const client = JSON.parse(renderSchemas()['client-message.schema.json']) as { oneOf?: unknown[]; anyOf?: unknown[] };
-    expect((client.oneOf ?? client.anyOf)?.length).toBe(13);
+    expect((client.oneOf ?? client.anyOf)?.length).toBe(15);
     const server = JSON.parse(renderSchemas()['server-message.schema.json']) as { oneOf?: unknown[]; anyOf?: unknown[] };
-    expect((server.oneOf ?? server.anyOf)?.length).toBe(27);
+    expect((server.oneOf ?? server.anyOf)?.length).toBe(29);
   });
 });
 
@@ -63,7 +63,7 @@ describe('docs/protocol.md', () => {
 
   it('mentions every message type', async () => {
     const { clientMessageSchemas } = await import('../src/common/protocol.js');
-    const serverTypes = ['welcome', 'sessions', 'session_created', 'session_resumed', 'session_closed', 'waiting_for_input', 'waiting_cleared', 'pty_output', 'screen', 'resync', 'error', 'ack'];
+    const serverTypes = ['welcome', 'sessions', 'session_created', 'session_resumed', 'session_closed', 'waiting_for_input', 'waiting_cleared', 'pty_output', 'screen', 'resync', 'error', 'ack', 'session_removed', 'token_rotated'];
     for (const type of [...Object.keys(clientMessageSchemas), ...serverTypes]) {
       expect(text, type).toContain(`{"type": "${type}"`);
     }

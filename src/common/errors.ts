@@ -7,10 +7,14 @@
 export const ERROR_CODES = [
   'BAD_MESSAGE', // frame is not JSON, fails the schema, or has an unknown type
   'UNAUTHORIZED', // missing or invalid token
-  'FORBIDDEN', // a valid token that may not do this (a phone on a desktop-only route)
+  'FORBIDDEN', // a valid credential whose scope does not allow this
   'NOT_FOUND', // no such HTTP route, WebSocket path or paired device
   'PAIRING_REJECTED', // pairing code unknown, used or expired
   'RATE_LIMITED', // too many failed attempts
+  'HOST_NOT_ALLOWED', // the Host header names no address or name of this daemon (DNS rebinding)
+  'ORIGIN_NOT_ALLOWED', // a browser page of another origin tried a state-changing request or the WebSocket
+  'UNSUPPORTED_MEDIA_TYPE', // a request body that is not application/json
+  'TOO_MANY_CONNECTIONS', // the daemon holds as many connections (in total or from this address) as it allows
   'SESSION_NOT_FOUND', // no session with that id
   'SESSION_EXITED', // the session's PTY has exited; it takes no input
   'SPAWN_FAILED', // the command could not be started (unknown command, bad cwd)

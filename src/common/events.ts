@@ -67,6 +67,11 @@ export interface WaitingForInputEvent {
   readonly source?: 'hook';
   /** What the CLI's own hook said about this prompt, when one announced it too. */
   readonly hook_details?: HookDetails;
+  /**
+   * Present (true) when `prompt_content` or an option label holds bidi controls or invisible
+   * characters (hiddenCharacters.ts): the text may read differently than it runs.
+   */
+  readonly has_hidden_characters?: true;
 }
 
 /** A prompt's details as the CLI's permission hook gave them. */

@@ -9,3 +9,5 @@ export * from './events.js';
 export * from './drift.js';
 export * from './lifecycleEvents.js';
 export * from './agentEvent.js';
+export * from './scopes.js';
+export * from './hiddenCharacters.js';

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { CLI_ID_PATTERN, CONFIDENCES, OPTION_ROLES, WAIT_TYPES } from './verdict.js';
 import { autoplayPausedSchema, interactionCompletedSchema, queueUpdatedSchema, type QueueMessage } from './queue.js';
+import { RIGHTS } from './scopes.js';
 import type {
   ActivityEvent,
   InteractionCompletedEvent,
@@ -51,6 +52,8 @@ export const LIMITS = {
   pushToken: 4096,
   /** A platform label ("ios", "android", "web", ...). */
   platform: 64,
+  /** A credential: device tokens are 43 characters, the admin secret too; room for other encodings. */
+  token: 512,
 } as const;
 
 const requestId = z.string().min(1).max(LIMITS.requestId);
@@ -142,8 +145,18 @@ export const appStateSchema = request('app_state', {
   session_id: id.optional(),
 });
 
+/**
+ * `auth`: the first frame of a socket opened without an Authorization header (browsers cannot
+ * set one); nothing else is accepted before it, and it must arrive within 5 s.
+ */
+export const authSchema = request('auth', { token: z.string().min(1).max(LIMITS.token) });
+/** `rotate_token`: swap this device's token for a new one (answered with `token_rotated`). */
+export const rotateTokenSchema = request('rotate_token', {});
+
 /** Every client message, keyed by its `type`. */
 export const clientMessageSchemas = {
+  auth: authSchema,
+  rotate_token: rotateTokenSchema,
   subscribe: subscribeSchema,
   unsubscribe: unsubscribeSchema,
   create_session: createSessionSchema,
@@ -161,7 +174,7 @@ export const clientMessageSchemas = {
 
 /** Any client → server message. */
 export const clientMessageSchema = z.discriminatedUnion('type', Object.values(clientMessageSchemas) as [
-  typeof subscribeSchema,
+  typeof authSchema,
   ...Array<(typeof clientMessageSchemas)[keyof typeof clientMessageSchemas]>,
 ]);
 
@@ -211,6 +224,10 @@ export const welcomeSchema = z.object({
   daemon_version: z.string(),
   device_id: z.string(),
   clis: z.array(cliSummarySchema).optional(),
+  /** What this connection may do (src/common/scopes.ts); older daemons omit it. */
+  scopes: z.array(z.enum(RIGHTS)).optional(),
+  /** When this device's token stops working (ISO 8601); absent: never, or the admin. Rotate before. */
+  token_expires_at: z.string().optional(),
 });
 /** The session list, sent after `welcome`. */
 export const sessionsSchema = z.object({ type: z.literal('sessions'), sessions: z.array(sessionInfoSchema) });
@@ -267,6 +284,8 @@ export const waitingForInputSchema = z.object({
   source: z.literal('hook').optional(),
   /** What the CLI's permission hook said about this prompt. */
   hook_details: z.object({ tool_name: z.string(), command: z.string().optional(), request_id: z.string().optional() }).optional(),
+  /** Present (true) when the prompt or an option label holds bidi controls or invisible characters: warn before approving. */
+  has_hidden_characters: z.literal(true).optional(),
 });
 /** A waiting state ended. */
 export const waitingClearedSchema = z.object({
@@ -374,6 +393,15 @@ export const progressUpdateSchema = z.object({
   todo_progress: z.object({ completed: z.number().int().min(0), total: z.number().int().min(0) }).optional(),
   timestamp: z.string(),
 });
+/** A session and its final record were removed (`close_session` on an exited session, or the oldest past `sessions.keep_exited`). */
+export const sessionRemovedSchema = z.object({ type: z.literal('session_removed'), session_id: z.string() });
+/** The reply to `rotate_token`: the new token (keep it; the old one no longer works) and its expiry. */
+export const tokenRotatedSchema = z.object({
+  type: z.literal('token_rotated'),
+  token: z.string(),
+  expires_at: z.string().optional(),
+  request_id: requestId.optional(),
+});
 /** Output of a subscribed session. */
 export const ptyOutputSchema = z.object({ type: z.literal('pty_output'), session_id: z.string(), seq, data: z.string() });
 /** A serialised screen (VT sequences that redraw it) as of `seq`, sent on subscribe. */
@@ -460,6 +488,8 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   activitySchema,
   newMessageSchema,
   progressUpdateSchema,
+  sessionRemovedSchema,
+  tokenRotatedSchema,
 ]);
 
 /** `welcome`. */
@@ -482,6 +512,10 @@ export type PushResultMessage = z.infer<typeof pushResultSchema>;
 export type ConfigChangedMessage = z.infer<typeof configChangedSchema>;
 /** `config_invalid`. */
 export type ConfigInvalidMessage = z.infer<typeof configInvalidSchema>;
+/** `session_removed`. */
+export type SessionRemovedMessage = z.infer<typeof sessionRemovedSchema>;
+/** `token_rotated`. */
+export type TokenRotatedMessage = z.infer<typeof tokenRotatedSchema>;
 /** Any server → client message; session events are sent exactly as core emits them. */
 export type ServerMessage =
   | WelcomeMessage
@@ -504,4 +538,6 @@ export type ServerMessage =
   | ActivityEvent
   | NewMessageEvent
   | ProgressUpdateEvent
-  | InteractionCompletedEvent;
+  | InteractionCompletedEvent
+  | SessionRemovedMessage
+  | TokenRotatedMessage;

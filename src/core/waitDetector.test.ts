@@ -41,6 +41,15 @@ describe('WaitDetector', () => {
     expect(events[2].after_turn).toBe(true);
   });
 
+  it('flags prompts whose text hides bidi controls or invisible characters, and only those', () => {
+    const { detector, events } = setup();
+    detector.observe(approval('ls'));
+    detector.observe(approval('rm -rf /tmp/x\u202e/ fr- mr\u202c'));
+    detector.observe(approval('echo \u200bhidden'));
+    const fired = events.filter((e) => e.type === 'waiting_for_input') as unknown as WaitingForInputEvent[];
+    expect(fired.map((e) => e.has_hidden_characters)).toEqual([undefined, true, true]);
+  });
+
   it('fires once per prompt and clears when the agent resumes', () => {
     const { detector, events } = setup();
     detector.observe(approval('ls'));

@@ -4,7 +4,7 @@
  * decides when a prompt counts as new (its signature changed) and when a cleared prompt
  * may fire again (only after the screen changed or the agent went busy).
  */
-import { Disposable, Emitter } from '../common/index.js';
+import { Disposable, Emitter, hasHiddenCharacters } from '../common/index.js';
 import type {
   ClearCause,
   CliType,
@@ -169,6 +169,7 @@ export class WaitDetector extends Disposable {
       ...(prompt.confidence ? { confidence: prompt.confidence } : {}),
       ...(prompt.sensitive ? { sensitive: true as const } : {}),
       ...(expiry !== undefined ? { expires_at: expiry.expires_at, on_timeout: expiry.on_timeout } : {}),
+      ...(hasHiddenCharacters(prompt.content) || prompt.options.some((option) => hasHiddenCharacters(option.label)) ? { has_hidden_characters: true as const } : {}),
     };
     this._live = { event, prompt, identity };
     this._onEvent.fire(event);

@@ -6,6 +6,7 @@ import type { IClock, WaitingForInputEvent } from '../common/index.js';
 import type { ISessionService } from '../core/index.js';
 import type { PushConfig } from '../store/config.js';
 import type { DevicePreferences, IPushRegistry, PushRegistration } from '../store/types.js';
+import type { PushActionSecrets } from '../store/pushActionSecrets.js';
 import type { ISessionActivitySource } from './liveActivities.js';
 import type { IPushProvider, PushLog, PushNotification } from './types.js';
 
@@ -23,6 +24,8 @@ export interface PushDispatcherOptions {
   readonly preferences?: (deviceId: string) => DevicePreferences | undefined;
   /** Busy line and todo counts for Live Activities (core's `onActivity`), when available. */
   readonly activity?: ISessionActivitySource;
+  /** Mints the per-push secret approval pushes carry for their action buttons; without it pushes carry none. */
+  readonly actionSecrets?: PushActionSecrets;
   /** Uniform [0, 1) for retry jitter (tests pass a constant). */
   readonly random?: () => number;
 }

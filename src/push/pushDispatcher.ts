@@ -125,7 +125,7 @@ export class PushDispatcher extends Disposable {
     const targets = this._alertRegistrations().filter((r) => deviceId === undefined || r.device_id === deviceId);
     await Promise.all(
       targets.map(async (registration) => {
-        const result = await this._tracker.deadlines.run(sendSafely(this._providers.get(registration.token_type), registration, notification), () => CALL_TIMED_OUT);
+        const result = await this._tracker.deadlines.run(sendSafely(this._providers.get(registration.token_type), registration, this._withActionSecret(notification, registration)), () => CALL_TIMED_OUT);
         reports.push(this._handleResult(event, registration, result, 0));
       }),
     );
@@ -279,7 +279,7 @@ export class PushDispatcher extends Disposable {
     attempt: number,
     firstAttemptMs: number,
   ): Promise<void> {
-    const result = await this._tracker.deadlines.run(sendSafely(this._providers.get(registration.token_type), registration, notification), () => CALL_TIMED_OUT);
+    const result = await this._tracker.deadlines.run(sendSafely(this._providers.get(registration.token_type), registration, this._withActionSecret(notification, registration)), () => CALL_TIMED_OUT);
     if (result.status === 'sent') {
       this._tracker.delivered(event.session_id, event.prompt_id, registration);
       if (this._providers.get(registration.token_type)?.setBadge !== undefined) this._badges.delivered(registration, notification.badge);
@@ -300,6 +300,18 @@ export class PushDispatcher extends Disposable {
       }
     }
     this._handleResult(event, registration, result, attempt);
+  }
+
+  /**
+   * An approval push with a fresh action secret for this registration in its data (each send
+   * its own, so a secret read from one device's payload answers nothing for another).
+   */
+  private _withActionSecret(notification: PushNotification, registration: PushRegistration): PushNotification {
+    const secrets = this._options.actionSecrets;
+    if (secrets === undefined || notification.category !== 'PERMISSION_REQUEST') return notification;
+    const { session_id, prompt_id } = notification.data;
+    const action_secret = secrets.issue({ device_id: registration.device_id, token: registration.token, session_id, prompt_id });
+    return { ...notification, data: { ...notification.data, action_secret } };
   }
 
   /** Fires onDidPush, removes dead tokens, and reports a final provider answer. */

@@ -29,6 +29,11 @@ export interface PushData {
   readonly on_timeout?: 'deny' | 'notify';
   /** A later push of the same prompt: `warning` (it will be denied soon) or `reminder` (its time ran out, it still waits). */
   readonly stage?: 'warning' | 'reminder';
+  /**
+   * The single-use secret `POST /api/push/action` requires to apply this push's buttons
+   * (approval pushes only); minted per registration and send, never logged.
+   */
+  readonly action_secret?: string;
 }
 
 /** One notification, independent of any provider's wire format. */

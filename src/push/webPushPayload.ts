@@ -54,8 +54,9 @@ export interface WebPushAlertMessage {
   /** Browsers show `Notification.maxActions` of these (often 2); the rest stay in the app. */
   readonly actions: readonly WebPushAction[];
   /**
-   * The app's data plus the device it went to and `device_token` (the subscription endpoint),
-   * which authenticates `POST /api/push/action {device_token, session_id, prompt_id, action}`.
+   * The app's data (with `action_secret` on approvals: the single-use secret that authenticates
+   * `POST /api/push/action {action_secret, session_id, prompt_id, action, device_token}`) plus
+   * the device it went to and `device_token` (the subscription endpoint).
    */
   readonly data: PushData & { readonly device_id: string; readonly device_token: string };
 }
@@ -77,7 +78,7 @@ export function webPushPlaintextBytes(message: WebPushAlertMessage | WebPushRetr
  * Builds the alert message, cutting the body, then the subtitle, then the title (at character
  * boundaries) so the plaintext fits `WEBPUSH_MAX_PLAINTEXT_BYTES`.
  * @param deviceId the registration's device
- * @param deviceToken the subscription's endpoint, posted back with the choice to prove the sender
+ * @param deviceToken the subscription's endpoint, posted back with the choice (and the action secret)
  * @throws BugError when the message is too big even with empty texts
  */
 export function buildWebPushMessage(notification: PushNotification, deviceId: string, deviceToken: string): WebPushAlertMessage {

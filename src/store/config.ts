@@ -113,6 +113,19 @@ export const configSchema = z.object({
       port: z.number().int().min(0).max(65535).default(DEFAULT_PORT),
       /** Serve HTTPS/WSS (phones allow service workers and Web Push only on secure origins), e.g. from `tailscale cert`. */
       tls: z.object({ cert_file: z.string(), key_file: z.string() }).optional(),
+      /**
+       * Listen beyond loopback without TLS anyway (tokens and pairing codes then cross the
+       * network in clear). Off by default: such a bind is refused. `--insecure-no-tls` says the same.
+       */
+      insecure_no_tls: z.boolean().default(false),
+      /** Extra names the daemon answers to (Host header), besides loopback, the bind address, the TLS name and the LAN addresses. */
+      allowed_hosts: z.array(z.string().min(1).max(253)).max(64).default([]),
+      /** Extra browser origins (`https://example.net:8443`) allowed to change state and open the WebSocket, besides the daemon's own. */
+      allowed_origins: z.array(z.string().min(1).max(512)).max(64).default([]),
+      /** Open connections at once (HTTP and WebSocket); more are refused with TOO_MANY_CONNECTIONS. */
+      max_connections: z.number().int().min(1).max(100_000).default(256),
+      /** Open connections at once from one address. */
+      max_connections_per_address: z.number().int().min(1).max(100_000).default(32),
     })
     .prefault({}),
   push: pushSchema.prefault({}),
@@ -135,6 +148,20 @@ export const configSchema = z.object({
       hosted: z.boolean().default(true),
       /** How long a host whose agent exited waits for a daemon before writing a final record and exiting (seconds). */
       host_orphan_exit_seconds: z.number().int().min(0).max(7 * 86_400).default(300),
+      /**
+       * What a device with the phone's scope may start (`create_session.cli`, bare command
+       * names); absent: every agent CLI Tether knows (not shells). Devices paired with
+       * `--scope full`, the dashboard and the local CLI may start anything.
+       */
+      allowed_clis: z.array(z.string().min(1).max(256)).max(256).optional(),
+      /** Folders (and everything below them) such a device may start sessions in; `~` is the home directory. */
+      allowed_roots: z.array(z.string().min(1).max(4096)).max(64).default(['~']),
+    })
+    .prefault({}),
+  auth: z
+    .object({
+      /** Days a device token works after pairing or its last rotation; 0: forever. */
+      token_ttl_days: z.number().int().min(0).max(36_500).default(365),
     })
     .prefault({}),
 });

@@ -84,4 +84,34 @@ describe('DeviceStore', () => {
     writeFileSync(join(dataDir, 'devices.json'), '{oops');
     expect(() => new DeviceStore(dataDir)).toThrowError(TetherError);
   });
+
+  it('stores the grant and expiry it was paired with; old files load with the phone scope', () => {
+    const store = new DeviceStore(dataDir);
+    const full = store.pair({ device_name: 'Mac', scopes: ['view', 'start_any', 'desk'], expires_at: '2030-01-01T00:00:00.000Z' });
+    expect(new DeviceStore(dataDir).get(full.device.device_id)).toMatchObject({ scopes: ['view', 'start_any', 'desk'], expires_at: '2030-01-01T00:00:00.000Z' });
+    expect(store.pair({ device_name: 'Pixel' }).device.scopes).toEqual(['view', 'answer', 'input', 'start']);
+    const old = { device_id: 'old', device_name: 'Old dashboard', platform: 'desktop', token_hash: hashToken('t'), paired_at: 'x', last_seen: 'x' };
+    writeFileSync(join(dataDir, 'devices.json'), JSON.stringify({ version: 1, devices: [old, { ...old, device_id: 'odd', scopes: ['devices', 'root', 7] }], push: [] }));
+    const migrated = new DeviceStore(dataDir);
+    expect(migrated.get('old')?.scopes).toEqual(['view', 'answer', 'input', 'start']);
+    expect(migrated.get('odd')?.scopes).toEqual(['devices']);
+  });
+
+  it('rotates a token: the old one stops working, the new one works, the expiry moves', () => {
+    const store = new DeviceStore(dataDir);
+    const { device, token } = store.pair({ device_name: 'x', expires_at: '2030-01-01T00:00:00.000Z' });
+    const rotated = store.rotate(device.device_id, '2031-01-01T00:00:00.000Z');
+    expect(rotated?.token).not.toBe(token);
+    expect(store.authenticate(token)).toBeUndefined();
+    expect(new DeviceStore(dataDir).authenticate(rotated!.token)).toMatchObject({ device_id: device.device_id, expires_at: '2031-01-01T00:00:00.000Z', scopes: device.scopes });
+    expect(store.rotate('nobody', undefined)).toBeUndefined();
+  });
+
+  it('keeps device names and platforms as plain labels (no newlines, ESC or bidi controls)', () => {
+    const store = new DeviceStore(dataDir);
+    const { device } = store.pair({ device_name: 'Evil\n2026-01-01 INFO admin paired\u001b[31m\u202eenohp', platform: 'ios\r\n' });
+    expect(device.device_name).toBe('Evil 2026-01-01 INFO admin paired [31menohp');
+    expect(device.platform).toBe('ios');
+    expect(store.pair({ device_name: '\u0000\u200b' }).device.device_name).toBe('device');
+  });
 });

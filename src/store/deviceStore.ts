@@ -5,7 +5,8 @@
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
-import { TetherError } from '../common/index.js';
+import { plainLabel, rightsOf, SCOPE_PRESETS, TetherError } from '../common/index.js';
+import type { Right } from '../common/index.js';
 import { readFileIfExists, removeStaleTemporaries, writeFileAtomicSync } from './atomicFile.js';
 import type { DevicePreferences, DeviceRecord, IPushRegistry, PushRegistration } from './types.js';
 
@@ -15,6 +16,10 @@ export const DEVICES_FILE = 'devices.json';
 const TOKEN_BYTES = 32;
 /** Bump when the file's shape changes incompatibly. */
 const FILE_VERSION = 1;
+/** Longest device name kept; it is only a label. */
+const MAX_DEVICE_NAME = 128;
+/** Longest platform label kept. */
+const MAX_PLATFORM = 64;
 /** `last_seen` is written at most this often per device, so reconnect storms do not thrash the disk. */
 const LAST_SEEN_WRITE_INTERVAL_MS = 60_000;
 
@@ -56,20 +61,43 @@ export class DeviceStore implements IPushRegistry {
 
   /**
    * Adds a device and returns it with its token (the only time the token exists in clear).
+   * The name and platform are stored as plain labels (no control or hidden characters);
+   * `scopes` default to the phone's rights, `expires_at` (ISO 8601) to never.
    * @throws TetherError STORE_WRITE_FAILED when the file cannot be written; the device is then not added
    */
-  pair(input: { device_name: string; platform?: string }): { device: DeviceRecord; token: string } {
+  pair(input: { device_name: string; platform?: string; scopes?: readonly Right[]; expires_at?: string }): { device: DeviceRecord; token: string } {
     const token = randomBytes(TOKEN_BYTES).toString('base64url');
     const timestamp = new Date(this._now()).toISOString();
+    const platform = input.platform === undefined ? '' : plainLabel(input.platform, MAX_PLATFORM);
     const device: DeviceRecord = {
       device_id: randomUUID(),
-      device_name: input.device_name,
-      ...(input.platform !== undefined ? { platform: input.platform } : {}),
+      device_name: plainLabel(input.device_name, MAX_DEVICE_NAME) || 'device',
+      ...(platform !== '' ? { platform } : {}),
       token_hash: hashToken(token),
+      scopes: rightsOf(input.scopes ?? SCOPE_PRESETS.phone),
       paired_at: timestamp,
       last_seen: timestamp,
+      ...(input.expires_at !== undefined ? { expires_at: input.expires_at } : {}),
     };
     this._commit([...this._devices, device], this._push);
+    return { device, token };
+  }
+
+  /**
+   * Swaps a device's token for a new one (the old one stops working at once) with a new
+   * expiry (ISO 8601; undefined: never); returns the new token, or undefined for an unknown device.
+   * @throws TetherError STORE_WRITE_FAILED when the file cannot be written (the old token stays)
+   */
+  rotate(deviceId: string, expiresAt: string | undefined): { device: DeviceRecord; token: string } | undefined {
+    const current = this.get(deviceId);
+    if (current === undefined) return undefined;
+    const token = randomBytes(TOKEN_BYTES).toString('base64url');
+    const { expires_at: _old, ...rest } = current;
+    const device: DeviceRecord = { ...rest, token_hash: hashToken(token), ...(expiresAt !== undefined ? { expires_at: expiresAt } : {}) };
+    this._commit(
+      this._devices.map((existing) => (existing === current ? device : existing)),
+      this._push,
+    );
     return { device, token };
   }
 
@@ -205,7 +233,10 @@ export class DeviceStore implements IPushRegistry {
     if (!Array.isArray(parsed.devices) || !Array.isArray(parsed.push ?? [])) {
       throw new TetherError('CONFIG_INVALID', `${this._path}: expected {"devices": [...], "push": [...]}`);
     }
-    this._devices = parsed.devices.filter((device) => typeof device?.token_hash === 'string');
+    // Records from before scopes existed get the phone's rights (rightsOf); unknown words are dropped.
+    this._devices = parsed.devices
+      .filter((device) => typeof device?.token_hash === 'string')
+      .map((device) => ({ ...device, scopes: rightsOf(Array.isArray(device.scopes) ? device.scopes : undefined) }));
     this._push = parsed.push ?? [];
     const preferences = parsed.preferences;
     this._preferences = typeof preferences === 'object' && preferences !== null && !Array.isArray(preferences) ? preferences : {};

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PAIRING_ALPHABET, PAIRING_CODE_LENGTH, PAIRING_CODE_TTL_MS, PairingService } from './pairing.js';
+import { LOGIN_CODE_TTL_MS, PAIRING_ALPHABET, PAIRING_CODE_LENGTH, PAIRING_CODE_TTL_MS, PairingService } from './pairing.js';
 
 function fakeClock(): { now: () => number; advance: (ms: number) => void } {
   let time = 1_000_000;
@@ -17,15 +17,15 @@ describe('PairingService', () => {
   it('redeems a code once', () => {
     const pairing = new PairingService();
     const { code } = pairing.issue();
-    expect(pairing.redeem('WRONG123')).toBe(false);
-    expect(pairing.redeem(code)).toBe(true);
-    expect(pairing.redeem(code)).toBe(false);
+    expect(pairing.redeem('WRONG123')).toBeUndefined();
+    expect(pairing.redeem(code)).toBe('phone');
+    expect(pairing.redeem(code)).toBeUndefined();
   });
 
   it('ignores case and separators', () => {
     const pairing = new PairingService();
     const { code } = pairing.issue();
-    expect(pairing.redeem(`${code.slice(0, 4).toLowerCase()}-${code.slice(4)}`)).toBe(true);
+    expect(pairing.redeem(`${code.slice(0, 4).toLowerCase()}-${code.slice(4)}`)).toBe('phone');
   });
 
   it('expires codes after five minutes', () => {
@@ -35,9 +35,9 @@ describe('PairingService', () => {
     const late = pairing.issue();
     expect(early.expiresAt).toBe(clock.now() + PAIRING_CODE_TTL_MS);
     clock.advance(PAIRING_CODE_TTL_MS - 1);
-    expect(pairing.redeem(early.code)).toBe(true);
+    expect(pairing.redeem(early.code)).toBe('phone');
     clock.advance(1);
-    expect(pairing.redeem(late.code)).toBe(false);
+    expect(pairing.redeem(late.code)).toBeUndefined();
     expect(pairing.outstandingCount).toBe(0);
   });
 
@@ -46,6 +46,22 @@ describe('PairingService', () => {
     const first = pairing.issue();
     for (let index = 0; index < 100; index++) pairing.issue();
     expect(pairing.outstandingCount).toBeLessThanOrEqual(16);
-    expect(pairing.redeem(first.code)).toBe(false);
+    expect(pairing.redeem(first.code)).toBeUndefined();
+  });
+
+  it('carries the grant it was minted with, and login codes live at most 60 s', () => {
+    const clock = fakeClock();
+    const pairing = new PairingService({ now: clock.now });
+    const full = pairing.issue({ scope: 'full' });
+    const login = pairing.issue({ scope: 'desktop', ttlMs: LOGIN_CODE_TTL_MS });
+    const stale = pairing.issue({ scope: 'desktop', ttlMs: LOGIN_CODE_TTL_MS });
+    expect(login.expiresAt - clock.now()).toBe(60_000);
+    expect(pairing.issue({ ttlMs: 60 * 60_000 }).expiresAt - clock.now()).toBe(PAIRING_CODE_TTL_MS);
+    expect(pairing.redeem(full.code)).toBe('full');
+    clock.advance(59_999);
+    expect(pairing.redeem(login.code)).toBe('desktop');
+    expect(pairing.redeem(login.code)).toBeUndefined();
+    clock.advance(1);
+    expect(pairing.redeem(stale.code)).toBeUndefined();
   });
 });

@@ -3,17 +3,25 @@
  * per-session Live Activity tokens) and each device's notification preferences (quiet hours,
  * per-wait-type switches).
  */
-import type { WaitType } from '../common/index.js';
+import type { Right, WaitType } from '../common/index.js';
 
 /** A paired device. The token itself is never stored, only its SHA-256 hash (hex). */
 export interface DeviceRecord {
   readonly device_id: string;
   readonly device_name: string;
+  /** A label the client chose at pairing ("ios", "web", …); it grants nothing. */
   readonly platform?: string;
   readonly token_hash: string;
+  /**
+   * What the device may do, fixed when its credential was minted (src/common/scopes.ts).
+   * Records written before scopes existed load with the phone's rights.
+   */
+  readonly scopes: readonly Right[];
   /** ISO 8601. */
   readonly paired_at: string;
   readonly last_seen: string;
+  /** ISO 8601 time the token stops working (`auth.token_ttl_days`); absent: never. */
+  readonly expires_at?: string;
 }
 
 /** A push provider's token kind. */

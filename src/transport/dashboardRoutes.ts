@@ -1,20 +1,20 @@
 /**
- * The desktop dashboard's REST routes under `/api/web/` (the browser UI in `web/` calls
- * them): the paired devices (list, revoke) and a fresh pairing code with its QR code as SVG.
- * The route table (httpRoutes.ts) lets only the admin secret or a device paired as the
- * desktop dashboard (platform "desktop") in; phones get 403 FORBIDDEN.
+ * The device-management routes under `/api/web/` (the dashboard in `web/` and `tether devices`
+ * call them): the paired devices (list, revoke) and a fresh pairing code with its QR code as
+ * SVG. The route table (httpRoutes.ts) lets in the admin secret and devices holding the
+ * `devices` right (the dashboard, from a `tether open` login link); phones get 403 FORBIDDEN.
  */
 import QRCode from 'qrcode';
 import { z } from 'zod';
-import { TetherError } from '../common/index.js';
+import { RIGHTS, TetherError } from '../common/index.js';
 import type { DeviceStore } from '../store/deviceStore.js';
 import { endpoint } from './endpoint.js';
-import { pairingCodeReply, pairingCodeReplySchema, type PairingRouteContext } from './pairingRoutes.js';
+import { pairingCodeReply, pairingCodeReplySchema, scopeBodySchema, type PairingRouteContext } from './pairingRoutes.js';
 
 /** What the dashboard routes need. */
 export interface DashboardContext extends PairingRouteContext {
   readonly devices: DeviceStore;
-  /** Closes every socket of a revoked device at once. */
+  /** Cuts every socket of a revoked device at once. */
   disconnectDevice(deviceId: string): void;
 }
 
@@ -26,6 +26,8 @@ export const deviceSummarySchema = z.object({
   /** ISO 8601. */
   paired_at: z.string(),
   last_seen: z.string().optional(),
+  scopes: z.array(z.enum(RIGHTS)).meta({ description: 'What the device may do (fixed when its pairing code was minted)' }),
+  expires_at: z.string().optional().meta({ description: 'When its token stops working (ISO 8601); absent: never' }),
   current: z.boolean().meta({ description: 'True for the device making the request' }),
 });
 
@@ -45,16 +47,18 @@ export const listDevices = endpoint({
         ...(device.platform !== undefined ? { platform: device.platform } : {}),
         paired_at: device.paired_at,
         ...(device.last_seen !== undefined ? { last_seen: device.last_seen } : {}),
+        scopes: [...device.scopes],
+        ...(device.expires_at !== undefined ? { expires_at: device.expires_at } : {}),
         current: device.device_id === call.caller?.deviceId,
       }),
     ),
   }),
 });
 
-/** `DELETE /api/web/devices/<device_id>` → 200 `{revoked: device_id}`; the device's token stops working and its sockets close (code 4001). */
+/** `DELETE /api/web/devices/<device_id>` → 200 `{revoked: device_id}`; the device's token stops working and its sockets are cut at once. */
 export const revokeDevice = endpoint({
   summary: 'Revoke a device',
-  description: "The device's token stops working at once and its sockets close with code 4001.",
+  description: "The device's token stops working at once and its sockets (`/ws`, Phoenix) are cut at once (a best-effort close code 4001, then terminated); no frame of theirs is handled after the reply.",
   tag: 'dashboard',
   reply: z.object({ revoked: z.string() }),
   errors: ['NOT_FOUND'],
@@ -62,17 +66,19 @@ export const revokeDevice = endpoint({
     const deviceId = call.params[0];
     if (!context.devices.remove(deviceId)) throw new TetherError('NOT_FOUND', 'no such device');
     context.disconnectDevice(deviceId);
+    context.log('info', 'device revoked', { device_id: deviceId, by: call.caller?.deviceId });
     return { revoked: deviceId };
   },
 });
 
-/** `POST /api/web/pairing-code` → 200 `{code, url, expires_at, qr_svg}` (the link as an SVG QR code). */
+/** `POST /api/web/pairing-code {scope?}` → 200 `{code, url, expires_at, scope, qr_svg}` (the link as an SVG QR code). */
 export const dashboardPairingCode = endpoint({
   summary: 'Mint a pairing code with its QR code',
   tag: 'dashboard',
+  body: scopeBodySchema,
   reply: pairingCodeReplySchema.extend({ qr_svg: z.string().meta({ description: 'The link as an SVG QR code' }) }),
-  handle: async (context: DashboardContext) => {
-    const reply = pairingCodeReply(context);
+  handle: async (context: DashboardContext, call) => {
+    const reply = pairingCodeReply(context, call.body.scope ?? 'phone');
     const svg = await QRCode.toString(reply.url, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
     return { ...reply, qr_svg: svg };
   },

@@ -75,24 +75,23 @@ describe('HTTP', () => {
 });
 
 describe('WebSocket auth', () => {
-  it('answers 401 before the upgrade without a valid token', async () => {
-    await expect(TestClient.connect(harness.wsUrl)).rejects.toThrow(/401/);
+  it('answers 401 before the upgrade for a wrong header token, 400 for a token in the URL, 404 off /ws', async () => {
+    const { token } = harness.devices.pair({ device_name: 'phone' });
     await expect(TestClient.connect(harness.wsUrl, { authorization: 'Bearer nope' })).rejects.toThrow(/401/);
-    await expect(TestClient.connect(`${harness.wsUrl}?token=nope`)).rejects.toThrow(/401/);
+    await expect(TestClient.connect(`${harness.wsUrl}?token=${token}`)).rejects.toThrow(/400/);
     await expect(TestClient.connect(`ws://127.0.0.1:${harness.transport.port}/other`)).rejects.toThrow(/404/);
   });
 
-  it('accepts a device token in the header or the query, and the admin secret', async () => {
+  it('accepts a device token in the header or in a first auth frame, and the admin secret', async () => {
     const { device, token } = harness.devices.pair({ device_name: 'phone' });
     const byHeader = await harness.connect(token, 'header');
-    expect(await byHeader.next()).toMatchObject({ type: 'welcome', device_id: device.device_id, daemon_version: '9.9.9' });
-    const byQuery = await harness.connect(token, 'query');
-    expect(await byQuery.next()).toMatchObject({ type: 'welcome', device_id: device.device_id });
-    const admin = await harness.connect(ADMIN_SECRET, 'query');
-    expect(await admin.next()).toMatchObject({ type: 'welcome', device_id: 'local' });
+    expect(await byHeader.next()).toMatchObject({ type: 'welcome', device_id: device.device_id, daemon_version: '9.9.9', scopes: ['view', 'answer', 'input', 'start'] });
+    const byFrame = await harness.connect(token, 'message');
+    expect(await byFrame.next()).toMatchObject({ type: 'welcome', device_id: device.device_id });
+    const admin = await harness.connect(ADMIN_SECRET, 'message');
+    expect(await admin.next()).toMatchObject({ type: 'welcome', device_id: 'local', scopes: ['view', 'answer', 'input', 'start', 'start_any', 'desk', 'devices'] });
     expect(harness.transport.connectedClientCount()).toBe(2);
-    await byQuery.close();
+    await byFrame.close();
     await expect.poll(() => harness.transport.connectedClientCount()).toBe(1);
   });
 });
-

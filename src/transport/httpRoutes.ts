@@ -1,9 +1,10 @@
 /**
  * The daemon's one HTTP surface: every REST route in one table (method, path, who may call
- * it, whether it is rate limited), dispatched with one auth helper (auth.ts), one failure
- * rate limiter and one error shape (`{"error": {code, message}}`, httpUtil.ts). Requests no
- * route takes are the browser UI's files (uiFiles.ts), else 404 NOT_FOUND. docs/protocol.md
- * ("HTTP routes") lists the same table for clients.
+ * it, which failure limit it feeds), dispatched with one auth helper (auth.ts), the request
+ * guards (Host, Origin, JSON bodies, security headers: requestGuards.ts) and one error shape
+ * (`{"error": {code, message}}`, httpUtil.ts). Requests no route takes are the browser UI's
+ * files (uiFiles.ts), else 404 NOT_FOUND. docs/protocol.md ("HTTP routes") lists the same
+ * table for clients.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
@@ -11,16 +12,17 @@ import { BugError, TetherError, toTetherError } from '../common/index.js';
 import type { ISessionService } from '../core/index.js';
 import type { DeviceStore } from '../store/deviceStore.js';
 import type { PairingService } from '../store/pairing.js';
-import { authorize, type Access } from './auth.js';
+import { RateLimitedError, type Access, type Authenticator, type LimitBucket } from './auth.js';
 import type { TransportLog } from './clientConnection.js';
 import { listDevices, revokeDevice, dashboardPairingCode, type DashboardContext } from './dashboardRoutes.js';
 import { endpoint, PARAM_SEGMENT, parseBody, type Endpoint } from './endpoint.js';
-import { readJsonBody, remoteAddress, sendError, sendJson } from './httpUtil.js';
+import { readJsonBody, remoteAddress, requestUrl, sendError, sendJson } from './httpUtil.js';
 import { openApiDocument } from './openApi.js';
-import { issuePairingCode, pair, type PairingRouteContext } from './pairingRoutes.js';
+import { issueLoginCode, issuePairingCode, pair, rotateToken, type PairingRouteContext } from './pairingRoutes.js';
 import { pushAction, pushTest, vapidPublicKey, type PushRouteContext } from './pushRoutes.js';
-import type { FailureRateLimiter } from './rateLimiter.js';
 import { addQueueItem, editQueueItem, getQueue, listQueues, nextCommand, removeQueueItem, setAutoplay, submitResult, type QueueRouteContext } from './queueRoutes.js';
+import { applySecurityHeaders, checkJsonBody, type RequestGuards } from './requestGuards.js';
+import { authorizeControl } from './scopePolicy.js';
 import { closeSession, createSession, getSession, listSessions, type SessionRouteContext } from './sessionRoutes.js';
 import { postSessionEvent } from './eventRoutes.js';
 import type { RouteCall } from './types.js';
@@ -31,9 +33,9 @@ export interface HttpRouteContext extends PushRouteContext, PairingRouteContext,
   readonly sessions: ISessionService;
   readonly devices: DeviceStore;
   readonly pairing: PairingService;
-  readonly adminSecret: string;
   readonly daemonVersion: string;
-  readonly limiter: FailureRateLimiter;
+  readonly auth: Authenticator;
+  readonly guards: RequestGuards;
   readonly log: TransportLog;
   /** The built browser UI, when this daemon serves it. */
   readonly ui?: UiFiles;
@@ -49,11 +51,16 @@ export interface Route {
   readonly path: string;
   readonly access: Access;
   /**
-   * Routes that take a guessable credential (a pairing code, a secret, a subscription): the
-   * caller's address is refused with 429 after too many failures (UNAUTHORIZED or
-   * PAIRING_REJECTED answers), here or on any other limited route.
+   * Routes that take a guessable secret in their body (a pairing code, a push-action secret):
+   * the failures they answer (UNAUTHORIZED, PAIRING_REJECTED) count towards this limit of the
+   * caller's address, which then answers 429. Bearer failures on any route count towards `token`.
    */
-  readonly limited: boolean;
+  readonly limit?: LimitBucket;
+  /**
+   * The route changes the session its first `:id` names: a device also needs `input`, and
+   * `desk` on the desk's own `tether run` sessions (scopePolicy.ts authorizeControl).
+   */
+  readonly control?: true;
   readonly endpoint: Endpoint<HttpRouteContext, unknown, unknown>;
 }
 
@@ -78,30 +85,38 @@ const openApi = endpoint({
  * `endpoint({...})` beside its schemas.
  */
 export const HTTP_ROUTES: readonly Route[] = [
-  { method: 'GET', path: '/healthz', access: 'anyone', limited: false, endpoint: healthz },
-  { method: 'GET', path: '/api/openapi.json', access: 'anyone', limited: false, endpoint: openApi },
-  { method: 'POST', path: '/api/pair', access: 'anyone', limited: true, endpoint: pair },
-  { method: 'POST', path: '/api/admin/pairing-code', access: 'admin', limited: true, endpoint: issuePairingCode },
-  { method: 'POST', path: '/api/admin/push-test', access: 'admin', limited: true, endpoint: pushTest },
-  { method: 'GET', path: '/api/push/vapid-public-key', access: 'anyone', limited: false, endpoint: vapidPublicKey },
-  { method: 'POST', path: '/api/push/action', access: 'anyone', limited: true, endpoint: pushAction },
-  { method: 'GET', path: '/api/web/devices', access: 'desktop', limited: true, endpoint: listDevices },
-  { method: 'DELETE', path: '/api/web/devices/:device_id', access: 'desktop', limited: true, endpoint: revokeDevice },
-  { method: 'POST', path: '/api/web/pairing-code', access: 'desktop', limited: true, endpoint: dashboardPairingCode },
-  { method: 'GET', path: '/api/sessions', access: 'device', limited: true, endpoint: listSessions },
-  { method: 'POST', path: '/api/sessions', access: 'device', limited: true, endpoint: createSession },
-  { method: 'GET', path: '/api/sessions/:id', access: 'device', limited: true, endpoint: getSession },
-  { method: 'DELETE', path: '/api/sessions/:id', access: 'device', limited: true, endpoint: closeSession },
-  { method: 'GET', path: '/api/queues', access: 'device', limited: true, endpoint: listQueues },
-  { method: 'GET', path: '/api/sessions/:id/queue', access: 'device', limited: true, endpoint: getQueue },
-  { method: 'POST', path: '/api/sessions/:id/queue', access: 'device', limited: true, endpoint: addQueueItem },
-  { method: 'PATCH', path: '/api/sessions/:id/queue/:item_id', access: 'device', limited: true, endpoint: editQueueItem },
-  { method: 'DELETE', path: '/api/sessions/:id/queue/:item_id', access: 'device', limited: true, endpoint: removeQueueItem },
-  { method: 'PUT', path: '/api/sessions/:id/autoplay', access: 'device', limited: true, endpoint: setAutoplay },
-  { method: 'GET', path: '/api/sessions/:id/next-command', access: 'device', limited: true, endpoint: nextCommand },
-  { method: 'POST', path: '/api/sessions/:id/submit-result/:interaction_id', access: 'device', limited: true, endpoint: submitResult },
-  { method: 'POST', path: '/api/sessions/:id/events', access: 'hook', limited: true, endpoint: postSessionEvent },
-  // Other routes under /api/sessions/:id/ go here; their endpoints resolve the session with sessionOf().
+  { method: 'GET', path: '/healthz', access: 'anyone', endpoint: healthz },
+  { method: 'GET', path: '/api/openapi.json', access: 'anyone', endpoint: openApi },
+  { method: 'POST', path: '/api/pair', access: 'anyone', limit: 'pair', endpoint: pair },
+  { method: 'POST', path: '/api/admin/pairing-code', access: 'admin', endpoint: issuePairingCode },
+  { method: 'POST', path: '/api/admin/login-code', access: 'admin', endpoint: issueLoginCode },
+  { method: 'POST', path: '/api/admin/push-test', access: 'admin', endpoint: pushTest },
+  { method: 'GET', path: '/api/push/vapid-public-key', access: 'anyone', endpoint: vapidPublicKey },
+  { method: 'POST', path: '/api/push/action', access: 'anyone', limit: 'push_action', endpoint: pushAction },
+  { method: 'POST', path: '/api/token/rotate', access: 'paired', endpoint: rotateToken },
+  { method: 'GET', path: '/api/web/devices', access: 'devices', endpoint: listDevices },
+  { method: 'DELETE', path: '/api/web/devices/:device_id', access: 'devices', endpoint: revokeDevice },
+  { method: 'POST', path: '/api/web/pairing-code', access: 'devices', endpoint: dashboardPairingCode },
+  // Sessions: viewing needs `view`; starting and closing check the caller's scope in the endpoint
+  // (scopePolicy.ts), as the WebSocket's create_session and close_session do.
+  { method: 'GET', path: '/api/sessions', access: 'view', endpoint: listSessions },
+  { method: 'POST', path: '/api/sessions', access: 'view', endpoint: createSession },
+  { method: 'GET', path: '/api/sessions/:id', access: 'view', endpoint: getSession },
+  { method: 'DELETE', path: '/api/sessions/:id', access: 'view', endpoint: closeSession },
+  // The prompt queue: reading needs `view`; changing it, autoplay (which types the queue into the
+  // session), taking the next command (it marks the item sent) and results need `input`, and `desk` on the desk's own sessions (`control`).
+  { method: 'GET', path: '/api/queues', access: 'view', endpoint: listQueues },
+  { method: 'GET', path: '/api/sessions/:id/queue', access: 'view', endpoint: getQueue },
+  { method: 'POST', path: '/api/sessions/:id/queue', access: 'input', control: true, endpoint: addQueueItem },
+  { method: 'PATCH', path: '/api/sessions/:id/queue/:item_id', access: 'input', control: true, endpoint: editQueueItem },
+  { method: 'DELETE', path: '/api/sessions/:id/queue/:item_id', access: 'input', control: true, endpoint: removeQueueItem },
+  { method: 'PUT', path: '/api/sessions/:id/autoplay', access: 'input', control: true, endpoint: setAutoplay },
+  { method: 'GET', path: '/api/sessions/:id/next-command', access: 'input', control: true, endpoint: nextCommand },
+  { method: 'POST', path: '/api/sessions/:id/submit-result/:interaction_id', access: 'input', control: true, endpoint: submitResult },
+  // A session's own hooks post with its hook secret (or a device with `input`).
+  { method: 'POST', path: '/api/sessions/:id/events', access: 'hook', endpoint: postSessionEvent },
+  // Other routes under /api/sessions/:id/ go here; their endpoints resolve the session with
+  // sessionOf(); a route that changes the session takes `control`.
 ];
 
 /** Codes that count as a failed guess towards the rate limit. */
@@ -132,32 +147,44 @@ function findRoute(method: string, path: string): { route: Route; params: string
   return undefined;
 }
 
-/** Handles one HTTP request; never rejects. @throws never */
+/**
+ * Handles one HTTP request; never rejects. Order: security headers, Host, route, Origin (on
+ * anything but GET/HEAD), JSON body type, the route's failure limit, the credential, the handler.
+ * @throws never
+ */
 export async function handleHttpRequest(context: HttpRouteContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  applySecurityHeaders(response);
   const address = remoteAddress(request);
-  let limited = false;
+  let limit: LimitBucket | undefined;
+  let surface = 'http';
   try {
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    context.guards.checkHost(request);
+    const path = requestUrl(request).pathname;
     const method = request.method ?? 'GET';
     const found = findRoute(method, path);
+    if (method !== 'GET' && method !== 'HEAD') context.guards.checkOrigin(request);
     if (found === undefined) {
       if (context.ui?.serve(request, response)) return;
-      throw new TetherError('NOT_FOUND', `no route ${method} ${path}`);
+      throw new TetherError('NOT_FOUND', `no route ${method} ${path.slice(0, 256)}`);
     }
+    checkJsonBody(request);
     const { route, params } = found;
-    limited = route.limited;
-    if (limited && answeredLimited(context, address, response)) return;
+    surface = `http ${route.method} ${route.path}`;
+    if (route.limit !== undefined) context.auth.checkLimit(route.limit, address);
     const hookSecret = route.access === 'hook' ? { sessionId: params[0], matches: (token: string | undefined) => context.sessions.hookTokenMatches(params[0], token) } : undefined;
-    const caller = authorize(request, route.access, context.devices, context.adminSecret, hookSecret);
+    const caller = context.auth.authorizeRequest(request, route.access, address, surface, hookSecret);
+    limit = route.limit;
+    if (route.control === true && caller !== undefined) authorizeControl(context.scope, caller, params[0]);
     await answer(context, route.endpoint, { request, response, params, body: undefined, ...(caller !== undefined ? { caller } : {}) });
   } catch (err) {
     const error = toTetherError(err);
-    if (limited && FAILED_GUESS_CODES.has(error.code)) {
-      context.limiter.recordFailure(address);
-      context.log('warn', 'request refused', { address, code: error.code });
-    }
+    if (limit !== undefined && FAILED_GUESS_CODES.has(error.code)) context.auth.recordFailure(limit, address, surface);
     if (error.code === 'INTERNAL') context.log('error', 'http handler failed', { error: error.message });
-    sendError(response, error, error.code === 'BAD_MESSAGE' ? { connection: 'close' } : {});
+    const headers: Record<string, string> = {};
+    if (error instanceof RateLimitedError) headers['retry-after'] = String(Math.ceil(error.retryAfterMs / 1000));
+    // The body may be unread: closing beats reading what was refused.
+    if (error.code === 'BAD_MESSAGE' || error.code === 'UNSUPPORTED_MEDIA_TYPE') headers.connection = 'close';
+    sendError(response, error, headers);
   }
 }
 
@@ -171,13 +198,4 @@ async function answer(context: HttpRouteContext, target: Route['endpoint'], call
   if (reply !== undefined) return sendJson(call.response, target.status ?? 200, reply);
   if (target.noContent === undefined) throw new BugError(`${target.summary}: the handler returned no reply`);
   call.response.writeHead(204, { 'cache-control': 'no-store' }).end();
-}
-
-/** Answers 429 (with Retry-After) and returns true when `address` has failed too often. */
-function answeredLimited(context: HttpRouteContext, address: string, response: ServerResponse): boolean {
-  const waitMs = context.limiter.retryAfterMs(address);
-  if (waitMs === 0) return false;
-  const seconds = Math.ceil(waitMs / 1000);
-  sendError(response, new TetherError('RATE_LIMITED', `too many failed attempts; retry in ${seconds} s`), { 'retry-after': String(seconds) });
-  return true;
 }

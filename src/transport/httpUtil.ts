@@ -15,6 +15,10 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   NOT_FOUND: 404,
   PAIRING_REJECTED: 401,
   RATE_LIMITED: 429,
+  HOST_NOT_ALLOWED: 421,
+  ORIGIN_NOT_ALLOWED: 403,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  TOO_MANY_CONNECTIONS: 503,
   SESSION_NOT_FOUND: 404,
   SESSION_EXITED: 409,
   SESSION_LIMIT: 409,
@@ -30,7 +34,8 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
 };
 
 /**
- * Reads a JSON object body of at most `maxBytes` (default MAX_BODY_BYTES).
+ * Reads a JSON object body of at most `maxBytes` (default MAX_BODY_BYTES; the route table has
+ * already refused bodies that are not `application/json`). An empty body reads as `{}`.
  * @throws TetherError BAD_MESSAGE when the body is too large, not JSON, or not an object
  */
 export async function readJsonBody(request: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<Record<string, unknown>> {
@@ -43,6 +48,7 @@ export async function readJsonBody(request: IncomingMessage, maxBytes = MAX_BODY
     if (size > maxBytes) throw new TetherError('BAD_MESSAGE', `body exceeds ${maxBytes} bytes`);
     chunks.push(chunk);
   }
+  if (size === 0) return {};
   let value: unknown;
   try {
     value = JSON.parse(Buffer.concat(chunks).toString('utf8'));
@@ -90,4 +96,18 @@ export function bearerToken(request: IncomingMessage): string | undefined {
 export function remoteAddress(request: IncomingMessage): string {
   const address = request.socket.remoteAddress ?? 'unknown';
   return address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
+}
+
+/**
+ * The request target as a URL (origin-form: `/path?query`; `//x` stays a path, never a host).
+ * @throws TetherError BAD_MESSAGE when the target is not origin-form
+ */
+export function requestUrl(request: IncomingMessage): URL {
+  const target = request.url ?? '/';
+  if (!target.startsWith('/')) throw new TetherError('BAD_MESSAGE', 'the request target must be a path');
+  try {
+    return new URL(`http://localhost${target}`);
+  } catch {
+    throw new TetherError('BAD_MESSAGE', 'the request target is not a valid path');
+  }
 }

@@ -11,6 +11,8 @@ export {
   type PushTokenRegistration,
 } from './transport.js';
 export { ADMIN_DEVICE_ID } from './auth.js';
+export { buildStartPolicy, type StartPolicy } from './scopePolicy.js';
+export { INSECURE_BIND_WARNING } from './bindPolicy.js';
 export { advertisedHost, httpOrigin } from './advertisedHost.js';
 export { defaultUiRoot, packageRoot } from './uiFiles.js';
 export type { TransportLog } from './clientConnection.js';

@@ -1,5 +1,7 @@
 /**
- * Turns one client frame into calls on the session service and replies. Every failure
+ * Turns one client frame into calls on the session service and replies. Every frame is first
+ * checked against a live identity (a revoked, rotated-away or expired credential gets nothing
+ * done and its socket cut), then against the sender's scope (scopePolicy.ts). Every failure
  * becomes an `error` reply that echoes `request_id`: TetherErrors keep their code, anything
  * else is logged and sent as INTERNAL. JSON-RPC frames go to jsonRpc.ts. Nothing here may
  * throw or reject.
@@ -12,6 +14,7 @@ import type { DeviceStore } from '../store/deviceStore.js';
 import type { AppStateReport, PushTokenRegistration } from './types.js';
 import type { ClientConnection, TransportLog } from './clientConnection.js';
 import { handleJsonRpc, isJsonRpcFrame } from './jsonRpc.js';
+import { authorizeMessage, type ScopeContext } from './scopePolicy.js';
 
 /** What the handlers need besides the connection. */
 export interface HandlerContext {
@@ -20,18 +23,32 @@ export interface HandlerContext {
   readonly onPushToken: (deviceId: string, registration: PushTokenRegistration) => void | Promise<void>;
   readonly onAppState: (report: AppStateReport) => void;
   readonly log: TransportLog;
+  /** The auth helper, the desk's own sessions and the start policy. */
+  readonly scope: ScopeContext;
+  /** Records a session the local admin started (`tether run`): the desk's own terminal. */
+  markDesk(sessionId: string): void;
+  /** Cuts a socket whose credential stopped working. */
+  cut(connection: ClientConnection, reason: string): void;
+  /** Cuts the device's other sockets (after a rotation their token is dead). */
+  cutOthers(connection: ClientConnection): void;
 }
 
 /** Handles one text frame from `connection`; never rejects. @throws never */
 export async function handleFrame(context: HandlerContext, connection: ClientConnection, raw: string): Promise<void> {
+  if (!context.scope.auth.isLive(connection.identity)) {
+    context.cut(connection, 'credential revoked, rotated or expired');
+    return;
+  }
   if (isJsonRpcFrame(raw)) return handleJsonRpc(context, connection, raw);
   let message: ClientMessage;
   try {
     message = dialectMessage(context, connection, raw) ?? parseClientMessage(raw);
+    authorizeMessage(context.scope, connection.identity, message);
   } catch (err) {
     const error = toTetherError(err);
     const requestId = peekRequestId(raw);
     connection.send({ type: 'error', code: error.code, message: error.message, ...optionalRequestId(requestId) });
+    if (error.code === 'FORBIDDEN') context.log('info', 'message refused by scope', { device_id: connection.identity.deviceId, message: error.message });
     return;
   }
   try {
@@ -51,6 +68,14 @@ export async function handleFrame(context: HandlerContext, connection: ClientCon
 async function dispatch(context: HandlerContext, connection: ClientConnection, message: ClientMessage): Promise<boolean> {
   const { sessions } = context;
   switch (message.type) {
+    case 'auth':
+      throw new TetherError('BAD_MESSAGE', 'this socket is already authenticated');
+    case 'rotate_token': {
+      const rotated = context.scope.auth.rotate(connection.identity);
+      context.cutOthers(connection);
+      connection.send({ type: 'token_rotated', ...rotated, ...optionalRequestId(message.request_id) });
+      return true;
+    }
     case 'subscribe':
       connection.subscribe(message.session_id, message.since, message.request_id);
       return true;
@@ -70,6 +95,8 @@ async function dispatch(context: HandlerContext, connection: ClientConnection, m
           name: message.name,
         });
       } finally {
+        // Marked before the reply, so the creator's next frame already sees a desk session.
+        if (session !== undefined && connection.identity.isAdmin) context.markDesk(session.id);
         connection.endCreate(session, message.request_id);
       }
       return true;

@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponsesObject } from 'zod-openapi';
 import type { ErrorCode } from '../common/index.js';
 import { PROTOCOL_VERSION } from '../common/protocol.js';
-import type { Access } from './auth.js';
+import { RIGHTS } from '../common/index.js';
+import type { Access, LimitBucket } from './auth.js';
 import { ENDPOINT_TAGS, PARAM_SEGMENT, type Endpoint } from './endpoint.js';
 import { errorStatus } from './httpUtil.js';
 
@@ -18,17 +19,19 @@ export interface DocumentedRoute {
   readonly method: string;
   readonly path: string;
   readonly access: Access;
-  readonly limited: boolean;
+  readonly limit?: LimitBucket;
   readonly endpoint: Endpoint<never, unknown, unknown>;
 }
 
 /** How each access level reads in an operation's description. */
 const ACCESS_WORDS: Record<Access, string> = {
   anyone: 'no token',
-  admin: 'the admin secret (the local CLI, from the data dir\'s daemon file)',
-  device: 'a paired device\'s token or the admin secret',
-  desktop: 'the desktop dashboard\'s device token or the admin secret; other devices get 403',
-  hook: 'the session\'s hook secret (`TETHER_HOOK_TOKEN` in its CLI\'s environment), a paired device\'s token or the admin secret',
+  admin: "the admin secret (the local CLI, from the data dir's daemon file); device tokens get 403",
+  paired: "a paired device's token (not the admin secret)",
+  hook: "the session's hook secret (`TETHER_HOOK_TOKEN` in its CLI's environment), or the admin secret or a device token whose scope holds `input`",
+  ...(Object.fromEntries(
+    RIGHTS.map((right) => [right, `the admin secret or a device token whose scope holds \`${right}\` (others get 403)`]),
+  ) as Record<(typeof RIGHTS)[number], string>),
 };
 
 /** The `{"error": {code, message}}` body, its `code` limited to `codes`. */
@@ -39,10 +42,11 @@ function errorBody(codes: readonly [ErrorCode, ...ErrorCode[]]) {
 /** Every coded error a route may answer: validation, access and rate limit, then its own. */
 function errorCodes(route: DocumentedRoute): ErrorCode[] {
   const codes: ErrorCode[] = [];
-  if (route.endpoint.body !== undefined) codes.push('BAD_MESSAGE');
-  if (route.access !== 'anyone') codes.push('UNAUTHORIZED');
-  if (route.access === 'desktop') codes.push('FORBIDDEN');
-  if (route.limited) codes.push('RATE_LIMITED');
+  if (route.endpoint.body !== undefined) codes.push('BAD_MESSAGE', 'UNSUPPORTED_MEDIA_TYPE');
+  if (route.access !== 'anyone') codes.push('UNAUTHORIZED', 'FORBIDDEN');
+  if (route.access !== 'anyone' || route.limit !== undefined) codes.push('RATE_LIMITED');
+  if (route.method !== 'GET') codes.push('ORIGIN_NOT_ALLOWED');
+  codes.push('HOST_NOT_ALLOWED');
   for (const code of route.endpoint.errors ?? []) if (!codes.includes(code)) codes.push(code);
   return codes;
 }
@@ -79,7 +83,9 @@ function operationId(route: DocumentedRoute): string {
 function operation(route: DocumentedRoute): ZodOpenApiOperationObject {
   const { endpoint } = route;
   const params = route.path.split('/').filter((segment) => segment.startsWith(':')).map((segment) => segment.slice(1));
-  const access = `Access: ${ACCESS_WORDS[route.access]}${route.limited ? '; failed tokens count towards the per-address rate limit' : ''}.`;
+  const limit = route.limit !== undefined ? `; failed ${route.limit === 'pair' ? 'pairing codes' : 'action secrets'} count towards the per-address rate limit` : '';
+  const tokens = route.access !== 'anyone' ? '; wrong tokens count towards the per-address token limit' : '';
+  const access = `Access: ${ACCESS_WORDS[route.access]}${limit}${tokens}.`;
   return {
     operationId: operationId(route),
     tags: [endpoint.tag],
@@ -87,7 +93,7 @@ function operation(route: DocumentedRoute): ZodOpenApiOperationObject {
     description: endpoint.description === undefined ? access : `${endpoint.description}\n\n${access}`,
     security: route.access === 'anyone' ? [] : [{ bearer: [] }],
     'x-tether-access': route.access,
-    'x-tether-rate-limited': route.limited,
+    'x-tether-rate-limited': route.limit !== undefined || route.access !== 'anyone',
     ...(params.length > 0
       ? { requestParams: { path: z.object(Object.fromEntries(params.map((name) => [name, z.string().regex(PARAM_SEGMENT)]))) } }
       : {}),

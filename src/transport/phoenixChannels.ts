@@ -12,7 +12,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { TetherError, type IDisposable, type SessionInfo } from '../common/index.js';
 import type { ISessionService } from '../core/index.js';
-import type { Identity } from './auth.js';
+import type { Authenticator, Identity } from './auth.js';
+import { requestUrl } from './httpUtil.js';
 import type { TransportLog } from './clientConnection.js';
 import { PhoenixConnection } from './phoenixConnection.js';
 import { phoenixDeliveries, type StreamMessage } from './phoenixEvents.js';
@@ -49,7 +50,7 @@ export function subprotocolToken(header: string | undefined): string | undefined
  * @throws TetherError BAD_MESSAGE (a token in the URL, or a `vsn` other than 2.x) | UNAUTHORIZED (no token)
  */
 export function phoenixUpgradeToken(request: IncomingMessage): string {
-  const url = new URL(request.url ?? '/', 'http://localhost');
+  const url = requestUrl(request);
   if (url.searchParams.has('token')) {
     throw new TetherError('BAD_MESSAGE', 'tokens never go in URLs: pass it as the Phoenix client\'s authToken option');
   }
@@ -65,6 +66,8 @@ export function phoenixUpgradeToken(request: IncomingMessage): string {
 export interface PhoenixHubOptions {
   readonly sessions: ISessionService;
   readonly log: TransportLog;
+  /** Checks every frame's identity is still live (revoked, rotated or expired tokens are cut). */
+  readonly auth: Pick<Authenticator, 'isLive'>;
 }
 
 /** Every Phoenix socket, and the event stream fanned out to them. */
@@ -94,9 +97,16 @@ export class PhoenixHub implements IDisposable {
     for (const delivery of deliveries) for (const connection of this._connections) connection.deliver(delivery);
   }
 
-  /** Pings every socket; one that has not answered since the last sweep is terminated. @throws never */
+  /**
+   * Pings every socket; one that has not answered since the last sweep, or whose credential
+   * stopped working, is terminated. @throws never
+   */
   heartbeat(): void {
-    for (const connection of this._connections) {
+    for (const connection of [...this._connections]) {
+      if (!this._options.auth.isLive(connection.identity)) {
+        this._cut(connection, 'credential revoked, rotated or expired');
+        continue;
+      }
       if (!connection.alive) {
         this._options.log('info', 'terminating unresponsive phoenix client', { device_id: connection.identity.deviceId });
         connection.socket.terminate();
@@ -107,15 +117,26 @@ export class PhoenixHub implements IDisposable {
     }
   }
 
-  /** Closes every socket of a device with `code`; returns how many. @throws never */
+  /**
+   * Cuts every socket of a device at once (a best-effort close frame with `code`, then
+   * terminate): no frame of theirs is handled after this. Returns how many. @throws never
+   */
   disconnectDevice(deviceId: string, code: number, reason: string): number {
     let closed = 0;
-    for (const connection of this._connections) {
+    for (const connection of [...this._connections]) {
       if (connection.identity.isAdmin || connection.identity.deviceId !== deviceId) continue;
-      connection.close(code, reason);
+      this._cut(connection, reason, code);
       closed += 1;
     }
     return closed;
+  }
+
+  private _cut(connection: PhoenixConnection, reason: string, code = 4001): void {
+    if (!this._connections.delete(connection)) return;
+    this._options.log('info', 'phoenix client cut', { device_id: connection.identity.deviceId, reason });
+    connection.close(code, reason);
+    connection.dispose();
+    connection.socket.terminate();
   }
 
   /** Paired devices' sockets (not the admin's). */
@@ -147,6 +168,8 @@ export class PhoenixHub implements IDisposable {
     });
     webSocket.on('message', (data: RawData, isBinary: boolean) => {
       connection.alive = true;
+      if (!this._connections.has(connection)) return;
+      if (!this._options.auth.isLive(identity)) return this._cut(connection, 'credential revoked, rotated or expired');
       if (isBinary) {
         const payload = { reason: 'binary frames are not supported; use the V2 JSON serializer', code: 'BAD_MESSAGE' };
         webSocket.send(encodePhoenixFrame({ joinRef: null, ref: null, topic: PHOENIX_TOPIC, event: PHX.error, payload }));

@@ -1,8 +1,9 @@
 /**
- * Push-related REST routes. `POST /api/push/action`: a Web Push service worker posts the
- * notification action the user picked; it is authenticated by the registered subscription
- * (its endpoint or its JSON) and applied only while that prompt is live (else 409
- * STALE_PROMPT). `POST /api/admin/push-test`: the local CLI asks for a test push.
+ * Push-related REST routes. `POST /api/push/action`: a service worker (or an app) posts the
+ * notification action the user picked; it is authenticated by the single-use secret the push
+ * carried (store/pushActionSecrets.ts), which names the registration, session and prompt, and
+ * applied only while that prompt is live (else 409 STALE_PROMPT) and its registration is
+ * still stored. `POST /api/admin/push-test`: the local CLI asks for a test push.
  * `GET /api/push/vapid-public-key`: the key browsers subscribe with. Access and the rate
  * limit are the route table's (httpRoutes.ts).
  */
@@ -11,6 +12,7 @@ import { TetherError } from '../common/index.js';
 import { pushResultSchema } from '../common/protocol.js';
 import type { ApprovalResponse, ISessionService } from '../core/index.js';
 import type { DeviceStore } from '../store/deviceStore.js';
+import type { PushActionSecrets } from '../store/pushActionSecrets.js';
 import { secretMatches } from './auth.js';
 import type { TransportLog } from './clientConnection.js';
 import { endpoint } from './endpoint.js';
@@ -27,6 +29,7 @@ export const PUSH_ACTIONS: Readonly<Record<string, ApprovalResponse>> = {
 export interface PushRouteContext {
   readonly sessions: Pick<ISessionService, 'currentWaiting' | 'answerApproval'>;
   readonly devices: DeviceStore;
+  readonly actionSecrets: PushActionSecrets;
   readonly log: TransportLog;
   readonly webPushPublicKey?: string;
   onPushTest?(deviceId: string | undefined): Promise<readonly PushTestResult[]>;
@@ -63,9 +66,15 @@ const shortId = z.string().min(1).max(128);
 
 /** `POST /api/push/action`'s body. */
 export const pushActionBodySchema = z.object({
+  action_secret: z
+    .string()
+    .min(1)
+    .max(128)
+    .meta({ description: 'The single-use secret the push carried (inside its encrypted payload); it names the registration, session and prompt' }),
   device_token: z
     .union([z.string(), z.object({ endpoint: z.string() })])
-    .meta({ description: 'The Web Push subscription (object or JSON string) or its endpoint; it must match a stored `webpush` registration' }),
+    .optional()
+    .meta({ description: 'The Web Push subscription (object or JSON string) or its endpoint; when sent, it must be the registration the push went to' }),
   session_id: shortId,
   prompt_id: shortId,
   action: z
@@ -75,35 +84,38 @@ export const pushActionBodySchema = z.object({
     .meta({ description: `One of ${Object.keys(PUSH_ACTIONS).join(', ')} (any case, as the notification's action names it)` }),
 });
 
-/** `POST /api/push/action {device_token, prompt_id, session_id, action}` → 200 `{applied: true}`. */
+/** `POST /api/push/action {action_secret, session_id, prompt_id, action, device_token?}` → 200 `{applied: true}`. */
 export const pushAction = endpoint({
-  summary: "Apply a Web Push notification's action",
-  description: 'A service worker posts the action the user picked; it is applied only while that prompt is live.',
+  summary: "Apply a push notification's action",
+  description:
+    'A service worker (or app) posts the action the user picked with the single-use `action_secret` its push carried; ' +
+    'it is applied only while that prompt is live and the registration the push went to is still stored.',
   tag: 'push',
   body: pushActionBodySchema,
   reply: z.object({ applied: z.literal(true) }),
   errors: ['STALE_PROMPT', 'SESSION_NOT_FOUND'],
   handle: async (context: PushRouteContext, call) => {
     const { body } = call;
-    const endpoint = endpointOf(body.device_token);
-    if (endpoint === undefined || endpoint.length > 4096) throw new TetherError('BAD_MESSAGE', 'device_token must be the Web Push subscription or its endpoint');
-    // The Web Push payload names actions like the APNs category (ALLOW, ALLOW_SESSION, DENY).
+    // The payload names actions like the APNs category (ALLOW, ALLOW_SESSION, DENY).
     const action = body.action.toLowerCase();
     const answer = Object.hasOwn(PUSH_ACTIONS, action) ? PUSH_ACTIONS[action] : undefined;
     if (answer === undefined) throw new TetherError('BAD_MESSAGE', `action must be one of: ${Object.keys(PUSH_ACTIONS).join(', ')}`);
-    // Constant-time against every stored subscription, so timing reveals nothing about them.
-    let registration: { device_id: string } | undefined;
-    for (const candidate of context.devices.list()) {
-      if (candidate.token_type !== 'webpush') continue;
-      const stored = endpointOf(candidate.token);
-      if (stored !== undefined && secretMatches(endpoint, stored) && registration === undefined) registration = candidate;
+    const claimed = body.device_token === undefined ? undefined : endpointOf(body.device_token);
+    if (body.device_token !== undefined && (claimed === undefined || claimed.length > 4096)) {
+      throw new TetherError('BAD_MESSAGE', 'device_token must be the Web Push subscription or its endpoint');
     }
-    if (registration === undefined) throw new TetherError('UNAUTHORIZED', 'device_token is not a registered Web Push subscription');
+    const grant = context.actionSecrets.redeem(body.action_secret, { session_id: body.session_id, prompt_id: body.prompt_id });
+    if (grant === undefined) throw new TetherError('UNAUTHORIZED', 'action_secret is unknown, used, expired or for another prompt');
+    const registration = context.devices.list().find((candidate) => candidate.token === grant.token);
+    const ownerGone = registration?.owner_id !== undefined && context.devices.get(registration.owner_id) === undefined;
+    if (registration === undefined || ownerGone) throw new TetherError('UNAUTHORIZED', 'the registration this push went to is gone');
+    const stored = endpointOf(registration.token) ?? registration.token;
+    if (claimed !== undefined && !secretMatches(claimed, stored)) throw new TetherError('UNAUTHORIZED', 'device_token is not the registration this push went to');
     if (context.sessions.currentWaiting(body.session_id)?.prompt_id !== body.prompt_id) {
       throw new TetherError('STALE_PROMPT', 'that prompt is no longer live');
     }
-    await context.sessions.answerApproval(body.session_id, body.prompt_id, answer, { senderId: registration.device_id });
-    context.log('info', 'push action applied', { device_id: registration.device_id, session_id: body.session_id, prompt_id: body.prompt_id, action });
+    await context.sessions.answerApproval(body.session_id, body.prompt_id, answer, { senderId: grant.device_id });
+    context.log('info', 'push action applied', { device_id: grant.device_id, session_id: body.session_id, prompt_id: body.prompt_id, action });
     return { applied: true as const };
   },
 });

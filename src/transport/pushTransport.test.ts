@@ -130,41 +130,67 @@ describe('push HTTP routes', () => {
   beforeEach(async () => (harness = await Harness.start()));
   afterEach(() => harness.stop());
 
-  function registerSubscription(): void {
+  const ENDPOINT = 'https://push.example.net/send/abc';
+
+  /** Registers the subscription and mints the secret a push to it for s1/p1 would carry. */
+  function pushedSecret(promptId = 'p1'): string {
     harness.devices.add({ device_id: 'browser', token: SUBSCRIPTION, token_type: 'webpush', platform: 'web', registered_at: '2026-01-01T00:00:00.000Z' });
+    return harness.actionSecrets.issue({ device_id: 'browser', token: SUBSCRIPTION, session_id: 's1', prompt_id: promptId });
   }
 
-  it('applies a Web Push action to the live prompt', async () => {
-    registerSubscription();
+  it('applies a notification action with the push secret, once', async () => {
+    const secret = pushedSecret();
     harness.sessions.waiting.set('s1', waitingEvent('s1'));
-    const reply = await harness.post('/api/push/action', { device_token: 'https://push.example.net/send/abc', session_id: 's1', prompt_id: 'p1', action: 'allow_session' });
+    const reply = await harness.post('/api/push/action', { action_secret: secret, device_token: ENDPOINT, session_id: 's1', prompt_id: 'p1', action: 'allow_session' });
     expect(reply.status).toBe(200);
     expect(await reply.json()).toEqual({ applied: true });
     expect(harness.sessions.calls.find((call) => call.method === 'answerApproval')?.args).toEqual(['s1', 'p1', 'yes_always', { senderId: expect.any(String) }]);
+    const replayed = await harness.post('/api/push/action', { action_secret: secret, session_id: 's1', prompt_id: 'p1', action: 'deny' });
+    expect(replayed.status).toBe(401);
+    expect(harness.sessions.calls.filter((call) => call.method === 'answerApproval')).toHaveLength(1);
+  });
+
+  it('refuses the endpoint and ids alone (what logs and provider payloads show), a foreign secret and a foreign endpoint', async () => {
+    const secret = pushedSecret();
+    harness.sessions.waiting.set('s1', waitingEvent('s1'));
+    const noSecret = await harness.post('/api/push/action', { device_token: ENDPOINT, session_id: 's1', prompt_id: 'p1', action: 'allow' });
+    expect(noSecret.status).toBe(400);
+    const guessed = await harness.post('/api/push/action', { action_secret: 'x'.repeat(43), device_token: ENDPOINT, session_id: 's1', prompt_id: 'p1', action: 'allow' });
+    expect(((await guessed.json()) as any).error.code).toBe('UNAUTHORIZED');
+    const otherPrompt = pushedSecret('p0');
+    expect((await harness.post('/api/push/action', { action_secret: otherPrompt, session_id: 's1', prompt_id: 'p1', action: 'allow' })).status).toBe(401);
+    expect((await harness.post('/api/push/action', { action_secret: secret, device_token: 'https://push.example.net/send/other', session_id: 's1', prompt_id: 'p1', action: 'allow' })).status).toBe(401);
+    expect(harness.sessions.calls.some((call) => call.method === 'answerApproval')).toBe(false);
   });
 
   it('accepts the whole subscription as device_token', async () => {
-    registerSubscription();
+    const secret = pushedSecret();
     harness.sessions.waiting.set('s1', waitingEvent('s1'));
-    const reply = await harness.post('/api/push/action', { device_token: JSON.parse(SUBSCRIPTION), session_id: 's1', prompt_id: 'p1', action: 'deny' });
+    const reply = await harness.post('/api/push/action', { action_secret: secret, device_token: JSON.parse(SUBSCRIPTION), session_id: 's1', prompt_id: 'p1', action: 'deny' });
     expect(reply.status).toBe(200);
   });
 
-  it('answers 409 STALE_PROMPT when the prompt is no longer live', async () => {
-    registerSubscription();
-    const reply = await harness.post('/api/push/action', { device_token: 'https://push.example.net/send/abc', session_id: 's1', prompt_id: 'p1', action: 'allow' });
-    expect(reply.status).toBe(409);
-    expect(((await reply.json()) as any).error.code).toBe('STALE_PROMPT');
+  it('answers 409 STALE_PROMPT when the prompt is no longer live, 401 once the registration is gone', async () => {
+    const stale = await harness.post('/api/push/action', { action_secret: pushedSecret(), session_id: 's1', prompt_id: 'p1', action: 'allow' });
+    expect(stale.status).toBe(409);
+    expect(((await stale.json()) as any).error.code).toBe('STALE_PROMPT');
+    const secret = pushedSecret();
+    harness.devices.removeToken(SUBSCRIPTION);
+    harness.sessions.waiting.set('s1', waitingEvent('s1'));
+    expect((await harness.post('/api/push/action', { action_secret: secret, session_id: 's1', prompt_id: 'p1', action: 'allow' })).status).toBe(401);
   });
 
-  it('answers 401 for an unknown subscription and 400 for a bad action', async () => {
-    registerSubscription();
+  it('answers 400 for a bad action and counts wrong secrets towards their own limit', async () => {
+    const secret = pushedSecret();
     harness.sessions.waiting.set('s1', waitingEvent('s1'));
-    const unknown = await harness.post('/api/push/action', { device_token: 'https://push.example.net/send/other', session_id: 's1', prompt_id: 'p1', action: 'allow' });
-    expect(unknown.status).toBe(401);
-    const bad = await harness.post('/api/push/action', { device_token: 'https://push.example.net/send/abc', session_id: 's1', prompt_id: 'p1', action: 'maybe' });
+    const bad = await harness.post('/api/push/action', { action_secret: secret, session_id: 's1', prompt_id: 'p1', action: 'maybe' });
     expect(bad.status).toBe(400);
-    expect(harness.sessions.calls.some((call) => call.method === 'answerApproval')).toBe(false);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      expect((await harness.post('/api/push/action', { action_secret: `guess${attempt}`, session_id: 's1', prompt_id: 'p1', action: 'allow' })).status).toBe(401);
+    }
+    expect((await harness.post('/api/push/action', { action_secret: secret, session_id: 's1', prompt_id: 'p1', action: 'allow' })).status).toBe(429);
+    const { code } = harness.pairing.issue();
+    expect((await harness.post('/api/pair', { code, device_name: 'still pairs' })).status).toBe(200);
   });
 
   it('runs a push test for the admin only', async () => {

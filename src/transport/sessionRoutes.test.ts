@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TetherError } from '../common/index.js';
+import { SCOPE_PRESETS, TetherError } from '../common/index.js';
 import { REPO_ROOT } from '../../test/support/repoRoot.js';
 import { fakeSession } from '../../test/support/fakeSessionService.js';
 import { ADMIN_SECRET, Harness } from '../../test/support/transportHarness.js';
@@ -55,8 +55,9 @@ describe('REST sessions', () => {
   });
 
   it('starts a session with the WebSocket bounds and answers 201 {session}', async () => {
+    const full = harness.devices.pair({ device_name: 'laptop', scopes: SCOPE_PRESETS.full }).token;
     const body = { cli: 'claude', cwd: '/tmp/app', args: ['--model', 'opus'], cols: 100, rows: 30, name: 'app' };
-    const response = await harness.call('POST', '/api/sessions', { token, body });
+    const response = await harness.call('POST', '/api/sessions', { token: full, body });
     expect(response.status).toBe(201);
     const { session } = (await response.json()) as { session: { id: string; name: string } };
     expect(session).toMatchObject({ id: 'created-1', name: 'app' });
@@ -81,7 +82,7 @@ describe('REST sessions', () => {
     expect(limited.status).toBe(409);
     expect(await errorCode(limited)).toBe('SESSION_LIMIT');
     harness.sessions.failNext.create = new TetherError('UNKNOWN_CLI', 'no such command');
-    const unknown = await harness.call('POST', '/api/sessions', { token, body: { cli: 'nope' } });
+    const unknown = await harness.call('POST', '/api/sessions', { token: ADMIN_SECRET, body: { cli: 'nope' } });
     expect([unknown.status, await errorCode(unknown)]).toEqual([400, 'UNKNOWN_CLI']);
     harness.sessions.failNext.create = new Error('boom');
     const internal = await harness.call('POST', '/api/sessions', { token, body: { cli: 'claude' } });
@@ -95,6 +96,29 @@ describe('REST sessions', () => {
     expect(harness.sessions.calls).toEqual([{ method: 'close', args: ['s1'] }]);
     const missing = await harness.call('DELETE', '/api/sessions/nope', { token });
     expect([missing.status, await errorCode(missing)]).toEqual([404, 'SESSION_NOT_FOUND']);
+  });
+});
+
+describe('REST sessions: scopes (issue 10 row 4)', () => {
+  it("refuses a phone's start outside the start policy and its close of the desk's own session, doing nothing", async () => {
+    for (const body of [{ cli: 'claude', args: ['--dangerously-skip-permissions'] }, { cli: 'bash' }, { cli: 'claude', cwd: '/etc' }]) {
+      const refused = await harness.call('POST', '/api/sessions', { token, body });
+      expect([refused.status, await errorCode(refused)], JSON.stringify(body)).toEqual([403, 'FORBIDDEN']);
+    }
+    // The admin's REST start is the desk's own: a phone may not close it.
+    const desk = await harness.call('POST', '/api/sessions', { token: ADMIN_SECRET, body: { cli: 'bash' } });
+    expect(desk.status).toBe(201);
+    const { session } = (await desk.json()) as { session: { id: string } };
+    const close = await harness.call('DELETE', `/api/sessions/${session.id}`, { token });
+    expect([close.status, await errorCode(close)]).toEqual([403, 'FORBIDDEN']);
+    expect(harness.sessions.calls.map((call) => call.method)).toEqual(['create']);
+  });
+
+  it('refuses a device without `view` and lets a phone start a configured CLI in its home', async () => {
+    const none = harness.devices.pair({ device_name: 'empty', scopes: [] }).token;
+    expect((await harness.call('GET', '/api/sessions', { token: none })).status).toBe(403);
+    const started = await harness.call('POST', '/api/sessions', { token, body: { cli: 'claude' } });
+    expect(started.status).toBe(201);
   });
 });
 

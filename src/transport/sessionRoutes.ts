@@ -2,19 +2,33 @@
  * The REST session API (`/api/sessions`): list, start, read and close agent CLI sessions over
  * the core session service, with the same bounds as the WebSocket's `create_session`. Each
  * endpoint carries its schemas and errors for the OpenAPI document; who may call it is the
- * route table's (httpRoutes.ts). Routes under `/api/sessions/:id/…` (the prompt queue,
+ * route table's (httpRoutes.ts: `view`), and starting and closing check the caller's scope
+ * like the WebSocket's messages (scopePolicy.ts). Routes under `/api/sessions/:id/…` (the prompt queue,
  * `next-command`, `submit-result`, `events`) resolve their session with `sessionOf`.
  */
 import { z } from 'zod';
 import { createSessionSchema, sessionInfoSchema } from '../common/protocol.js';
 import type { SessionInfo } from '../common/index.js';
 import type { ISessionService } from '../core/index.js';
+import { TetherError } from '../common/index.js';
+import type { Identity } from './auth.js';
 import { endpoint } from './endpoint.js';
+import { authorizeControl, authorizeStart, type ScopeContext } from './scopePolicy.js';
 import type { RouteCall } from './types.js';
 
 /** What the session routes need. */
 export interface SessionRouteContext {
   readonly sessions: ISessionService;
+  /** The auth helper, the desk's own sessions and the start policy. */
+  readonly scope: ScopeContext;
+  /** Records a session the local admin started: the desk's own. */
+  markDesk(sessionId: string): void;
+}
+
+/** The route table sets the caller on every `view` route. @throws TetherError UNAUTHORIZED */
+function callerOf(call: RouteCall<unknown>): Identity {
+  if (call.caller === undefined) throw new TetherError('UNAUTHORIZED', 'a token is required');
+  return call.caller;
 }
 
 /** A session as the REST API and Phoenix channels show it (the WebSocket's SessionInfo). */
@@ -53,8 +67,14 @@ export const createSession = endpoint({
   body: createSessionBodySchema,
   reply: oneSessionSchema,
   status: 201,
-  errors: ['UNKNOWN_CLI', 'SPAWN_FAILED', 'SESSION_LIMIT'],
-  handle: async (context: SessionRouteContext, call) => ({ session: await context.sessions.create(call.body) }),
+  errors: ['UNKNOWN_CLI', 'SPAWN_FAILED', 'SESSION_LIMIT', 'FORBIDDEN'],
+  handle: async (context: SessionRouteContext, call) => {
+    const caller = callerOf(call);
+    authorizeStart(context.scope, caller, call.body);
+    const session = await context.sessions.create(call.body);
+    if (caller.isAdmin) context.markDesk(session.id);
+    return { session };
+  },
 });
 
 /** `GET /api/sessions/:id` → 200 `{session}`. */
@@ -74,9 +94,10 @@ export const closeSession = endpoint({
     'An exited session is removed with its final record.',
   tag: 'sessions',
   reply: z.object({ closed: z.string() }),
-  errors: ['SESSION_NOT_FOUND'],
+  errors: ['SESSION_NOT_FOUND', 'FORBIDDEN'],
   handle: (context: SessionRouteContext, call) => {
     const { id } = sessionOf(context, call);
+    authorizeControl(context.scope, callerOf(call), id);
     context.sessions.close(id);
     return { closed: id };
   },

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TetherError } from '../common/index.js';
+import { SCOPE_PRESETS, TetherError } from '../common/index.js';
 import { FakeSessionService, fakeSession } from '../../test/support/fakeSessionService.js';
 import { TestClient } from '../../test/support/testClient.js';
 import { ADMIN_SECRET, Harness, waitingEvent } from '../../test/support/transportHarness.js';
@@ -120,7 +120,7 @@ describe('WebSocket messages', () => {
   });
 
   it('replies session_created once to the creator and broadcasts it to others', async () => {
-    const creator = await harness.connectDevice();
+    const creator = await harness.connectDevice(SCOPE_PRESETS.full);
     const other = await harness.connectDevice();
     creator.send({ type: 'create_session', cli: 'claude', cwd: '/tmp', request_id: 'c1' });
     expect(await creator.next()).toMatchObject({ type: 'session_created', request_id: 'c1', session: { id: 'created-1' } });
@@ -164,7 +164,7 @@ describe('lifecycle', () => {
     });
     try {
       const { token } = harness.devices.pair({ device_name: 'sleepy' });
-      const client = await TestClient.connect(`ws://127.0.0.1:${transport.port}/ws?token=${token}`);
+      const client = await TestClient.connect(`ws://127.0.0.1:${transport.port}/ws`, { authorization: `Bearer ${token}` });
       harness.track(client);
       await client.nextOfType('sessions');
       expect(transport.connectedClientCount()).toBe(1);

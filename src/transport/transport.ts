@@ -1,27 +1,32 @@
 /**
- * The daemon's one port: HTTP routes and the `/ws` WebSocket. Upgrades are authenticated
- * before the handshake (401 otherwise); each socket gets welcome → sessions → live prompts,
- * then the session event stream, and a 30 s ping/pong heartbeat that terminates dead peers.
+ * The daemon's one port: HTTP routes and the `/ws` WebSocket behind its doors (bind policy,
+ * connection caps and timeouts, Host and Origin checks, the auth helper). Each authenticated
+ * socket gets welcome → sessions → live prompts, then the session event stream, and a 30 s
+ * ping/pong heartbeat that terminates dead peers and sockets whose credential stopped working.
  */
-import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerOptions, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { TetherError, type SessionEvent } from '../common/index.js';
+import { RIGHTS, type SessionEvent } from '../common/index.js';
 import { PROTOCOL_VERSION, type ServerMessage } from '../common/protocol.js';
 import { cliCatalog, type ISessionService } from '../core/index.js';
 import type { DeviceStore } from '../store/deviceStore.js';
 import type { PairingService } from '../store/pairing.js';
-import { identify, requestToken, type Identity } from './auth.js';
+import { PushActionSecrets } from '../store/pushActionSecrets.js';
+import { Authenticator, type Identity } from './auth.js';
 import { advertisedHost, httpOrigin } from './advertisedHost.js';
+import { checkBindPolicy } from './bindPolicy.js';
 import { ClientConnection, type TransportLog } from './clientConnection.js';
+import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, HANDSHAKE_TIMEOUT_MS, HTTP_TIMEOUTS, limitConnections } from './connectionLimits.js';
 import { handleHttpRequest, type HttpRouteContext } from './httpRoutes.js';
-import { errorStatus } from './httpUtil.js';
-import { handleFrame } from './messageHandlers.js';
+import { handleFrame, type HandlerContext } from './messageHandlers.js';
 import { encodeOutputData } from './outputQueue.js';
-import { PHOENIX_SOCKET_PATH, PhoenixHub, phoenixUpgradeToken } from './phoenixChannels.js';
-import { FailureRateLimiter } from './rateLimiter.js';
 import type { QueueServices } from './queueRoutes.js';
+import { PhoenixHub } from './phoenixChannels.js';
+import { RequestGuards } from './requestGuards.js';
+import { buildStartPolicy, type ScopeContext, type StartPolicy } from './scopePolicy.js';
+import { CLOSE_CODES, rawText, SocketGate } from './socketGate.js';
 import { createUiFiles } from './uiFiles.js';
 import type { AppStateReport, PushTestResult, PushTokenRegistration } from './types.js';
 import { DIALECT_NAMES, dialectOf, negotiateDialect, type DialectName } from './dialects/index.js';
@@ -36,9 +41,6 @@ export type { AppStateReport, PushTestResult, PushTokenRegistration } from './ty
 export const MAX_PAYLOAD_BYTES = 512 * 1024;
 /** Heartbeat period: a peer that misses one full period without a pong is terminated. */
 export const HEARTBEAT_INTERVAL_MS = 30_000;
-/** Pairing failures allowed per address per minute before 429. */
-const PAIRING_FAILURE_LIMIT = 5;
-const PAIRING_FAILURE_WINDOW_MS = 60_000;
 
 /** Options for `startTransport`. */
 export interface TransportOptions {
@@ -72,9 +74,30 @@ export interface TransportOptions {
   readonly uiRoot?: string;
   /** Serve HTTPS/WSS with this certificate and key (PEM) instead of plain HTTP. */
   readonly tls?: { readonly cert: string; readonly key: string; readonly hostname?: string };
+  /**
+   * Listen beyond loopback without TLS anyway (`server.insecure_no_tls`, `--insecure-no-tls`);
+   * without it such a bind is refused, with it every start warns.
+   */
+  readonly insecureNoTls?: boolean;
+  /** `server.allowed_hosts` and `server.allowed_origins`. */
+  readonly allowedHosts?: readonly string[];
+  readonly allowedOrigins?: readonly string[];
+  /** `server.max_connections` and `server.max_connections_per_address`. */
+  readonly maxConnections?: number;
+  readonly maxConnectionsPerAddress?: number;
+  /** What a device with the phone's `start` right may start (`sessions.allowed_clis`, `sessions.allowed_roots`). */
+  readonly startPolicy?: StartPolicy;
+  /** Device token lifetime from pairing or rotation (ms, `auth.token_ttl_days`); 0 or absent: forever. */
+  readonly tokenTtlMs?: number;
+  /** The per-push secrets approval pushes carry (shared with the push dispatcher); a fresh set when absent. */
+  readonly actionSecrets?: PushActionSecrets;
+  /** Sessions removed for good (core's `onDidRemoveSession`), forwarded as `session_removed`. */
+  readonly onDidRemoveSession?: (listener: (sessionId: string) => void) => { dispose(): void };
   /** Heartbeat period override (tests). */
   readonly heartbeatIntervalMs?: number;
-  /** Clock for rate limiting (tests). */
+  /** HTTP timeouts and the `auth` deadline override (tests; ms). */
+  readonly timeouts?: Partial<typeof HTTP_TIMEOUTS> & { readonly authDeadlineMs?: number };
+  /** Clock for rate limiting and token expiry (tests). */
   readonly now?: () => number;
 }
 
@@ -89,14 +112,16 @@ export interface Transport {
   connectedClientCount(): number;
   /** Sends a message to every connected socket (e.g. `push_result`). @throws never */
   broadcast(message: ServerMessage): void;
-  /** Closes every socket of a device at once (close code 4001), e.g. after a revoke; returns how many. */
+  /** Cuts every socket of a device at once (terminate, after a best-effort close code 4001), e.g. after a revoke; returns how many. */
   disconnectDevice(deviceId: string): number;
+  /** Failed logins since start (bad tokens, secrets, pairing codes). */
+  failedLoginCount(): number;
   /** Closes every socket and the server. @throws never */
   close(): Promise<void>;
 }
 
 /** WebSocket close code for a revoked device (4000–4999 are application codes, RFC 6455 §7.4.2). */
-export const REVOKED_CLOSE_CODE = 4001;
+export const REVOKED_CLOSE_CODE = CLOSE_CODES.revoked;
 
 /**
  * Starts the HTTP + WebSocket server.
@@ -104,71 +129,92 @@ export const REVOKED_CLOSE_CODE = 4001;
  */
 export async function startTransport(options: TransportOptions): Promise<Transport> {
   const log: TransportLog = options.log ?? (() => {});
-  const { sessions, devices, adminSecret } = options;
+  const { sessions, devices } = options;
+  checkBindPolicy(options.host, options.tls !== undefined, options.insecureNoTls === true, log);
   const connections = new Set<ClientConnection>();
-  const limiter = new FailureRateLimiter({
-    limit: PAIRING_FAILURE_LIMIT,
-    windowMs: PAIRING_FAILURE_WINDOW_MS,
-    now: options.now,
-  });
+  const auth = new Authenticator({ devices, adminSecret: options.adminSecret, tokenTtlMs: options.tokenTtlMs, log, now: options.now });
   let boundPort = options.port;
   const scheme = options.tls ? 'https' : 'http';
   const origin = (): string => httpOrigin(options.tls?.hostname ?? advertisedHost(options.host), boundPort, scheme);
+  const guards = new RequestGuards({
+    host: options.host,
+    scheme,
+    ...(options.tls?.hostname !== undefined ? { tlsHostname: options.tls.hostname } : {}),
+    ...(options.allowedHosts !== undefined ? { allowedHosts: options.allowedHosts } : {}),
+    ...(options.allowedOrigins !== undefined ? { allowedOrigins: options.allowedOrigins } : {}),
+  });
+  const deskSessions = new Set<string>();
+  const scope: ScopeContext = {
+    auth,
+    deskSessions,
+    startPolicy: options.startPolicy ?? buildStartPolicy(),
+    startOf: (sessionId) => {
+      try {
+        const { command, args, cwd } = sessions.get(sessionId);
+        return { cli: command, args, cwd };
+      } catch {
+        return undefined;
+      }
+    },
+  };
+  const markDesk = (sessionId: string): void => void deskSessions.add(sessionId);
 
   const routeContext: HttpRouteContext = {
     ...options,
-    limiter,
+    actionSecrets: options.actionSecrets ?? new PushActionSecrets(),
+    auth,
+    guards,
     origin,
     log,
+    scope,
+    markDesk,
     disconnectDevice: (deviceId) => void disconnectDevice(deviceId),
-    ...(options.uiRoot !== undefined ? { ui: createUiFiles(options.uiRoot) } : {}),
+    ...(options.uiRoot !== undefined ? { ui: createUiFiles(options.uiRoot, { socketSources: () => socketSources(guards.hostNames, boundPort) }) } : {}),
   };
   const onRequest = (request: IncomingMessage, response: ServerResponse) => void handleHttpRequest(routeContext, request, response);
-  const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : createServer(onRequest);
+  const serverOptions: ServerOptions = { ...HTTP_TIMEOUTS, ...options.timeouts };
+  const server = options.tls
+    ? createHttpsServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key, handshakeTimeout: HANDSHAKE_TIMEOUT_MS }, onRequest)
+    : createServer(serverOptions, onRequest);
+  server.keepAliveTimeout = serverOptions.keepAliveTimeout ?? HTTP_TIMEOUTS.keepAliveTimeout;
+  limitConnections(server, {
+    maxTotal: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    maxPerAddress: options.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+    tls: options.tls !== undefined,
+    onRefused: (address, reason) => log('warn', 'connection refused', { address, reason }),
+  });
   const webSockets = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_PAYLOAD_BYTES,
-    // Echo the dialect the client chose (negotiateDialect refused the upgrade if it named none Tether knows).
+    // Echo the dialect the client chose (the gate refused the upgrade if it named none Tether knows).
     handleProtocols: (protocols) => {
       for (const protocol of protocols) if ((DIALECT_NAMES as readonly string[]).includes(protocol)) return protocol;
       return false;
     },
   });
-  const phoenix = new PhoenixHub({ sessions, log });
-  const handlerContext = {
+  const phoenix = new PhoenixHub({ sessions, log, auth });
+  const handlerContext: HandlerContext = {
     sessions,
     devices,
     onPushToken: options.onPushToken.bind(options),
     onAppState: (report: AppStateReport) => options.onAppState?.(report),
     log,
+    scope,
+    markDesk,
+    cut: (connection, reason) => cut(connection, reason),
+    cutOthers: (connection) => {
+      for (const other of connections) if (other !== connection && other.identity.deviceId === connection.identity.deviceId && !other.identity.isAdmin) cut(other, 'token rotated');
+    },
   };
-
-  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => socket.destroy());
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    if (path === PHOENIX_SOCKET_PATH) return upgradePhoenix(request, socket, head);
-    if (path !== '/ws') return rejectUpgrade(socket, new TetherError('NOT_FOUND', `WebSocket endpoints are /ws and ${PHOENIX_SOCKET_PATH}`));
-    const identity = identify(requestToken(request), devices, adminSecret);
-    if (identity === undefined) return rejectUpgrade(socket, new TetherError('UNAUTHORIZED', 'a valid token is required'));
-    let dialect: DialectName;
-    try {
-      dialect = negotiateDialect(request.headers['sec-websocket-protocol']);
-    } catch (err) {
-      return rejectUpgrade(socket, err as TetherError);
-    }
-    webSockets.handleUpgrade(request, socket, head, (webSocket) => accept(webSocket, identity, dialect));
+  const gate = new SocketGate({
+    auth,
+    guards,
+    webSockets,
+    accept,
+    acceptPhoenix: (request, socket, head, identity) => phoenix.accept(request, socket, head, identity),
+    ...(options.timeouts?.authDeadlineMs !== undefined ? { authDeadlineMs: options.timeouts.authDeadlineMs } : {}),
   });
-
-  function upgradePhoenix(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    let identity: Identity | undefined;
-    try {
-      identity = identify(phoenixUpgradeToken(request), devices, adminSecret);
-      if (identity === undefined) throw new TetherError('UNAUTHORIZED', 'the token is unknown or revoked');
-    } catch (err) {
-      return rejectUpgrade(socket, err instanceof TetherError ? err : new TetherError('BAD_MESSAGE', 'bad upgrade request'));
-    }
-    phoenix.accept(request, socket, head, identity);
-  }
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => gate.upgrade(request, socket, head));
 
   function accept(webSocket: WebSocket, identity: Identity, dialect: DialectName): void {
     const connection = new ClientConnection(webSocket, identity, sessions, log, dialectOf(dialect));
@@ -184,6 +230,7 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
     });
     webSocket.on('message', (data: RawData, isBinary: boolean) => {
       connection.alive = true;
+      if (!connections.has(connection)) return;
       if (isBinary) {
         connection.send({ type: 'error', code: 'BAD_MESSAGE', message: 'binary frames are not supported; send JSON text' });
         return;
@@ -195,12 +242,16 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
 
   function greet(connection: ClientConnection): void {
     try {
+      const { identity } = connection;
+      const device = identity.isAdmin ? undefined : devices.get(identity.deviceId);
       connection.send({
         type: 'welcome',
         protocol_version: PROTOCOL_VERSION,
         daemon_version: options.daemonVersion,
-        device_id: connection.identity.deviceId,
+        device_id: identity.deviceId,
         clis: cliCatalog(),
+        scopes: identity.isAdmin ? [...RIGHTS] : [...(identity.rights ?? [])],
+        ...(device?.expires_at !== undefined ? { token_expires_at: device.expires_at } : {}),
       });
       const list = sessions.list();
       connection.send({ type: 'sessions', sessions: list });
@@ -214,11 +265,25 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
     }
   }
 
+  /** Stops serving a socket at once: no frame of it is handled after this, and nothing more is sent. */
+  function cut(connection: ClientConnection, reason: string): void {
+    if (!connections.delete(connection)) return;
+    log('info', 'client cut', { device_id: connection.identity.deviceId, reason });
+    connection.dispose();
+    try {
+      connection.socket.close(REVOKED_CLOSE_CODE, 'device revoked');
+    } catch {
+      // the socket is already closing
+    }
+    connection.socket.terminate();
+    if (!connection.identity.isAdmin) options.onAppState?.({ connection_id: connection.id, device_id: connection.identity.deviceId, state: 'gone' });
+  }
+
   function disconnectDevice(deviceId: string): number {
     let closed = 0;
     for (const connection of [...connections]) {
       if (connection.identity.isAdmin || connection.identity.deviceId !== deviceId) continue;
-      connection.socket.close(REVOKED_CLOSE_CODE, 'device revoked');
+      cut(connection, 'device revoked');
       closed += 1;
     }
     return closed + phoenix.disconnectDevice(deviceId, REVOKED_CLOSE_CODE, 'device revoked');
@@ -247,8 +312,18 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
     }
   }
 
+  const removals = options.onDidRemoveSession?.((sessionId) => {
+    deskSessions.delete(sessionId);
+    const text = JSON.stringify({ type: 'session_removed', session_id: sessionId } satisfies ServerMessage);
+    for (const connection of connections) connection.sendText(text);
+  });
+
   const heartbeat = setInterval(() => {
-    for (const connection of connections) {
+    for (const connection of [...connections]) {
+      if (!auth.isLive(connection.identity)) {
+        cut(connection, 'credential revoked or expired');
+        continue;
+      }
       if (!connection.alive) {
         log('info', 'terminating unresponsive client', { device_id: connection.identity.deviceId });
         connection.socket.terminate();
@@ -273,6 +348,7 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
     clearInterval(heartbeat);
     subscription.dispose();
     phoenix.dispose();
+    removals?.dispose();
     webSockets.close();
     throw err;
   }
@@ -295,11 +371,14 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
       phoenix.publish(message);
     },
     disconnectDevice,
+    failedLoginCount: () => auth.failedLogins,
     close: () =>
       (closing ??= (async () => {
         clearInterval(heartbeat);
         subscription.dispose();
         phoenix.dispose();
+        removals?.dispose();
+        gate.closeAll();
         for (const connection of connections) {
           connection.dispose();
           connection.socket.terminate();
@@ -312,18 +391,9 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
   };
 }
 
-/** Answers a refused upgrade with a plain HTTP response (the REST error shape) and closes the socket. */
-function rejectUpgrade(socket: Duplex, error: TetherError): void {
-  const status = errorStatus(error.code);
-  const body = JSON.stringify({ error: { code: error.code, message: error.message } });
-  const reason = STATUS_CODES[status] ?? 'Error';
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
-}
-
-function rawText(data: RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data).toString('utf8');
+/** `ws://name:port wss://name:port` for every name the daemon answers to: the UI's CSP connect-src, never taken from a request. */
+function socketSources(names: ReadonlySet<string>, port: number): string[] {
+  // CSP host-sources cannot name IPv6 literals (CSP3 §2.3.1 host-part); a page loaded from one
+  // reaches its own socket through 'self', which matches ws(s) on the page's own host in CSP3.
+  return [...names].filter((name) => !name.includes(':')).flatMap((name) => [`ws://${name}:${port}`, `wss://${name}:${port}`]);
 }

@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { requestUrl } from './httpUtil.js';
 
 /** Paths the single-page app answers with `index.html`. */
 const APP_PATHS = new Set(['/', '/pair', '/phone', '/desktop']);
@@ -49,12 +50,12 @@ export function defaultUiRoot(): string {
 
 /**
  * The CSP every UI response carries: scripts, workers, fonts and the manifest only from this
- * origin, never inline; WebSockets only back to this host. Styles allow inline because
- * xterm.js writes its theme into a `<style>` element; no script can be injected through that.
+ * origin, never inline; WebSockets only back to the daemon's own names (`socketSources`, from
+ * the Host allowlist, never from the request). Styles allow inline because xterm.js writes its
+ * theme into a `<style>` element; no script can be injected through that.
  */
-export function contentSecurityPolicy(host: string | undefined): string {
-  const safeHost = host !== undefined && /^[A-Za-z0-9.\-:[\]]+$/.test(host) ? host : undefined;
-  const sockets = safeHost === undefined ? '' : ` ws://${safeHost} wss://${safeHost}`;
+export function contentSecurityPolicy(socketSources: readonly string[]): string {
+  const sockets = socketSources.filter((source) => /^wss?:\/\/[A-Za-z0-9.\-:[\]]+$/.test(source)).map((source) => ` ${source}`).join('');
   return [
     "default-src 'self'",
     "script-src 'self'",
@@ -91,22 +92,24 @@ function listFiles(root: string): Map<string, string> {
   return files;
 }
 
-function securityHeaders(request: IncomingMessage): Record<string, string> {
+function securityHeaders(socketSources: readonly string[]): Record<string, string> {
   return {
-    'content-security-policy': contentSecurityPolicy(request.headers.host),
+    'content-security-policy': contentSecurityPolicy(socketSources),
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
     'x-frame-options': 'DENY',
     'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
   };
 }
 
 /**
  * Serves the UI built into `root` (see {@link defaultUiRoot}). A missing build answers the
- * app paths with 503 and a hint to build it.
+ * app paths with 503 and a hint to build it. `socketSources` lists the WebSocket origins
+ * the CSP allows (the daemon's own names).
  * @throws never
  */
-export function createUiFiles(root: string): UiFiles {
+export function createUiFiles(root: string, options: { socketSources?: () => readonly string[] } = {}): UiFiles {
   let files = listFiles(root);
   let listedAt = Date.now();
   const lookup = (path: string): string | undefined => {
@@ -122,14 +125,14 @@ export function createUiFiles(root: string): UiFiles {
     if (request.method !== 'GET' && request.method !== 'HEAD') return false;
     let path: string;
     try {
-      path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+      path = decodeURIComponent(requestUrl(request).pathname);
     } catch {
       return false;
     }
     const file = APP_PATHS.has(path) ? lookup('/index.html') : lookup(path);
     if (file === undefined) {
       if (!APP_PATHS.has(path)) return false;
-      response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', ...securityHeaders(request) });
+      response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', ...securityHeaders(options.socketSources?.() ?? []) });
       response.end('The web UI is not built. Run `node web/build.mjs` (or `npm run build:web`) and reload.\n');
       return true;
     }
@@ -139,7 +142,7 @@ export function createUiFiles(root: string): UiFiles {
       'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
       'content-length': String(body.length),
       'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
-      ...securityHeaders(request),
+      ...securityHeaders(options.socketSources?.() ?? []),
     };
     if (path === '/sw.js') headers['service-worker-allowed'] = '/';
     response.writeHead(200, headers);

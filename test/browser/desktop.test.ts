@@ -32,11 +32,11 @@ beforeAll(async () => {
 
 describe('browser UI files', () => {
   it('sends a CSP without inline scripts', () => {
-    const policy = contentSecurityPolicy('127.0.0.1:7878');
+    const policy = contentSecurityPolicy(['ws://127.0.0.1:7878', 'wss://127.0.0.1:7878']);
     expect(policy).toContain("script-src 'self'");
     expect(policy).not.toMatch(/script-src[^;]*unsafe-inline/);
     expect(policy).toContain('ws://127.0.0.1:7878');
-    expect(contentSecurityPolicy('evil.com; script-src *')).not.toContain('evil');
+    expect(contentSecurityPolicy(['ws://evil.com; script-src *'])).not.toContain('evil');
   });
 });
 

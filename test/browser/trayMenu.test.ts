@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SessionInfo } from '../../src/common/events.js';
-import { buildTrayMenu, MAX_MENU_SESSIONS, sessionLabel, shouldNotify, trayStatus } from '../../electron/menuModel.js';
+import { buildTrayMenu, isExternalUrlAllowed, isSameOrigin, MAX_MENU_SESSIONS, notificationContent, sessionLabel, shouldNotify, trayStatus } from '../../electron/menuModel.js';
 
 function session(id: string, overrides: Partial<SessionInfo> = {}): SessionInfo {
   return {
@@ -76,5 +76,25 @@ describe('native notifications', () => {
     expect(shouldNotify(prompt, [{ kind: 'dashboard' }])).toBe(false);
     expect(shouldNotify(prompt, [{ kind: 'session', sessionId: 'a' }])).toBe(false);
     expect(shouldNotify({ session_id: 'a', wait_type: 'awaiting_response' }, [])).toBe(false);
+  });
+});
+
+describe('row 10: links and notifications from untrusted text', () => {
+  it('opens only http(s) links externally and keeps windows on the daemon', () => {
+    for (const url of ['https://example.com/docs', 'http://192.168.1.20:7878/pair#code=X']) expect(isExternalUrlAllowed(url)).toBe(true);
+    for (const url of ['file:///etc/passwd', 'smb://host/share', 'javascript:alert(1)', 'vscode://file/x', 'ms-settings:', 'not a url', '']) {
+      expect(isExternalUrlAllowed(url), url).toBe(false);
+    }
+    expect(isSameOrigin('http://127.0.0.1:7878/desktop', 'http://127.0.0.1:7878')).toBe(true);
+    expect(isSameOrigin('https://evil.example/', 'http://127.0.0.1:7878')).toBe(false);
+    expect(isSameOrigin('::', 'http://127.0.0.1:7878')).toBe(false);
+  });
+
+  it('escapes notification markup on Linux only', () => {
+    const prompt = { wait_type: 'tool_approval', tool_name: 'Bash', cli_type: 'claude', prompt_content: 'Bash command\n<a href="https://evil.example">click</a> & <b>approve</b>\nDo you want to proceed?' };
+    const linux = notificationContent(prompt, 'claude · app', 'linux');
+    expect(linux.title).toBe('Bash needs approval');
+    expect(linux.body).toBe('claude · app\nBash command\n&lt;a href=&quot;https://evil.example&quot;&gt;click&lt;/a&gt; &amp; &lt;b&gt;approve&lt;/b&gt;\nDo you want to proceed?');
+    expect(notificationContent(prompt, 'claude · app', 'darwin').body).toContain('<a href="https://evil.example">');
   });
 });

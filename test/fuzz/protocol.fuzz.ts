@@ -22,12 +22,14 @@ export const VALID_CLIENT_MESSAGES: readonly Record<string, unknown>[] = [
   { type: 'answer', session_id: 's1', prompt_id: 'p1', option_id: '2' },
   { type: 'register_push_token', token: 'a'.repeat(64), token_type: 'apns', platform: 'ios', environment: 'sandbox' },
   { type: 'app_state', state: 'active', session_id: 's1' },
+  { type: 'auth', token: 'x'.repeat(43) },
+  { type: 'rotate_token', request_id: 'r2' },
 ];
 
 const validMessage = fc.constantFrom(...VALID_CLIENT_MESSAGES);
 
-/** Frames as a socket could deliver them. */
-const frames: fc.Arbitrary<string> = fc.oneof(
+/** Frames as a socket could deliver them (the WebSocket surface sends them to a live daemon too). */
+export const frames: fc.Arbitrary<string> = fc.oneof(
   { weight: 4, arbitrary: mutatedJson(validMessage).map((value) => JSON.stringify(value)) },
   { weight: 2, arbitrary: mutatedText(validMessage.map((value) => JSON.stringify(value))) },
   { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((value) => JSON.stringify(value) ?? 'null') },

@@ -16,7 +16,7 @@ export async function runSurface(surface: FuzzSurface, numRuns: number, seed: nu
   await surface.setup?.();
   try {
     const details = await fc.check(surface.property() as fc.IRawProperty<unknown[]>, { numRuns, seed });
-    if (details.failed) throw new Error(fc.defaultReportMessage(details) ?? `${surface.name} failed`);
+    if (details.failed) throw new Error(`${fc.defaultReportMessage(details) ?? `${surface.name} failed`}\n${String(details.errorInstance)}`);
     return { cases: details.numRuns, ms: Date.now() - started };
   } finally {
     await surface.teardown?.();

@@ -1,7 +1,7 @@
 /**
- * Every fuzzed surface, in the order `npm run fuzz` runs them. To fuzz a new surface (the
- * WebSocket frames and HTTP routes of a running daemon are next), add a `<surface>.fuzz.ts`
- * exporting a FuzzSurface and list it here; the runner and the vitest slice pick it up.
+ * Every fuzzed surface, in the order `npm run fuzz` runs them. To fuzz a new surface, add a
+ * `<surface>.fuzz.ts` exporting a FuzzSurface and list it here; the runner and the vitest
+ * slice pick it up.
  */
 import type { FuzzSurface } from './fuzzSurface.js';
 import { asciicastSurface } from './asciicast.fuzz.js';
@@ -9,5 +9,7 @@ import { configSurface } from './config.fuzz.js';
 import { parsersSurface } from './parsers.fuzz.js';
 import { protocolSurface } from './protocol.fuzz.js';
 import { replaySurface } from './replay.fuzz.js';
+import { websocketSurface } from './websocket.fuzz.js';
+import { httpSurface } from './http.fuzz.js';
 
-export const FUZZ_SURFACES: readonly FuzzSurface[] = [protocolSurface, asciicastSurface, configSurface, parsersSurface, replaySurface];
+export const FUZZ_SURFACES: readonly FuzzSurface[] = [protocolSurface, asciicastSurface, configSurface, parsersSurface, replaySurface, websocketSurface, httpSurface];

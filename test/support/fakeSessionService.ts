@@ -34,6 +34,9 @@ export class FakeSessionService implements ISessionService {
   /** Activity reports (status, busy line, todo) the test fires. */
   readonly activityEmitter = new Emitter<{ session_id: string; status: 'busy' | 'waiting' | 'idle' | 'exited'; since: string }>();
   readonly onActivity = this.activityEmitter.event;
+  /** Fires a session id when `close` removes an exited session (core's onDidRemoveSession). */
+  readonly removedEmitter = new Emitter<string>();
+  readonly onDidRemoveSession = this.removedEmitter.event;
   readonly sessions = new Map<string, SessionInfo>();
   readonly waiting = new Map<string, WaitingForInputEvent>();
   /** Events returned by eventsSince; undefined entries mean "too old". */
@@ -60,9 +63,12 @@ export class FakeSessionService implements ISessionService {
     this.emitter.fire({ type: 'session_created', session });
     return session;
   }
+  /** Records the call; an exited session is removed (and announced) as core does. */
   close(sessionId: string): void {
     this._record('close', [sessionId]);
-    this.get(sessionId);
+    if (this.get(sessionId).status !== 'exited') return;
+    this.sessions.delete(sessionId);
+    this.removedEmitter.fire(sessionId);
   }
   delete(sessionId: string): void {
     this._record('delete', [sessionId]);

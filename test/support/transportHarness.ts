@@ -7,14 +7,27 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Emitter, TetherError, type WaitingForInputEvent } from '../../src/common/index.js';
+import { Emitter, TetherError, type Right, type WaitingForInputEvent } from '../../src/common/index.js';
 import { Autoplay, PromptQueue, systemClock } from '../../src/core/index.js';
 import { QueueStore } from '../../src/store/queueStore.js';
 import { DeviceStore } from '../../src/store/deviceStore.js';
 import { PairingService } from '../../src/store/pairing.js';
 import { FakeSessionService, fakeSession } from './fakeSessionService.js';
 import { TestClient } from './testClient.js';
-import { startTransport, type AppStateReport, type PushTestResult, type PushTokenRegistration, type Transport } from '../../src/transport/transport.js';
+import { PushActionSecrets } from '../../src/store/pushActionSecrets.js';
+import { startTransport, type AppStateReport, type PushTestResult, type PushTokenRegistration, type Transport, type TransportOptions } from '../../src/transport/transport.js';
+
+/** What a harness listens with (kept for restart). */
+interface ListenSetup {
+  readonly sessions: FakeSessionService;
+  readonly devices: DeviceStore;
+  readonly pairing: PairingService;
+  readonly now: { value: number };
+  readonly actionSecrets: PushActionSecrets;
+  readonly overrides: Partial<TransportOptions>;
+  readonly reference: { harness?: Harness };
+  readonly queues: { queue: PromptQueue; autoplay: Autoplay };
+}
 
 /** The admin secret every harness uses. */
 export const ADMIN_SECRET = 'admin-secret-for-tests';
@@ -27,7 +40,7 @@ export class Harness {
   /** Device ids `POST /api/admin/push-test` asked for, and what it answers. */
   readonly pushTests: Array<string | undefined> = [];
   pushTestResults: PushTestResult[] = [];
-  readonly logs: Array<{ level: string; message: string }> = [];
+  readonly logs: Array<{ level: string; message: string; fields?: Record<string, unknown> }> = [];
   private readonly _clients: TestClient[] = [];
 
   private constructor(
@@ -36,6 +49,7 @@ export class Harness {
     readonly devices: DeviceStore,
     readonly pairing: PairingService,
     readonly now: { value: number },
+    readonly actionSecrets: PushActionSecrets,
     private readonly _dataDir: string,
     readonly queue: PromptQueue,
     readonly autoplay: Autoplay,
@@ -44,25 +58,31 @@ export class Harness {
   /** Fire to report input at the desk (what SessionManager.onDidInput reports). */
   static readonly deskInput = new Emitter<{ readonly session_id: string }>();
 
-  /** Starts a harness with one running session `s1`. @throws the listen error */
-  static async start(): Promise<Harness> {
+  /**
+   * Starts a harness with one running session `s1`; `overrides` change transport options
+   * (caps, timeouts, origins, the clock starts at 1 000 000).
+   * @throws the listen error
+   */
+  static async start(overrides: Partial<TransportOptions> = {}): Promise<Harness> {
     const dataDir = mkdtempSync(join(tmpdir(), 'tether-transport-'));
     const sessions = new FakeSessionService();
     sessions.sessions.set('s1', fakeSession('s1'));
     const devices = new DeviceStore(dataDir);
     const now = { value: 1_000_000 };
     const pairing = new PairingService({ now: () => now.value });
+    const actionSecrets = new PushActionSecrets({ now: () => now.value });
     const reference: { harness?: Harness } = {};
     const queue = new PromptQueue((id) => sessions.sessions.has(id), new QueueStore(dataDir), systemClock);
     const autoplay = new Autoplay({ sessions, onActivity: sessions.onActivity, onDidInput: Harness.deskInput.event, inputDraft: () => undefined }, queue, systemClock);
     queue.onMessage((message) => reference.harness?.transport.broadcast(message));
-    const transport = await Harness._listen(0, sessions, devices, pairing, now, reference, { queue, autoplay });
-    reference.harness = new Harness(transport, sessions, devices, pairing, now, dataDir, queue, autoplay);
-    reference.harness._reference = reference;
+    const setup: ListenSetup = { sessions, devices, pairing, now, actionSecrets, overrides, reference, queues: { queue, autoplay } };
+    const transport = await Harness._listen(0, setup);
+    reference.harness = new Harness(transport, sessions, devices, pairing, now, actionSecrets, dataDir, queue, autoplay);
+    reference.harness._setup = setup;
     return reference.harness;
   }
 
-  private _reference: { harness?: Harness } = {};
+  private _setup?: ListenSetup;
 
   /**
    * Closes the transport (every socket drops) and starts a new one on the same port over the
@@ -71,18 +91,12 @@ export class Harness {
   async restart(): Promise<void> {
     const port = this.transport.port;
     await this.transport.close();
-    this.transport = await Harness._listen(port, this.sessions, this.devices, this.pairing, this.now, this._reference, { queue: this.queue, autoplay: this.autoplay });
+    if (this._setup === undefined) throw new Error('harness was not started with Harness.start');
+    this.transport = await Harness._listen(port, this._setup);
   }
 
-  private static _listen(
-    port: number,
-    sessions: FakeSessionService,
-    devices: DeviceStore,
-    pairing: PairingService,
-    now: { value: number },
-    reference: { harness?: Harness },
-    queues: { queue: PromptQueue; autoplay: Autoplay },
-  ): Promise<Transport> {
+  private static _listen(port: number, setup: ListenSetup): Promise<Transport> {
+    const { sessions, devices, pairing, now, actionSecrets, overrides, reference, queues } = setup;
     return startTransport({
       host: '127.0.0.1',
       port,
@@ -101,10 +115,18 @@ export class Harness {
         reference.harness?.pushTests.push(deviceId);
         return reference.harness?.pushTestResults ?? [];
       },
-      log: (level, message) => reference.harness?.logs.push({ level, message }),
+      log: (level, message, fields) => reference.harness?.logs.push({ level, message, ...(fields !== undefined ? { fields } : {}) }),
       now: () => now.value,
       queues,
+      actionSecrets,
+      onDidRemoveSession: (listener) => sessions.onDidRemoveSession(listener),
+      ...overrides,
     });
+  }
+
+  /** `http://127.0.0.1:<port>`. */
+  get url(): string {
+    return this.transport.url;
   }
 
   /** `ws://127.0.0.1:<port>/ws`. */
@@ -112,18 +134,20 @@ export class Harness {
     return `ws://127.0.0.1:${this.transport.port}/ws`;
   }
 
-  /** Connects with `token` in the Authorization header or the query. @throws on a refused handshake */
-  async connect(token: string, via: 'header' | 'query' = 'header'): Promise<TestClient> {
-    const client =
-      via === 'header'
-        ? await TestClient.connect(this.wsUrl, { authorization: `Bearer ${token}` })
-        : await TestClient.connect(`${this.wsUrl}?token=${encodeURIComponent(token)}`);
-    return this.track(client);
+  /**
+   * Connects with `token` in the Authorization header (a native client) or in a first `auth`
+   * frame (a browser). @throws on a refused handshake
+   */
+  async connect(token: string, via: 'header' | 'message' = 'header'): Promise<TestClient> {
+    if (via === 'header') return this.track(await TestClient.connect(this.wsUrl, { authorization: `Bearer ${token}` }));
+    const client = this.track(await TestClient.connect(this.wsUrl));
+    client.send({ type: 'auth', token });
+    return client;
   }
 
-  /** Connects a freshly paired device and reads past welcome + sessions. */
-  async connectDevice(): Promise<TestClient> {
-    const { token } = this.devices.pair({ device_name: 'phone' });
+  /** Connects a freshly paired device (the phone's rights unless `scopes` says otherwise) and reads past welcome + sessions. */
+  async connectDevice(scopes?: readonly Right[]): Promise<TestClient> {
+    const { token } = this.devices.pair({ device_name: 'phone', ...(scopes !== undefined ? { scopes } : {}) });
     const client = await this.connect(token);
     await client.nextOfType('sessions');
     return client;

@@ -1,5 +1,6 @@
 // Tether's service worker: shows Web Push alerts with their action buttons, posts the chosen
-// action to the daemon (POST /api/push/action, authenticated by this browser's subscription), closes
+// action to the daemon (POST /api/push/action, authenticated by the single-use secret the push
+// carried in its encrypted payload, and this browser's subscription), closes
 // notifications whose prompt was answered elsewhere, and opens the app on a tap. It caches
 // nothing: every page needs the live daemon anyway.
 
@@ -42,15 +43,21 @@ self.addEventListener('notificationclick', (event) => {
   const data = notification.data || {};
   notification.close();
   const chosen = (data.actions || []).find((action) => action.action === event.action);
-  if (chosen) {
-    // The daemon authenticates the action by this browser's registered subscription.
+  if (chosen && data.action_secret) {
+    // The daemon applies the action only with this push's secret, once, for this subscription.
     event.waitUntil(
       self.registration.pushManager.getSubscription().then((subscription) => {
         if (!subscription) return undefined;
         return fetch('/api/push/action', {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ device_token: subscription.endpoint, action: chosen.action, session_id: data.session_id, prompt_id: data.prompt_id }),
+          body: JSON.stringify({
+            action_secret: data.action_secret,
+            device_token: subscription.endpoint,
+            action: chosen.action,
+            session_id: data.session_id,
+            prompt_id: data.prompt_id,
+          }),
         }).catch(() => undefined);
       }),
     );

@@ -4,11 +4,13 @@
  * Deny for tool approvals, the real option labels otherwise, and a text field only where the
  * daemon says free text goes: an option with `accepts_text`, or the idle input box). It closes
  * on `waiting_cleared` for its own prompt only; a refused answer to a prompt that is already
- * gone (`STALE_PROMPT`) shows "Already answered".
+ * gone (`STALE_PROMPT`) shows "Already answered". Bidi controls and invisible characters in the
+ * prompt or the labels are shown as marks, under a warning, before anyone approves.
  */
 import type { WaitingForInputEvent, WireOption } from '../../src/common/events.js';
+import { hasHiddenCharacters } from '../../src/common/hiddenCharacters.js';
 import { RequestError, type Connection, type ServerMessage } from './connection.js';
-import { h, projectName, WAIT_TITLES } from './dom.js';
+import { h, projectName, visibleText, WAIT_TITLES } from './dom.js';
 
 /** Errors meaning the prompt was answered or went away before this answer arrived. */
 const GONE_CODES = new Set(['STALE_PROMPT', 'SESSION_EXITED']);
@@ -73,7 +75,7 @@ export function openApprovalSheet(host: HTMLElement, connection: Connection, eve
   } else {
     for (const option of event.options) {
       buttons.append(
-        h('button', { class: `big option ${optionTone(option)}`, 'data-option': option.id, onclick: () => void answer({ type: 'answer', option_id: option.id }) }, option.label),
+        h('button', { class: `big option ${optionTone(option)}`, 'data-option': option.id, onclick: () => void answer({ type: 'answer', option_id: option.id }) }, ...visibleText(option.label)),
       );
     }
   }
@@ -101,13 +103,19 @@ export function openApprovalSheet(host: HTMLElement, connection: Connection, eve
   textForm?.append(input, h('button', { type: 'submit', class: 'send' }, 'Send'));
 
   const title = event.wait_type === 'tool_approval' && event.tool_name ? `Allow ${event.tool_name}?` : (WAIT_TITLES[event.wait_type] ?? 'Waiting');
+  // The daemon flags it; older daemons do not, so the text is checked here too.
+  const hidden = event.has_hidden_characters === true || hasHiddenCharacters(event.prompt_content) || event.options.some((option) => hasHiddenCharacters(option.label));
+  const warning = hidden
+    ? h('p', { class: 'sheet-warning', role: 'alert' }, 'This prompt contains hidden or direction-changing characters (marked ⟨U+…⟩). It may not do what it reads as.')
+    : null;
   const sheet = h(
     'section',
     { class: 'sheet', role: 'dialog', 'aria-modal': 'true', 'aria-label': title, 'data-prompt': event.prompt_id, 'data-session': event.session_id },
     h('div', { class: 'sheet-grip', 'aria-hidden': 'true' }),
     h('header', {}, h('h2', {}, title), h('button', { class: 'sheet-later', 'aria-label': 'Later', onclick: () => close() }, 'Later')),
     h('p', { class: 'sheet-meta' }, `${event.cli_type} · ${session ? projectName(session.cwd) : event.session_id}`),
-    h('pre', { class: 'sheet-prompt' }, event.prompt_content.trim()),
+    warning,
+    h('pre', { class: 'sheet-prompt' }, ...visibleText(event.prompt_content.trim())),
     buttons,
     textForm,
     status,

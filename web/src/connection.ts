@@ -1,5 +1,6 @@
 /**
- * The browser's WebSocket client: connects with `?token=`, keeps the session list and the live
+ * The browser's WebSocket client: opens `/ws` and proves itself with a first `auth` frame
+ * (tokens never go in URLs), keeps the session list and the live
  * prompts, reconnects with exponential backoff, and on every reconnect resubscribes the open
  * terminals with `since` (the highest seq seen), de-duplicating replayed output by seq.
  * Views listen to `change` (state), `output` (terminal data) and `status` (online/offline).
@@ -35,6 +36,8 @@ type Listener<T> = (value: T) => void;
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 15_000;
+/** The close code of a refused `auth` frame (docs/protocol.md, "Connecting"). */
+const UNAUTHORIZED_CLOSE = 4401;
 
 /** One live connection to the daemon, reconnecting until `close()`. */
 export class Connection {
@@ -50,10 +53,11 @@ export class Connection {
   deviceId = '';
   /** The CLIs the daemon knows, in its registry's order (from `welcome`; empty until then). */
   clis: readonly CliSummary[] = [];
+  /** What this device may do (from `welcome`; src/common/scopes.ts). */
+  scopes: readonly string[] = [];
   private _socket: WebSocket | undefined;
   private _attempt = 0;
   private _closed = false;
-  private _everOpened = false;
   private _nextRequest = 1;
   private readonly _pending = new Map<string, { resolve: (m: ServerMessage) => void; reject: (e: Error) => void; timer: number }>();
   private readonly _lastSeq = new Map<string, number>();
@@ -82,36 +86,32 @@ export class Connection {
 
   private _open(): void {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const socket = new WebSocket(`${scheme}//${location.host}/ws?token=${encodeURIComponent(this._token)}`);
+    const socket = new WebSocket(`${scheme}//${location.host}/ws`);
     this._socket = socket;
-    let opened = false;
-    socket.onopen = () => {
-      opened = true;
-      this._everOpened = true;
-      this._attempt = 0;
+    socket.onopen = () => socket.send(JSON.stringify({ type: 'auth', token: this._token }));
+    socket.onmessage = (event) => {
+      const message = JSON.parse(String(event.data)) as ServerMessage;
+      if (message.type === 'welcome') this._attempt = 0;
+      this._receive(message);
     };
-    socket.onmessage = (event) => this._receive(JSON.parse(String(event.data)) as ServerMessage);
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (this._socket !== socket) return;
+      // 4401: the daemon refused the token (revoked, expired): pairing again is the only way back.
+      if (event.code === UNAUTHORIZED_CLOSE) {
+        this._closed = true;
+        this._setStatus('unauthorized');
+      }
       for (const [id, pending] of this._pending) {
         clearTimeout(pending.timer);
         pending.reject(new RequestError('OFFLINE', 'the connection dropped'));
         this._pending.delete(id);
       }
       if (this._closed) return;
-      void this._retry(opened);
+      this._retry();
     };
   }
 
-  private async _retry(wasOpen: boolean): Promise<void> {
-    // A socket refused before opening while the daemon answers /healthz means the token is gone (revoked).
-    if (!wasOpen) {
-      const healthy = await fetch('/healthz', { cache: 'no-store' }).then((r) => r.ok, () => false);
-      if (healthy && (!this._everOpened || this._attempt >= 1)) {
-        this._setStatus('unauthorized');
-        return;
-      }
-    }
+  private _retry(): void {
     this._setStatus('offline');
     const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** this._attempt) * (0.75 + Math.random() * 0.5);
     this._attempt++;
@@ -134,6 +134,7 @@ export class Connection {
       case 'welcome':
         this.deviceId = String(message.device_id);
         this.clis = Array.isArray(message.clis) ? (message.clis as CliSummary[]) : [];
+        this.scopes = Array.isArray(message.scopes) ? (message.scopes as string[]) : [];
         break;
       case 'sessions':
         this.sessions.clear();
@@ -141,6 +142,11 @@ export class Connection {
         for (const id of this.waiting.keys()) if (this.sessions.get(id)?.waiting == null) this.waiting.delete(id);
         this._setStatus('online');
         for (const id of this._subscribed) this._subscribe(id);
+        break;
+      case 'session_removed':
+        this.sessions.delete(sessionId!);
+        this.waiting.delete(sessionId!);
+        this._lastSeq.delete(sessionId!);
         break;
       case 'session_created':
       case 'session_resumed': {

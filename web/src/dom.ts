@@ -1,9 +1,10 @@
 /**
  * Tiny DOM helpers for the views: an element builder (text only, never innerHTML, so daemon
- * strings cannot inject markup), display labels for wait types and statuses, and the badge
- * a session shows in the lists.
+ * strings cannot inject markup), text with its hidden characters made visible, display labels
+ * for wait types and statuses, and the badge a session shows in the lists.
  */
 import type { SessionInfo } from '../../src/common/events.js';
+import { splitHiddenCharacters } from '../../src/common/hiddenCharacters.js';
 
 type Child = Node | string | null | undefined | false;
 
@@ -25,6 +26,16 @@ export function h<K extends keyof HTMLElementTagNameMap>(
     element.append(child);
   }
   return element;
+}
+
+/**
+ * `text` as nodes, each bidi control or invisible character replaced by a visible mark
+ * (`⟨U+202E⟩`, class `hidden-char`), so text that reads differently than it runs shows it.
+ */
+export function visibleText(text: string): Array<Node | string> {
+  return splitHiddenCharacters(text).map((piece) =>
+    'text' in piece ? piece.text : h('mark', { class: 'hidden-char', title: `hidden character ${piece.codePoint}` }, `⟨${piece.codePoint}⟩`),
+  );
 }
 
 /** Sheet titles by wait type. */

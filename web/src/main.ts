@@ -1,8 +1,10 @@
 /**
  * Entry point: picks the view and handles pairing. `/pair#code=…` (the phone's QR link) and
  * `/desktop#code=…` (the login link from `tether open` or the tray app) redeem the code with
- * `POST /api/pair`, keep the token in IndexedDB and drop the fragment from the address bar.
- * `/desktop` shows the dashboard, `/phone` the phone view, `/` whichever this device paired as.
+ * `POST /api/pair`, keep the token and its granted scopes in IndexedDB and drop the fragment
+ * from the address bar. What the device may do comes from the code, not from the `platform`
+ * label sent with it. `/desktop` shows the dashboard, `/phone` the phone view, `/` whichever
+ * this device paired as.
  */
 import './styles.css';
 import { Connection } from './connection.js';
@@ -21,7 +23,7 @@ async function pair(code: string, platform: string): Promise<StoredDevice> {
   });
   const body = await response.json().catch(() => ({}));
   if (!response.ok) throw new Error(body?.error?.code === 'PAIRING_REJECTED' ? 'This code is expired or was already used. Make a new one on your computer.' : (body?.error?.message ?? `HTTP ${response.status}`));
-  const device: StoredDevice = { token: body.token, device_id: body.device_id, platform };
+  const device: StoredDevice = { token: body.token, device_id: body.device_id, platform, ...(Array.isArray(body.scopes) ? { scopes: body.scopes } : {}) };
   await saveDevice(device);
   return device;
 }
@@ -68,8 +70,9 @@ async function start(): Promise<void> {
   let device = await loadDevice();
   if (code !== null) {
     history.replaceState(null, '', path === '/pair' ? '/phone' : path);
-    // A dashboard that already holds a working token ignores a fresh login link.
-    if (device === undefined || (wantsDesktop && device.platform !== 'desktop') || path === '/pair') {
+    // A dashboard that already holds the dashboard's rights ignores a fresh login link (the
+    // tray app opens every window with one); anything less redeems it.
+    if (device === undefined || (wantsDesktop && device.scopes?.includes('devices') !== true) || path === '/pair') {
       try {
         device = await pair(code, wantsDesktop ? 'desktop' : 'web');
       } catch (err) {

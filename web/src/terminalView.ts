@@ -9,6 +9,7 @@ import { FitAddon } from '@xterm/addon-fit';
 import '@xterm/xterm/css/xterm.css';
 import type { Connection, ServerMessage } from './connection.js';
 import { h } from './dom.js';
+import { terminalLinkHandler } from './links.js';
 
 /** Keys of the phone's key bar: label → bytes. */
 const KEYS: ReadonlyArray<readonly [string, string, string]> = [
@@ -49,6 +50,8 @@ export function createTerminalView(connection: Connection, sessionId: string, op
     scrollback: 2000,
     theme: theme(),
     allowProposedApi: false,
+    // OSC 8 links from the session's output: web pages only, never the page's own window.
+    linkHandler: terminalLinkHandler((url) => window.open(url, '_blank', 'noopener,noreferrer')),
   });
   const screen = h('div', { class: 'terminal-screen', 'data-session': sessionId });
   const element = h('div', { class: `terminal-view ${options.interactive ? 'interactive' : 'readonly'}` }, screen);

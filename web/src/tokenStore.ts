@@ -13,6 +13,8 @@ export interface StoredDevice {
   readonly token: string;
   readonly device_id: string;
   readonly platform: string;
+  /** What the daemon granted at pairing (absent for devices stored before scopes existed). */
+  readonly scopes?: readonly string[];
 }
 
 let memory: StoredDevice | undefined;
