@@ -1,7 +1,7 @@
 /**
  * Writes docs/schemas/{client,server}-message.schema.json (JSON Schema 2020-12) from the zod
  * schemas in src/common/protocol.ts, docs/schemas/dialect-<name>-{server,client}.schema.json from
- * the seed dialects' (src/transport/dialects/dialectSchemas.ts), and docs/openapi.json (OpenAPI 3.1) from the REST route
+ * the seed dialects' (test/dialectSchemas.ts), and docs/openapi.json (OpenAPI 3.1) from the REST route
  * table (src/transport/httpRoutes.ts). Run after changing the protocol or a route:
  *   npm run schemas
  * genSchemas.test.ts fails when the committed files are out of date.
@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { answerSchema, clientMessageSchema, PROTOCOL_VERSION, serverMessageSchema } from '../src/common/protocol.js';
-import { DIALECT_SCHEMAS } from '../src/transport/dialects/dialectSchemas.js';
+import { DIALECT_SCHEMAS } from './dialectSchemas.js';
 import { HTTP_ROUTES } from '../src/transport/httpRoutes.js';
 import { openApiDocument } from '../src/transport/openApi.js';
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionInfo, WaitingForInputEvent } from '../../common/index.js';
 import { fakeSession } from '../../../test/support/fakeSessionService.js';
-import { DIALECT_SCHEMAS } from './dialectSchemas.js';
+import { DIALECT_SCHEMAS } from '../../../test/dialectSchemas.js';
 import { dialectOf, negotiateDialect } from './index.js';
 import type { DialectContext } from './index.js';
 

@@ -5,9 +5,9 @@
  * (server-message / client-message schemas).
  */
 import { z } from 'zod';
-import { WAIT_TYPES } from '../../common/index.js';
-import { PUSH_TOKEN_TYPES } from '../../common/protocol.js';
-import type { DialectName } from './dialect.js';
+import { WAIT_TYPES } from '../src/common/index.js';
+import { PUSH_TOKEN_TYPES } from '../src/common/protocol.js';
+import type { DialectName } from '../src/transport/dialects/dialect.js';
 
 const id = z.string().min(1).max(128);
 
