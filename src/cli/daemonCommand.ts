@@ -42,7 +42,7 @@ export async function daemonCommand(options: { host?: string; port?: number; dat
  */
 export async function startupText(daemon: Daemon, dataDir: string, options: { qr: boolean; terminal: boolean }): Promise<string> {
   const lines = [`Tether ${daemon.url} (data dir ${dataDir})\n`];
-  if (daemon.url.startsWith('http:') && !isLoopbackUrl(daemon.url)) lines.push(`WARNING: ${INSECURE_BIND_WARNING}\n`);
+  if (daemon.url.startsWith('http:') && !isLoopbackHost(daemon.host)) lines.push(`WARNING: ${INSECURE_BIND_WARNING}\n`);
   if (options.qr && !options.terminal) {
     lines.push('Pair a phone with "tether pair" (no pairing code is printed where stdout is not a terminal).\n');
   } else if (options.qr) {
@@ -56,7 +56,7 @@ export async function startupText(daemon: Daemon, dataDir: string, options: { qr
   return lines.join('');
 }
 
-function isLoopbackUrl(url: string): boolean {
-  const host = new URL(url).hostname;
-  return host === 'localhost' || host === '[::1]' || host.startsWith('127.');
+/** True for the bind addresses that only this machine reaches (the URL shows 127.0.0.1 even for a 0.0.0.0 bind). */
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || host.startsWith('127.');
 }

@@ -50,11 +50,17 @@ export async function until(client: TestClient, predicate: (m: ReceivedMessage) 
 
 /**
  * Pairs a phone with the daemon whose data dir is `dataDir` and connects its socket; returns
- * it after `welcome` and `sessions`.
+ * it after `welcome` and `sessions`. The code is minted with grant `scope`: `full` by default,
+ * because the end-to-end suites start agent CLIs with arguments (the `phone` grant may not; the
+ * doors suites test the grants themselves).
  */
-export async function pairPhone(daemonUrl: string, dataDir: string, protocols: string[] = []): Promise<TestClient> {
+export async function pairPhone(daemonUrl: string, dataDir: string, protocols: string[] = [], scope: 'phone' | 'full' = 'full'): Promise<TestClient> {
   const admin = JSON.parse(readFileSync(join(dataDir, 'daemon.json'), 'utf8')) as { admin_secret: string };
-  const codeReply = await fetch(`${daemonUrl}/api/admin/pairing-code`, { method: 'POST', headers: { authorization: `Bearer ${admin.admin_secret}` } });
+  const codeReply = await fetch(`${daemonUrl}/api/admin/pairing-code`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${admin.admin_secret}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ scope }),
+  });
   expect(codeReply.status).toBe(200);
   const { code } = (await codeReply.json()) as { code: string };
   const pairReply = await fetch(`${daemonUrl}/api/pair`, {
