@@ -52,7 +52,12 @@ async function startWorld(sessionEnv: NodeJS.ProcessEnv, dataDir = mkdtempSync(j
   const daemon = await startDaemon({ config: configSchema.parse({ server: { port: 0 } }), dataDir, port: 0, sessionEnv, log: silentLogger });
   cleanups.push(() => daemon.stop());
   const admin = JSON.parse(readFileSync(join(dataDir, 'daemon.json'), 'utf8')) as { admin_secret: string };
-  const codeReply = await fetch(`${daemon.url}/api/admin/pairing-code`, { method: 'POST', headers: { authorization: `Bearer ${admin.admin_secret}` } });
+  // The full grant: the test starts Claude Code with arguments over REST (the phone grant may not).
+  const codeReply = await fetch(`${daemon.url}/api/admin/pairing-code`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${admin.admin_secret}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ scope: 'full' }),
+  });
   const { code } = (await codeReply.json()) as { code: string };
   const pairReply = await fetch(`${daemon.url}/api/pair`, {
     method: 'POST',
