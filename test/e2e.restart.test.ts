@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { HeadlessScreen } from '../src/core/headlessScreen.js';
 import { processAlive, readHostRecords } from '../src/host/hostFiles.js';
 import { startMockAnthropic } from './mock/anthropicServer.js';
 import { stepsScenario } from './mock/scenarios.js';
@@ -112,8 +113,13 @@ describe('end to end: a daemon killed during a Claude Code turn', () => {
     expect(sessions.sessions.map((session) => [session.id, session.status, session.waiting?.prompt_id])).toEqual([[sessionId, 'running', promptId]]);
     phone2.send({ type: 'subscribe', request_id: 'sub', session_id: sessionId });
     const screen = await until(phone2, (m) => m.type === 'screen' && m.session_id === sessionId, 10_000, 'the rebuilt screen');
-    expect(screen.data).toContain('touch created-by-tool.txt');
-    expect(screen.data).toContain(FIRST_MESSAGE.slice(0, 30));
+    // The serialised screen may encode spaces as cursor moves: compare the text it draws.
+    const drawn = new HeadlessScreen(120, 40);
+    await new Promise<void>((resolve) => drawn.write(String(screen.data), resolve));
+    const shown = drawn.snapshot().lines.map((line) => line.text).join('\n');
+    drawn.dispose();
+    expect(shown).toContain('touch created-by-tool.txt');
+    expect(shown).toContain(FIRST_MESSAGE.slice(0, 30));
 
     phone2.send({ type: 'tool_approval', request_id: 'approve', session_id: sessionId, prompt_id: promptId, response: 'yes' });
     await until(phone2, (m) => m.type === 'waiting_cleared' && m.prompt_id === promptId, 10_000, 'waiting_cleared');
