@@ -2,7 +2,9 @@
  * Live Activities: keeps each session's Live Activity (APNs `liveactivity` pushes) in step
  * with the session. Updates go out at most once per LIVE_ACTIVITY_THROTTLE_MS while busy
  * (the latest state wins), at once on a wait or a clear; the activity ends (with a
- * dismissal date) when the session exits, and the session's Live Activity tokens are dropped.
+ * dismissal date) when a turn ends (`interaction_completed`: `completed` or `error`) or the
+ * session exits (`exited`, or `error` when it failed), and the session's Live Activity tokens
+ * are dropped.
  */
 import type { Event, IClock, IDisposable, SessionEvent, WaitingForInputEvent } from '../common/index.js';
 import { Disposable } from '../common/index.js';
@@ -146,9 +148,13 @@ export class LiveActivityUpdater extends Disposable {
         this._sendNow(event.session_id, state, 'update');
         break;
       }
+      case 'interaction_completed':
+        // The task ended (seed "Task Complete"): the activity ends with its outcome.
+        this._finish(event.session_id, event.status === 'ok' ? 'completed' : 'error');
+        break;
       case 'session_closed': {
         const state = this._state(event.session_id);
-        state.status = 'exited';
+        state.status = this._failed(event.session_id) ? 'error' : 'exited';
         state.approval = undefined;
         state.trailing?.dispose();
         this._states.delete(event.session_id);
@@ -157,6 +163,25 @@ export class LiveActivityUpdater extends Disposable {
       }
       default:
         break;
+    }
+  }
+
+  /** Ends a session's activity with `status` (its tokens are dropped; a new activity may register). */
+  private _finish(sessionId: string, status: 'completed' | 'error'): void {
+    const state = this._state(sessionId);
+    state.status = status;
+    state.approval = undefined;
+    state.trailing?.dispose();
+    this._states.delete(sessionId);
+    this._end(sessionId, state);
+  }
+
+  /** True when the session exited non-zero on its own. */
+  private _failed(sessionId: string): boolean {
+    try {
+      return this._options.sessions.get(sessionId).status === 'failed';
+    } catch {
+      return false;
     }
   }
 

@@ -20,6 +20,7 @@ import { DeliveryTracker } from './deliveryTracker.js';
 import { CALL_TIMED_OUT } from './callDeadlines.js';
 import type { PushDispatcherOptions, QueuedPush } from './dispatcherTypes.js';
 import { PromptDelay } from './promptDelay.js';
+import { buildTaskNotification, isTurnEndPrompt, taskSubject, TurnEndLedger, type PushSubject, type TaskOutcome } from './taskPushes.js';
 import { removeTokenSafely, retractSafely, sendSafely, setBadgeSafely } from './providerCalls.js';
 import type { IPushProvider, PushAttempt, PushLog, PushNotification, PushResult } from './types.js';
 
@@ -48,6 +49,8 @@ export class PushDispatcher extends Disposable {
   private readonly _log: PushLog;
   private readonly _active: boolean;
   private readonly _badges: BadgeKeeper;
+  /** One turn-end push per session, device and turn (taskPushes.ts). */
+  private readonly _turnEnds = new TurnEndLedger();
 
   constructor(private _options: PushDispatcherOptions) {
     super();
@@ -135,8 +138,12 @@ export class PushDispatcher extends Disposable {
   private _onEvent(event: SessionEvent): void {
     if (event.type === 'waiting_for_input') this._onWaiting(event);
     else if (event.type === 'waiting_cleared') this._onCleared(event.session_id, (promptId) => promptId === event.prompt_id, 'prompt_cleared', event.cause);
-    else if (event.type === 'session_closed') this._onCleared(event.session_id, () => true, 'session_closed', 'session_exited');
-    else if (event.type === 'session_deleted') this._clearBadges();
+    else if (event.type === 'session_closed') {
+      this._onCleared(event.session_id, () => true, 'session_closed', 'session_exited');
+      // Exiting non-zero on its own (not by Tether's kill) is a failed task.
+      if (this._sessionOf(event.session_id)?.status === 'failed') this._onTask({ session_id: event.session_id, interaction_id: `${event.session_id}-exit`, status: 'error', timestamp: new Date(this._options.clock.now()).toISOString() });
+    } else if (event.type === 'interaction_completed') this._onTask(event);
+    else if (event.type === 'session_deleted') (this._clearBadges(), this._turnEnds.forget(event.session_id));
     else if (event.type === 'approval_expiring') this._onStage(event, 'warning');
     else if (event.type === 'approval_timeout' && event.action === 'notified') this._onStage(event, 'reminder');
   }
@@ -233,7 +240,7 @@ export class PushDispatcher extends Disposable {
     for (const registration of registrations) byDevice.set(registration.device_id, [...(byDevice.get(registration.device_id) ?? []), registration]);
     for (const [deviceId, deviceRegistrations] of byDevice) {
       const preferences = mergePreferences(this._options.config.devices[deviceId], this._options.preferences?.(deviceId));
-      const suppressed = preferenceSuppression(preferences, event.wait_type, nowMs);
+      const suppressed = preferenceSuppression(preferences, event.wait_type, nowMs) ?? this._turnEndDuplicate(event, preferences.task_pushes, deviceId, nowMs);
       if (suppressed !== undefined) {
         for (const registration of deviceRegistrations) this._report(event, registration, { status: 'suppressed', reason: suppressed });
         continue;
@@ -249,6 +256,42 @@ export class PushDispatcher extends Disposable {
       }
       for (const registration of outcome.replaced?.registrations ?? []) {
         this._report(outcome.replaced!.event, registration, { status: 'suppressed', reason: `collapsed: replaced by ${event.prompt_id}` });
+      }
+    }
+  }
+
+  /** Why the screen's turn-end push is a duplicate for a device with task pushes on (a task push of this turn went), or undefined. */
+  private _turnEndDuplicate(event: WaitingForInputEvent, taskPushes: boolean | undefined, deviceId: string, nowMs: number): string | undefined {
+    if (taskPushes !== true || !isTurnEndPrompt(event) || this._turnEnds.claim(event.session_id, deviceId, nowMs)) return undefined;
+    return 'turn_end_pushed';
+  }
+
+  /**
+   * A turn ended (or the session failed): "Task complete" / "Task failed" to each device that
+   * turned `task_pushes` on, under the same rules as prompts (watcher, quiet hours), one per
+   * turn and device. Sent once, not retried or retracted: it is news, not a question.
+   */
+  private _onTask(outcome: TaskOutcome): void {
+    const subject = taskSubject(outcome);
+    const registrations = this._alertRegistrations();
+    if (registrations.length === 0) return;
+    const watch = this.presence.watchOf(outcome.session_id);
+    const nowMs = this._options.clock.now();
+    const notification = buildTaskNotification(outcome, { session: this._sessionOf(outcome.session_id), nowMs });
+    for (const deviceId of new Set(registrations.map((registration) => registration.device_id))) {
+      const deviceRegistrations = registrations.filter((registration) => registration.device_id === deviceId);
+      const preferences = mergePreferences(this._options.config.devices[deviceId], this._options.preferences?.(deviceId));
+      if (preferences.task_pushes !== true) continue;
+      const suppressed =
+        (watch !== undefined ? `watching: ${watch.deviceId}` : preferenceSuppression(preferences, 'awaiting_response', nowMs)) ??
+        (this._turnEnds.claim(outcome.session_id, deviceId, nowMs) ? undefined : 'turn_end_pushed');
+      for (const registration of deviceRegistrations) {
+        if (suppressed !== undefined) {
+          this._report(subject, registration, { status: 'suppressed', reason: suppressed });
+          continue;
+        }
+        const send = this._tracker.deadlines.run(sendSafely(this._providers.get(registration.token_type), registration, notification), () => CALL_TIMED_OUT);
+        this._tracker.track(send.then((result) => void this._handleResult(subject, registration, result, 0)));
       }
     }
   }
@@ -315,7 +358,7 @@ export class PushDispatcher extends Disposable {
   }
 
   /** Fires onDidPush, removes dead tokens, and reports a final provider answer. */
-  private _handleResult(event: WaitingForInputEvent, registration: PushRegistration, result: PushResult, attempt: number): PushDeliveryReport {
+  private _handleResult(event: PushSubject, registration: PushRegistration, result: PushResult, attempt: number): PushDeliveryReport {
     this._onDidPush.fire({ prompt_id: event.prompt_id, device_id: registration.device_id, provider: registration.token_type as PushAttempt['provider'], result });
     if (result.status === 'token_removed') removeTokenSafely(this._options.registry, registration.token, result.reason, this._log);
     return this._report(event, registration, deliveryResultOf(result, attempt), undefined, result);
@@ -323,7 +366,7 @@ export class PushDispatcher extends Disposable {
 
   /** Logs a result and fires it as a report. */
   private _report(
-    event: WaitingForInputEvent,
+    event: PushSubject,
     registration: PushRegistration,
     result: PushDeliveryResult,
     deviceId = registration.device_id,

@@ -60,12 +60,14 @@ export class PresenceTracker {
 
 /**
  * Config preferences overlaid with stored ones: stored `quiet_hours` (even `null`) replaces the
- * config's; `wait_types` merge key by key, stored winning.
+ * config's; `wait_types` merge key by key, stored winning; stored `task_pushes` wins.
  */
 export function mergePreferences(configured?: DevicePreferences, stored?: DevicePreferences): DevicePreferences {
   const quiet = stored?.quiet_hours !== undefined ? stored.quiet_hours : configured?.quiet_hours;
+  const taskPushes = stored?.task_pushes ?? configured?.task_pushes;
   return {
     ...(quiet === undefined ? {} : { quiet_hours: quiet }),
+    ...(taskPushes === undefined ? {} : { task_pushes: taskPushes }),
     wait_types: { ...configured?.wait_types, ...stored?.wait_types },
   };
 }

@@ -7,7 +7,7 @@ import type { WaitType } from '../common/index.js';
 import type { PushRegistration, PushTokenType } from '../store/types.js';
 
 /** Notification categories; a native app registers these with their actions (docs/push.md). */
-export const PUSH_CATEGORIES = ['PERMISSION_REQUEST', 'PLAN_APPROVAL', 'QUESTION_ASKED', 'TASK_COMPLETE'] as const;
+export const PUSH_CATEGORIES = ['PERMISSION_REQUEST', 'PLAN_APPROVAL', 'QUESTION_ASKED', 'TASK_COMPLETE', 'TASK_ERROR'] as const;
 /** A notification category identifier. */
 export type PushCategory = (typeof PUSH_CATEGORIES)[number];
 
@@ -16,9 +16,13 @@ export type PushUrgency = 'time-sensitive' | 'active';
 
 /** The app-facing `data` dictionary of a payload (wire names, snake_case). */
 export interface PushData {
-  readonly type: 'waiting_for_input';
+  /** A prompt (`waiting_for_input`), or a turn's end (`task_complete` / `task_error`, taskPushes.ts). */
+  readonly type: 'waiting_for_input' | 'task_complete' | 'task_error';
   readonly session_id: string;
+  /** The prompt; for a task push, the interaction that ended. */
   readonly prompt_id: string;
+  /** A task push's interaction (`interaction_completed.interaction_id`). */
+  readonly interaction_id?: string;
   readonly wait_type: WaitType;
   readonly tool_name?: string;
   /** ISO 8601, the time the prompt appeared. */
@@ -91,7 +95,8 @@ export interface PushRetraction {
  * "Update and end a Live Activity"). Field names are the app's Swift ContentState.
  */
 export interface LiveActivityContentState {
-  readonly status: 'busy' | 'waiting' | 'idle' | 'exited';
+  /** `completed` / `error`: the activity ended with a turn's end (seed "Task Complete") or a failed exit. */
+  readonly status: 'busy' | 'waiting' | 'idle' | 'exited' | 'completed' | 'error';
   /** The CLI's busy line (spinner text), e.g. "Pondering…". */
   readonly currentOperation: string;
   readonly elapsedSeconds: number;

@@ -38,6 +38,7 @@ const ACTIONS: Readonly<Record<PushCategory, readonly WebPushAction[]>> = {
   PLAN_APPROVAL: [],
   QUESTION_ASKED: [],
   TASK_COMPLETE: [],
+  TASK_ERROR: [],
 };
 
 /** The alert message. */

@@ -75,6 +75,8 @@ export const devicePreferencesSchema = z.object({
       awaiting_response: z.boolean().optional(),
     })
     .optional(),
+  /** `true` turns on "Task complete" / "Task failed" pushes at a turn's end (off by default). */
+  task_pushes: z.boolean().optional(),
 });
 
 function isTimeZone(zone: string): boolean {

@@ -66,6 +66,8 @@ export interface DevicePreferences {
   readonly quiet_hours?: QuietHours | null;
   /** `false` turns a wait type's pushes off for the device. */
   readonly wait_types?: Partial<Record<WaitType, boolean>>;
+  /** `true` turns on "Task complete" / "Task failed" pushes at a turn's end (off by default). */
+  readonly task_pushes?: boolean;
 }
 
 /** Push registrations, as the push dispatcher needs them. */

@@ -191,7 +191,7 @@ async function call(context: JsonRpcContext, identity: Identity, method: string,
       const { device_id, ...given } = params(preferencesSchema, value);
       assertMayManage(devices, identity, device_id);
       const stored = devices.preferences(device_id) ?? {};
-      const changed = given.quiet_hours !== undefined || given.wait_types !== undefined;
+      const changed = given.quiet_hours !== undefined || given.wait_types !== undefined || given.task_pushes !== undefined;
       const preferences = changed ? { ...stored, ...given, wait_types: { ...stored.wait_types, ...given.wait_types } } : stored;
       if (changed) devices.setPreferences(device_id, preferences);
       return { device_id, preferences };
