@@ -3,32 +3,17 @@
  * `tether open` prints), create a session with "New session", type into its terminal and see
  * the output, open the pairing panel (QR and countdown), and revoke a paired phone.
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../support/repoRoot.js';
+import { describe, expect, it } from 'vitest';
 import { requestLoginLink } from '../../src/loginLink.js';
 import { contentSecurityPolicy } from '../../src/transport/uiFiles.js';
 import { TestClient } from '../support/testClient.js';
-import { canRunBrowser, ensureWebBuilt, launchBrowser, removeDir, startWebDaemon } from './harness.js';
+import { canRunBrowser, launchBrowser, removeDir, SCREENSHOTS, startWebDaemon, useBrowserSuite } from './harness.js';
 
-// `TETHER_SCREENSHOTS=1` refreshes the README's screenshots; other runs write them to a temp dir.
-const SCREENSHOTS = process.env.TETHER_SCREENSHOTS === '1' ? join(REPO_ROOT, 'docs', 'screenshots') : join(tmpdir(), 'tether-screenshots');
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) {
-    try {
-      await cleanup();
-    } catch {
-      // best effort
-    }
-  }
-});
-beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  if (canRunBrowser) await ensureWebBuilt();
-}, 150_000);
+// `TETHER_SCREENSHOTS=1` refreshes the README's screenshots (see harness.ts).
+const cleanups = useBrowserSuite();
 
 describe('browser UI files', () => {
   it('sends a CSP without inline scripts', () => {

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { afterEach, beforeAll } from 'vitest';
 import { Autoplay, PromptQueue, SessionManager, systemClock } from '../../src/core/index.js';
 import { QueueStore } from '../../src/store/queueStore.js';
 import { DeviceStore } from '../../src/store/deviceStore.js';
@@ -191,4 +192,30 @@ export async function launchBrowser(viewport: Viewport, colorScheme: 'dark' | 'l
       removeDir(profile);
     },
   };
+}
+
+/** Where screenshots go: the README's folder with `TETHER_SCREENSHOTS=1`, else a temp dir. */
+export const SCREENSHOTS = process.env.TETHER_SCREENSHOTS === '1' ? join(REPO_ROOT, 'docs', 'screenshots') : join(tmpdir(), 'tether-screenshots');
+
+/**
+ * Registers a browser suite's hooks: builds the web UI once (when Chromium can run) and, after
+ * each test, runs the cleanups the test pushed, last first, best effort.
+ * @returns the list a test pushes its cleanups onto
+ */
+export function useBrowserSuite(): Array<() => unknown> {
+  const cleanups: Array<() => unknown> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      try {
+        await cleanup();
+      } catch {
+        // best effort
+      }
+    }
+  });
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    if (canRunBrowser) await ensureWebBuilt();
+  }, 150_000);
+  return cleanups;
 }

@@ -4,11 +4,10 @@
  * approval, tap Approve (sheet closes, waiting_cleared, the file exists), Deny, answer a
  * question by tapping an option, reconnect after a daemon restart, and "already answered".
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startMockAnthropic } from '../mock/anthropicServer.js';
 import { askScenario, bashScenario, planScenario } from '../mock/scenarios.js';
 import type { MockScript } from '../mock/scenarios.js';
@@ -16,24 +15,10 @@ import { makeCliEnv } from '../support/cliEnv.js';
 import { REPO_ROOT } from '../support/repoRoot.js';
 import { waitUntil } from '../support/waitFor.js';
 import { TestClient } from '../support/testClient.js';
-import { canRunBrowser, ensureWebBuilt, launchBrowser, pairingUrl, removeDir, startWebDaemon, type WebDaemon } from './harness.js';
+import { canRunBrowser, launchBrowser, pairingUrl, removeDir, SCREENSHOTS, startWebDaemon, type WebDaemon, useBrowserSuite } from './harness.js';
 
-// `TETHER_SCREENSHOTS=1` refreshes the README's screenshots; other runs write them to a temp dir.
-const SCREENSHOTS = process.env.TETHER_SCREENSHOTS === '1' ? join(REPO_ROOT, 'docs', 'screenshots') : join(tmpdir(), 'tether-screenshots');
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) {
-    try {
-      await cleanup();
-    } catch {
-      // best effort
-    }
-  }
-});
-beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  if (canRunBrowser) await ensureWebBuilt();
-}, 150_000);
+// `TETHER_SCREENSHOTS=1` refreshes the README's screenshots (see harness.ts).
+const cleanups = useBrowserSuite();
 
 interface PhoneWorld {
   daemon: WebDaemon;

@@ -6,32 +6,17 @@
  * under "Saved queues" (the session is gone). The phone's view is the README's
  * queue screenshot (`TETHER_SCREENSHOTS=1`).
  */
-import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { requestLoginLink } from '../../src/loginLink.js';
 import { startMockAnthropic } from '../mock/anthropicServer.js';
 import { makeCliEnv } from '../support/cliEnv.js';
 import { REPO_ROOT } from '../support/repoRoot.js';
-import { canRunBrowser, ensureWebBuilt, launchBrowser, pairingUrl, removeDir, startWebDaemon } from './harness.js';
+import { canRunBrowser, launchBrowser, pairingUrl, removeDir, SCREENSHOTS, startWebDaemon, useBrowserSuite } from './harness.js';
 
-const SCREENSHOTS = process.env.TETHER_SCREENSHOTS === '1' ? join(REPO_ROOT, 'docs', 'screenshots') : join(tmpdir(), 'tether-screenshots');
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) {
-    try {
-      await cleanup();
-    } catch {
-      // best effort
-    }
-  }
-});
-beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  if (canRunBrowser) await ensureWebBuilt();
-}, 150_000);
+// `TETHER_SCREENSHOTS=1` refreshes the README's screenshots (see harness.ts).
+const cleanups = useBrowserSuite();
 
 const PROMPTS = ['Run the unit tests', 'Fix the failing test', 'Commit with a short message'];
 

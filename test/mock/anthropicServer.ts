@@ -7,6 +7,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { conversationState, type ConversationState, type MockReply, type MockScript } from './scenarios.js';
+import { sendJson, readBody, sleep, chunkText, idMaker } from './mockHttp.js';
+
+const nextId = idMaker();
 
 export type { ConversationState, MockReply, MockScript } from './scenarios.js';
 
@@ -53,13 +56,6 @@ const DEFAULT_MODEL = 'claude-sonnet-4-5';
 /** Signature of mock thinking blocks (the CLI sends it back verbatim; the mock never checks it). */
 const MOCK_SIGNATURE = 'mock-thinking-signature';
 /** Size of text deltas, so streams look like a real model's (several deltas per block). */
-const TEXT_CHUNK = 24;
-
-let idCounter = 0;
-function nextId(prefix: string): string {
-  idCounter += 1;
-  return `${prefix}_mock${String(idCounter).padStart(8, '0')}`;
-}
 
 /** True when the request is the main agent conversation (its tools include Bash). */
 export function isMainRequest(body: any): boolean {
@@ -68,16 +64,6 @@ export function isMainRequest(body: any): boolean {
 
 function estimateTokens(body: any): number {
   return Math.max(1, Math.round(JSON.stringify(body ?? {}).length / 4));
-}
-
-function chunkText(text: string): string[] {
-  const chunks: string[] = [];
-  for (let i = 0; i < text.length; i += TEXT_CHUNK) chunks.push(text.slice(i, i + TEXT_CHUNK));
-  return chunks.length > 0 ? chunks : [''];
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** The content blocks of a reply, as a non-streamed message would hold them. */
@@ -125,13 +111,13 @@ async function streamReply(res: http.ServerResponse, body: any, reply: MockReply
     if (res.destroyed) return;
     if (block.type === 'thinking') {
       sse(res, 'content_block_start', { type: 'content_block_start', index, content_block: { type: 'thinking', thinking: '', signature: '' } });
-      for (const chunk of chunkText(block.thinking)) {
+      for (const chunk of chunkText(block.thinking, true)) {
         sse(res, 'content_block_delta', { type: 'content_block_delta', index, delta: { type: 'thinking_delta', thinking: chunk } });
       }
       sse(res, 'content_block_delta', { type: 'content_block_delta', index, delta: { type: 'signature_delta', signature: block.signature } });
     } else if (block.type === 'text') {
       sse(res, 'content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
-      const chunks = reply.chunks ?? chunkText(block.text);
+      const chunks = reply.chunks ?? chunkText(block.text, true);
       for (const chunk of chunks) {
         if (res.destroyed) return;
         sse(res, 'content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: chunk } });
@@ -145,7 +131,7 @@ async function streamReply(res: http.ServerResponse, body: any, reply: MockReply
         content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} },
       });
       const json = JSON.stringify(block.input);
-      for (const part of chunkText(json)) {
+      for (const part of chunkText(json, true)) {
         sse(res, 'content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: part } });
       }
       outputTokens += Math.max(1, Math.round(json.length / 4));
@@ -188,21 +174,6 @@ function jsonReply(res: http.ServerResponse, body: any, reply: MockReply): void 
     stop_reason: reply.toolUse ? 'tool_use' : 'end_turn',
     stop_sequence: null,
     usage: usage(estimateTokens(body), 10),
-  });
-}
-
-function sendJson(res: http.ServerResponse, status: number, value: unknown): void {
-  const text = JSON.stringify(value);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    req.on('data', (part: Buffer) => parts.push(part));
-    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
-    req.on('error', reject);
   });
 }
 

@@ -6,6 +6,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sendJson, readBody, sleep, chunkText } from './mockHttp.js';
 
 /** A functionResponse part the CLI sent back. */
 export interface FunctionResult {
@@ -72,8 +73,6 @@ export interface MockGeminiOptions {
   readonly onRequest?: (request: GeminiRequest) => void;
 }
 
-const TEXT_CHUNK = 24;
-
 /** True when the request is the main agent conversation: it declares tools (plan mode offers only read-only ones). */
 export function isMainGeminiRequest(body: any): boolean {
   const tools: any[] = Array.isArray(body?.tools) ? body.tools : [];
@@ -125,24 +124,8 @@ function usage(body: any, output: number): Record<string, number> {
   return { promptTokenCount: prompt, candidatesTokenCount: output, totalTokenCount: prompt + output };
 }
 
-function chunkText(text: string): string[] {
-  const chunks: string[] = [];
-  for (let i = 0; i < text.length; i += TEXT_CHUNK) chunks.push(text.slice(i, i + TEXT_CHUNK));
-  return chunks;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 function candidate(parts: any[], finish: boolean): any {
   return { content: { role: 'model', parts }, index: 0, ...(finish ? { finishReason: 'STOP' } : {}) };
-}
-
-function sendJson(res: http.ServerResponse, status: number, value: unknown): void {
-  const text = JSON.stringify(value);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
 }
 
 async function streamReply(res: http.ServerResponse, body: any, model: string, reply: GeminiReply): Promise<void> {
@@ -164,15 +147,6 @@ async function streamReply(res: http.ServerResponse, body: any, model: string, r
     send({ candidates: [candidate(parts, true)], usageMetadata: usage(body, output + 10), modelVersion: model });
   }
   res.end();
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    req.on('data', (part: Buffer) => parts.push(part));
-    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 /**

@@ -6,6 +6,9 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sendJson, readBody, sleep, chunkText, idMaker } from './mockHttp.js';
+
+const nextId = idMaker();
 
 /** A tool message the CLI sent back (role `tool`). */
 export interface ChatToolResult {
@@ -80,13 +83,6 @@ export interface MockOpenAiChatOptions {
 /** Model ids listed by `/v1/models`. */
 export const MOCK_MODEL = 'mock-model';
 /** Size of text deltas. */
-const TEXT_CHUNK = 24;
-
-let idCounter = 0;
-function nextId(prefix: string): string {
-  idCounter += 1;
-  return `${prefix}_mock${String(idCounter).padStart(8, '0')}`;
-}
 
 function messageText(content: unknown): string {
   if (typeof content === 'string') return content;
@@ -122,16 +118,6 @@ export function chatSteps(steps: ReadonlyArray<ChatReply | ((state: ChatState) =
     if (step === undefined) return finalReply;
     return typeof step === 'function' ? step(state) : step;
   };
-}
-
-function chunkText(text: string): string[] {
-  const chunks: string[] = [];
-  for (let i = 0; i < text.length; i += TEXT_CHUNK) chunks.push(text.slice(i, i + TEXT_CHUNK));
-  return chunks;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function usage(body: any): Record<string, number> {
@@ -185,21 +171,6 @@ function jsonReply(res: http.ServerResponse, body: any, reply: ChatReply): void 
       },
     ],
     usage: usage(body),
-  });
-}
-
-function sendJson(res: http.ServerResponse, status: number, value: unknown): void {
-  const text = JSON.stringify(value);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    req.on('data', (part: Buffer) => parts.push(part));
-    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
-    req.on('error', reject);
   });
 }
 

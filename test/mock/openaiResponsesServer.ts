@@ -7,6 +7,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { responsesState, type ResponsesReply, type ResponsesScript } from './responsesScenarios.js';
+import { sendJson, readBody, sleep, chunkText, idMaker } from './mockHttp.js';
+
+const nextId = idMaker();
 
 export type { ResponsesReply, ResponsesScript, ResponsesState } from './responsesScenarios.js';
 
@@ -46,23 +49,6 @@ export interface MockResponsesOptions {
 }
 
 /** Size of text deltas. */
-const TEXT_CHUNK = 24;
-
-let idCounter = 0;
-function nextId(prefix: string): string {
-  idCounter += 1;
-  return `${prefix}_mock${String(idCounter).padStart(8, '0')}`;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function chunkText(text: string): string[] {
-  const chunks: string[] = [];
-  for (let i = 0; i < text.length; i += TEXT_CHUNK) chunks.push(text.slice(i, i + TEXT_CHUNK));
-  return chunks.length > 0 ? chunks : [''];
-}
 
 function sse(res: http.ServerResponse, data: { type: string } & Record<string, unknown>): void {
   res.write(`event: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`);
@@ -94,7 +80,7 @@ async function streamReply(res: http.ServerResponse, body: any, reply: Responses
     const part = { type: 'summary_text', text: reply.reasoning };
     sse(res, { type: 'response.output_item.added', output_index: index, item: { type: 'reasoning', id: itemId, summary: [] } });
     sse(res, { type: 'response.reasoning_summary_part.added', item_id: itemId, output_index: index, summary_index: 0, part: { ...part, text: '' } });
-    for (const chunk of chunkText(reply.reasoning)) {
+    for (const chunk of chunkText(reply.reasoning, true)) {
       sse(res, { type: 'response.reasoning_summary_text.delta', item_id: itemId, output_index: index, summary_index: 0, delta: chunk });
     }
     sse(res, { type: 'response.reasoning_summary_text.done', item_id: itemId, output_index: index, summary_index: 0, text: reply.reasoning });
@@ -109,7 +95,7 @@ async function streamReply(res: http.ServerResponse, body: any, reply: Responses
     const itemId = nextId('msg');
     sse(res, { type: 'response.output_item.added', output_index: index, item: { type: 'message', id: itemId, role: 'assistant', status: 'in_progress', content: [] } });
     sse(res, { type: 'response.content_part.added', item_id: itemId, output_index: index, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } });
-    for (const chunk of reply.chunks ?? chunkText(reply.text)) {
+    for (const chunk of reply.chunks ?? chunkText(reply.text, true)) {
       if (res.destroyed) return;
       sse(res, { type: 'response.output_text.delta', item_id: itemId, output_index: index, content_index: 0, delta: chunk });
       outputTokens += Math.max(1, Math.round(chunk.length / 4));
@@ -143,21 +129,6 @@ async function streamReply(res: http.ServerResponse, body: any, reply: Responses
   }
   sse(res, { type: 'response.completed', response: { ...base, status: 'completed', output, usage: usage(body, outputTokens) } });
   res.end();
-}
-
-function sendJson(res: http.ServerResponse, status: number, value: unknown): void {
-  const text = JSON.stringify(value);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    req.on('data', (part: Buffer) => parts.push(part));
-    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 /**
