@@ -47,6 +47,12 @@ export interface HookSessionContext {
   readonly conversationId: string;
   /** The user's arguments for the CLI (an injection steps back where they already name a conversation). */
   readonly args: readonly string[];
+  /** The agent's environment (the user's and the session's), for injections that must respect the user's own settings paths. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The daemon's platform (`process.platform`: `linux`, `darwin`, `win32`), where the CLI's system paths differ. */
+  readonly platform?: string;
+  /** Reads a file an injection replaces and must carry over (a system settings file); undefined when absent or unreadable. */
+  readonly readFile?: (path: string) => string | undefined;
 }
 
 /** What one session of a CLI is started with so that its hooks reach the daemon. */
@@ -71,13 +77,37 @@ export interface HookWitness {
   read(payload: unknown): readonly AgentEvent[];
 }
 
+/**
+ * A transcript whose name holds what only the CLI knows (its start time): the core lists
+ * `dir`/`within…` for a file whose name passes `name`, and takes it only when its first line
+ * passes `owns` (so a file of another conversation is never read).
+ */
+export interface TranscriptSearch {
+  /** The folder searched (absolute). */
+  readonly dir: string;
+  /** The folders between `dir` and the file, `*` for any one name (Codex: `['*', '*', '*']`, YYYY/MM/DD). */
+  readonly within: readonly string[];
+  /** Look only in the last `newest` names (sorted) of each `*` folder (date folders: the session's is among the newest). Default: all. */
+  readonly newest?: number;
+  /** The file name's test. */
+  readonly name: RegExp;
+  /** The first line (parsed) names this conversation. */
+  readonly owns: (firstLine: unknown) => boolean;
+}
+
 /** Where one session's transcript is and how its lines read. Pure. */
 export interface TranscriptWitness {
   /**
-   * The transcript's path for a conversation (absolute), from the user's home and the session's
-   * cwd; never another conversation's file. Undefined when it cannot be known.
+   * The transcript's path for a conversation (absolute), or where to search for it, from the
+   * user's home, the agent's environment and the session's cwd; never another conversation's
+   * file. Undefined when it cannot be known.
    */
-  locate(session: { readonly home: string; readonly cwd: string; readonly conversationId: string }): string | undefined;
+  locate(session: {
+    readonly home: string;
+    readonly cwd: string;
+    readonly conversationId: string;
+    readonly env?: Readonly<Record<string, string | undefined>>;
+  }): string | TranscriptSearch | undefined;
   /** One JSONL line (already parsed) → agent events (none for lines Tether does not use). Never throws. */
   read(line: unknown): readonly AgentEvent[];
 }

@@ -144,7 +144,7 @@ export class SessionManager extends Disposable implements ISessionService, ISess
     const file = resolveExecutable(options.cli, env, cwd);
     const cliVersion = packageOf(file, cli === 'auto' ? [] : (getCli(cli).versions?.packages ?? []))?.version;
     const id = randomUUID();
-    const prepared = this._prepareVoice(cli, id, options.args ?? []);
+    const prepared = this._prepareVoice(cli, id, options.args ?? [], env);
     const witnesses = cli === 'auto' ? undefined : getCli(cli).witnesses;
     const base = {
       id,
@@ -262,10 +262,10 @@ export class SessionManager extends Disposable implements ISessionService, ISess
   }
 
   /** The session's hook injection, or undefined (no hooks for this CLI, no endpoint, or the run folder failed: logged). */
-  private _prepareVoice(cli: string, id: string, args: readonly string[]): PreparedVoice | undefined {
+  private _prepareVoice(cli: string, id: string, args: readonly string[], env: Readonly<Record<string, string | undefined>>): PreparedVoice | undefined {
     if (cli === 'auto') return undefined;
     try {
-      return prepareVoice(getCli(cli).witnesses, { id, args }, this._options.voiceEndpoint?.());
+      return prepareVoice(getCli(cli).witnesses, { id, args, env }, this._options.voiceEndpoint?.());
     } catch (err) {
       this._options.log?.('warn', 'session starts without hooks', { session_id: id, error: (err as Error).message });
       return undefined;

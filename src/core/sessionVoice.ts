@@ -5,7 +5,7 @@
  * transcript once the conversation id is known, feeding both to an AgentVoice.
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Disposable } from '../common/index.js';
@@ -13,6 +13,10 @@ import type { AgentEvent, IClock, SessionEvent } from '../common/index.js';
 import type { AgentWitnesses } from '../../parsers/index.js';
 import { AgentVoice } from './agentVoice.js';
 import { TranscriptTail } from './transcriptTail.js';
+import { findTranscript } from './transcriptSearch.js';
+
+/** How often a transcript whose name the CLI chooses is looked for until found (ms). */
+const SEARCH_POLL_MS = 1000;
 
 /** The environment variable holding a session's hook secret (the CLI's HTTP hooks and the forwarder send it). */
 export const HOOK_TOKEN_ENV = 'TETHER_HOOK_TOKEN';
@@ -38,6 +42,8 @@ export interface PreparedVoice {
   /** The private run folder (removed with the session). */
   readonly runDir: string;
   readonly conversationId?: string;
+  /** The agent's environment as spawned (where a CLI keeps its transcripts: `CODEX_HOME`). */
+  readonly agentEnv: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -45,11 +51,16 @@ export interface PreparedVoice {
  * @returns undefined when the CLI has no hook witness or no endpoint is known
  * @throws Error when the run folder cannot be written (the caller spawns without hooks)
  */
-export function prepareVoice(witnesses: AgentWitnesses | undefined, session: { id: string; args: readonly string[] }, endpoint: VoiceEndpoint | undefined): PreparedVoice | undefined {
+export function prepareVoice(
+  witnesses: AgentWitnesses | undefined,
+  session: { id: string; args: readonly string[]; env?: Readonly<Record<string, string | undefined>> },
+  endpoint: VoiceEndpoint | undefined,
+): PreparedVoice | undefined {
   const hooks = witnesses?.hooks;
   if (!hooks || !endpoint) return undefined;
   const eventsUrl = `${endpoint.baseUrl}/api/sessions/${session.id}/events`;
-  const injection = hooks.inject({ eventsUrl, tokenEnv: HOOK_TOKEN_ENV, forwarder: endpoint.forwarder, conversationId: randomUUID(), args: session.args });
+  const env = session.env ?? {};
+  const injection = hooks.inject({ eventsUrl, tokenEnv: HOOK_TOKEN_ENV, forwarder: endpoint.forwarder, conversationId: randomUUID(), args: session.args, env, platform: process.platform, readFile: readSmallFile });
   const runDir = mkdtempSync(join(tmpdir(), 'tether-run-'));
   try {
     for (const file of injection.files) {
@@ -68,7 +79,17 @@ export function prepareVoice(witnesses: AgentWitnesses | undefined, session: { i
     token,
     runDir,
     ...(injection.conversationId !== undefined ? { conversationId: injection.conversationId } : {}),
+    agentEnv: { ...env, ...injection.env },
   };
+}
+
+/** A file an injection carries over (a system settings file, at most 1 MiB), or undefined. @throws never */
+function readSmallFile(path: string): string | undefined {
+  try {
+    return statSync(path).size <= 1 << 20 ? readFileSync(path, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** What a SessionVoice needs. */
@@ -94,6 +115,7 @@ export interface SessionVoiceOptions {
 export class SessionVoice extends Disposable {
   readonly voice: AgentVoice;
   private _tail: TranscriptTail | undefined;
+  private _search: ReturnType<typeof setInterval> | undefined;
   private readonly _startedAt: number;
 
   constructor(private readonly _options: SessionVoiceOptions) {
@@ -106,7 +128,7 @@ export class SessionVoice extends Disposable {
       ),
     );
     this._register(this.voice.onConversation((id) => (this._follow(id), _options.onConversation?.(id))));
-    this._register({ dispose: () => (this._tail?.dispose(), rmSync(_options.prepared.runDir, { recursive: true, force: true })) });
+    this._register({ dispose: () => (this._tail?.dispose(), clearInterval(this._search), rmSync(_options.prepared.runDir, { recursive: true, force: true })) });
     if (_options.prepared.conversationId !== undefined) this._follow(_options.prepared.conversationId);
   }
 
@@ -125,9 +147,29 @@ export class SessionVoice extends Disposable {
   /** Tails the conversation's transcript (never another's: the path comes from the id, not from the hook). */
   private _follow(conversationId: string): void {
     const transcript = this._options.witnesses.transcript;
-    const path = transcript?.locate({ home: this._options.home, cwd: this._options.cwd, conversationId });
-    if (!transcript || path === undefined) return;
+    const found = transcript?.locate({ home: this._options.home, cwd: this._options.cwd, conversationId, env: this._options.prepared.agentEnv });
+    if (!transcript || found === undefined) return;
     this._tail?.dispose();
+    this._tail = undefined;
+    clearInterval(this._search);
+    if (typeof found === 'string') return this._tailFile(found, transcript);
+    // The CLI names the file at start: look for it until it is there (searches never overlap).
+    let busy = false;
+    const look = async (): Promise<void> => {
+      if (busy || this.isDisposed) return;
+      busy = true;
+      const path = await findTranscript(found);
+      busy = false;
+      if (path === undefined || this.isDisposed || this.conversationId !== conversationId || this._tail) return;
+      clearInterval(this._search);
+      this._tailFile(path, transcript);
+    };
+    this._search = setInterval(() => void look(), SEARCH_POLL_MS);
+    this._search.unref();
+    void look();
+  }
+
+  private _tailFile(path: string, transcript: NonNullable<AgentWitnesses['transcript']>): void {
     this._tail = new TranscriptTail({
       path,
       startedAtMs: this._startedAt,
