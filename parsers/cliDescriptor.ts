@@ -18,6 +18,11 @@ export interface AnswerStyle {
    */
   readonly minSubmitDelayMs?: number;
   /**
+   * Quiet time (ms) a dialog needs on screen before answer keys are written: a key the CLI reads
+   * sooner may be refused without a trace. Absent: the core's default (src/core/answerLanding.ts).
+   */
+  readonly answerSettleMs?: number;
+  /**
    * The draft in the CLI's own input area as `screen` shows it ('' when empty), undefined when
    * no input area is on screen (a dialog replaces it). Typing waits until the text shows here
    * before its submit key, and checks that the input let go of it after (src/core/typedSubmit.ts);

@@ -9,7 +9,13 @@ export const claudeCli: CliDescriptor = {
   displayName: 'Claude Code',
   commands: ['claude', 'claude.exe'],
   parser: claudeParser,
-  answers: { submitKey: ENTER, readInput: readClaudeInput },
+  answers: {
+    submitKey: ENTER,
+    readInput: readClaudeInput,
+    // Claude Code 2.1.332 refuses a dialog's answer read within 150 ms of the dialog's paint (its
+    // dialog store's answer window), silently: the dialog stays. 250 ms of quiet clears it.
+    answerSettleMs: 250,
+  },
   /** `claude --resume <session id>` (Claude Code CLI reference, 2.1.197). */
   resume: { args: (conversationId) => ['--resume', conversationId] },
   witnesses: { hooks: claudeHooks, transcript: claudeTranscript, hookApproval: CLAUDE_HOOK_APPROVAL },

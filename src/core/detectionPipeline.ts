@@ -186,6 +186,11 @@ export class DetectionPipeline extends Disposable {
     this._detector.answered(promptId, response, cause);
   }
 
+  /** Time since output last reached the screen (ms, the pipeline's clock). */
+  get quietMs(): number {
+    return this._options.clock.now() - this._lastOutputAt;
+  }
+
   /** The draft in the input box as last read ('' when empty or none is drawn). */
   get inputBox(): InputBox {
     return this._inputBox;

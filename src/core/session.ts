@@ -11,6 +11,8 @@ import { SessionVoice, tokenMatches, type PreparedVoice } from './sessionVoice.j
 import { EventHistory } from './eventHistory.js';
 import { DetectionPipeline } from './detectionPipeline.js';
 import type { KeyStep } from './answerMapper.js';
+import { pipelineLandingPort, sendKeys, settleBeforeKeys } from './answerLanding.js';
+import type { KeyAnswer } from './answerLanding.js';
 import { PtyProcess } from './ptyProcess.js';
 import type { IPtyHandle } from './ptyHandle.js';
 import { DEFAULT_SESSION_LIMITS, finalRecord } from './sessionRecord.js';
@@ -380,15 +382,38 @@ export class Session extends Disposable {
    * Writes answer steps for `promptId`, marking it answered first with `response` (its keys,
    * or `input`) and `cause` (`answered`, or `timed_out` for an expiry's deny). Steps of one call
    * run after those of the calls before it (answers never interleave); typed text waits until it
-   * shows and its submission is checked (typedSubmit.ts).
+   * shows and its submission is checked (typedSubmit.ts). With `landing` (an answer to a dialog),
+   * the keys wait until the dialog settled, and keys alone are watched until the screen shows them
+   * taken, sent once more if not, and the prompt is reported again when they never are
+   * (answerLanding.ts); the call resolves once the first keys are written.
    * @throws TetherError SESSION_EXITED | PROMPT_CHANGED (the screen no longer shows the prompt the
    *   text is for) | INPUT_NOT_ECHOED (typed text never showed; not submitted)
    */
-  async writeSteps(promptId: string, steps: readonly KeyStep[], response?: string, cause?: ClearCause): Promise<void> {
+  async writeSteps(promptId: string, steps: readonly KeyStep[], response?: string, cause?: ClearCause, landing?: KeyAnswer): Promise<void> {
     this.pipeline.answered(promptId, response, cause);
-    const run = this._writing.then(() => this._runSteps(steps));
-    this._writing = run.catch(() => undefined);
-    return run;
+    if (landing === undefined) {
+      const run = this._writing.then(() => this._runSteps(steps));
+      this._writing = run.catch(() => undefined);
+      return run;
+    }
+    // A dialog's answer: keys only once it settled; keys alone are then watched until the screen
+    // shows them taken (answerLanding.ts), and a dialog that refused them twice is reported again.
+    const port = pipelineLandingPort(this.pipeline, () => this._status === 'exited' || this._running === undefined);
+    const keysOnly = steps.every((step) => !('type' in step));
+    const sent = this._writing.then(async () => {
+      if (!keysOnly) {
+        await settleBeforeKeys(port, landing.settleMs);
+        await this._runSteps(steps);
+        return undefined;
+      }
+      return sendKeys(port, steps, landing, (keys) => this._runSteps(keys));
+    });
+    this._writing = sent
+      .then(async (watch) => {
+        if (watch !== undefined && (await watch()) === 'refused' && !port.closed()) this.pipeline.typingFailed();
+      })
+      .catch(() => undefined);
+    await sent;
   }
 
   private async _runSteps(steps: readonly KeyStep[]): Promise<void> {

@@ -7,9 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
 import { basename } from 'node:path';
 import { Disposable, Emitter, TetherError } from '../common/index.js';
-import type { ApprovalRule, CliType, DriftKind, IClock, IDriftSink, SessionActivity, SessionEvent, SessionInfo, TimeoutAction, WaitingForInputEvent, WaitType } from '../common/index.js';
+import type { ApprovalRule, CliType, DriftKind, IClock, IDriftSink, PromptInfo, SessionActivity, SessionEvent, SessionInfo, TimeoutAction, WaitingForInputEvent, WaitType } from '../common/index.js';
 import { mapAnswer, mapApproval, targetOf, typeAndSubmit } from './answerMapper.js';
 import type { KeyStep } from './answerMapper.js';
+import { DEFAULT_ANSWER_SETTLE_MS } from './answerLanding.js';
+import type { KeyAnswer } from './answerLanding.js';
 import { ApprovalTimer } from './approvalTimer.js';
 import { InputStateReporter } from './inputState.js';
 import { checkCwd, resolveCliType, resolveExecutable, sanitizedEnv } from './commandResolver.js';
@@ -361,14 +363,17 @@ export class SessionManager extends Disposable implements ISessionService, ISess
     const { session, prompt } = this._livePrompt(sessionId, promptId);
     const steps = mapApproval(prompt, response);
     this._noteSender(sessionId, options.senderId);
-    await session.writeSteps(promptId, steps, keysOf(steps));
+    await session.writeSteps(promptId, steps, keysOf(steps), undefined, this._landing(session, prompt, (now) => mapApproval(now, response)));
   }
 
   async answer(sessionId: string, promptId: string, answer: { optionId?: string; text?: string }, options: AnswerOptions = {}): Promise<void> {
     const { session, prompt } = this._livePrompt(sessionId, promptId);
-    const steps = mapAnswer(prompt, answer, this._submitDelay(session), session.pipeline.screen.bracketedPaste, this._submitKey(session));
+    const map = (now: PromptInfo) => mapAnswer(now, answer, this._submitDelay(session), session.pipeline.screen.bracketedPaste, this._submitKey(session));
+    const steps = map(prompt);
     this._noteSender(sessionId, options.senderId);
-    await session.writeSteps(promptId, steps, answer.optionId !== undefined ? keysOf(steps) : 'input');
+    // Text into the idle box is checked by typedSubmit alone; a dialog's answer must land first.
+    const landing = prompt.waitType === 'awaiting_response' ? undefined : this._landing(session, prompt, map);
+    await session.writeSteps(promptId, steps, answer.optionId !== undefined ? keysOf(steps) : 'input', undefined, landing);
   }
 
   /**
@@ -413,6 +418,11 @@ export class SessionManager extends Disposable implements ISessionService, ISess
 
   private _submitDelay(session: Session): number {
     return submitDelayFor(session.cliType, this._options.submitDelayMs ?? DEFAULT_SUBMIT_DELAY_MS);
+  }
+
+  /** How an answer to `prompt` lands in this session's CLI: its settle time, and the same answer mapped again (answerLanding.ts). */
+  private _landing(session: Session, prompt: PromptInfo, remap: (now: PromptInfo) => readonly KeyStep[]): KeyAnswer {
+    return { prompt, remap, settleMs: getCli(session.cliType).answers.answerSettleMs ?? DEFAULT_ANSWER_SETTLE_MS };
   }
 
   /** The key that submits typed text in this session's CLI (its descriptor's). */
@@ -496,8 +506,11 @@ export class SessionManager extends Disposable implements ISessionService, ISess
     let reason: string | undefined;
     if (event.on_timeout === 'deny') {
       let steps: KeyStep[];
+      let landing: KeyAnswer | undefined;
       try {
-        steps = mapApproval(this._livePrompt(event.session_id, event.prompt_id).prompt, 'no');
+        const { prompt } = this._livePrompt(event.session_id, event.prompt_id);
+        steps = mapApproval(prompt, 'no');
+        landing = this._landing(session, prompt, (now) => mapApproval(now, 'no'));
       } catch (err) {
         // Gone from the screen already: the detector clears it; there is nothing to deny.
         if (err instanceof TetherError && err.code === 'STALE_PROMPT') return;
@@ -506,7 +519,7 @@ export class SessionManager extends Disposable implements ISessionService, ISess
       }
       if (reason === undefined) {
         this._emitTimeout(session, event, 'denied');
-        session.writeSteps(event.prompt_id, steps, keysOf(steps), 'timed_out').catch(() => undefined);
+        session.writeSteps(event.prompt_id, steps, keysOf(steps), 'timed_out', landing).catch(() => undefined);
         return;
       }
     }
