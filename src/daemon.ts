@@ -76,6 +76,8 @@ export interface StartDaemonOptions {
   readonly hostCommand?: readonly string[];
   /** Ring and checkpoint sizes of new hosts (UTF-16 units); tests shrink them to exercise checkpoints. */
   readonly hostLimits?: { readonly ringUnits?: number; readonly checkpointUnits?: number };
+  /** Test only: these CLIs' parsers read nothing, so their prompts come from hooks (and the fallback reader) alone. */
+  readonly parserOff?: readonly string[];
 }
 
 /** How the daemon stops. */
@@ -142,6 +144,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     // Hooks reach the daemon on loopback once it listens; the forwarder runs by absolute paths.
     voiceEndpoint: () => (localUrl === undefined ? undefined : { baseUrl: localUrl, forwarder: hookForwarder() }),
     log: (level, message, fields) => log(level, message, fields),
+    ...(options.parserOff ? { parserOff: options.parserOff } : {}),
     // A turn autoplay typed ends through the queue (one interaction_completed, with its item).
     turnEnded: (sessionId, status) => {
       if (queue.running(sessionId)?.ran_by !== 'autoplay') return false;

@@ -35,7 +35,10 @@ describe('tether doctor', () => {
       { alias: 'qwen-code-newest', name: '@qwen-code/qwen-code', version: '9.9.9', command: 'qwen' },
     ]);
     const dataDir = join(root, 'data');
-    new DriftStore(dataDir, { writeDelayMs: 0 }).recordDrift({ cli: 'qwen', cliVersion: '9.9.9', kind: 'fallback_prompt', sample: 'tool_approval: Allow execution?' });
+    const store = new DriftStore(dataDir, { writeDelayMs: 0, now: () => Date.UTC(2026, 0, 1) });
+    store.recordDrift({ cli: 'qwen', cliVersion: '9.9.9', kind: 'fallback_prompt', sample: 'tool_approval: Allow execution?' });
+    store.recordDrift({ cli: 'claude', cliVersion: '2.1.197', kind: 'hook_without_screen', sample: 'PermissionRequest Bash' });
+    store.recordDrift({ cli: 'claude', cliVersion: '2.1.197', kind: 'hook_without_screen', sample: 'PermissionRequest Bash' });
     const report = await runDoctor({ dataDir, cacheDir, env: { PATH: bin } });
     const mine = report.clis.filter((c) => c.source !== 'repo');
     expect(mine.map((c) => [c.cli, c.version, c.verified, c.source])).toEqual([
@@ -43,10 +46,17 @@ describe('tether doctor', () => {
       ['qwen', '0.15.10', true, 'cache'],
       ['qwen', '9.9.9', false, 'cache'],
     ]);
-    expect(report.drift).toEqual([expect.objectContaining({ cli: 'qwen', cli_version: '9.9.9', kind: 'fallback_prompt', count: 1 })]);
+    expect(report.drift).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ cli: 'qwen', cli_version: '9.9.9', kind: 'fallback_prompt', count: 1 }),
+        expect.objectContaining({ cli: 'claude', cli_version: '2.1.197', kind: 'hook_without_screen', count: 2 }),
+      ]),
+    );
     const text = formatDoctor(report);
     expect(text).toMatch(/Qwen Code\s+qwen\s+9\.9\.9\s+NO\s+cache/);
     expect(text).toMatch(/qwen\s+9\.9\.9\s+fallback_prompt\s+1\s/);
+    expect(text).toMatch(/claude\s+2\.1\.197\s+hook_without_screen\s+2\s.*PermissionRequest Bash/);
+    expect(text).toContain("hook_without_screen: the CLI's permission hook announced a prompt the screen never showed");
   });
 
   it('says so when nothing is installed and nothing drifted', async () => {

@@ -133,6 +133,15 @@ function table(rows: readonly string[][]): string {
   return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()).join('\n');
 }
 
+/** What each drift kind means and what to do about it (printed under the table for the kinds present). */
+const DRIFT_MEANINGS: Readonly<Record<string, string>> = {
+  fallback_prompt: "the CLI's parser missed a prompt the fallback reader saw: update the parser",
+  unverified_version: 'a session ran a version no recording verified: record it',
+  hook_without_screen: "the CLI's permission hook announced a prompt the screen never showed: update the parser",
+  screen_without_hook: 'a tool dialog on screen that no permission hook announced: check the hooks or the parser',
+  hooks_silent: "a session's hooks never reached the daemon: the CLI ignored or refused them",
+};
+
 /** The report as text for a terminal. */
 export function formatDoctor(report: DoctorReport): string {
   const out: string[] = ['Agent CLIs'];
@@ -147,6 +156,8 @@ export function formatDoctor(report: DoctorReport): string {
   else {
     const rows = report.drift.map((d) => [d.cli, d.cli_version, d.kind, String(d.count), d.last_seen, d.sample]);
     out.push(table([['cli', 'version', 'kind', 'count', 'last seen', 'sample'], ...rows]).replace(/^/gmu, '  '));
+    const kinds = [...new Set(report.drift.map((d) => d.kind))].filter((kind) => DRIFT_MEANINGS[kind] !== undefined);
+    if (kinds.length > 0) out.push('', ...kinds.map((kind) => `  ${kind}: ${DRIFT_MEANINGS[kind]}`));
   }
   return `${out.join('\n')}\n`;
 }

@@ -2,7 +2,7 @@
  * Session events: the one typed stream that transport forwards and push filters.
  * Wire `type` tags are identical to these; every event carries a per-session monotonic `seq`.
  */
-import type { CliType, Confidence, OptionRole, WaitType } from './verdict.js';
+import type { CliType, Confidence, HookDetails, OptionRole, WaitType } from './verdict.js';
 import type { LifecycleEvent, OnTimeout } from './lifecycleEvents.js';
 import type { SessionInfo } from './sessionInfo.js';
 
@@ -74,14 +74,6 @@ export interface WaitingForInputEvent {
   readonly has_hidden_characters?: true;
 }
 
-/** A prompt's details as the CLI's permission hook gave them. */
-export interface HookDetails {
-  readonly tool_name: string;
-  /** The shell command, for shell tools. */
-  readonly command?: string;
-  /** The CLI's id of the request, where it gives one. */
-  readonly request_id?: string;
-}
 
 /** A waiting state ended. */
 export interface WaitingClearedEvent {

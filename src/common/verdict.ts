@@ -4,6 +4,15 @@
  */
 import type { ScreenSnapshot } from './screen.js';
 
+/** A prompt's details as the CLI's permission hook gave them. */
+export interface HookDetails {
+  readonly tool_name: string;
+  /** The shell command, for shell tools. */
+  readonly command?: string;
+  /** The CLI's id of the request, where it gives one. */
+  readonly request_id?: string;
+}
+
 /** The kinds of waiting Tether reports (wire names). */
 export const WAIT_TYPES = ['tool_approval', 'plan_approval', 'clarifying_question', 'awaiting_response'] as const;
 /** A kind of waiting. */
@@ -70,6 +79,10 @@ export interface PromptInfo {
    * the prompt's content nor any log or notification ever carries what was typed.
    */
   readonly sensitive?: boolean;
+  /** `hook`: no screen prompt was read; the CLI's permission hook announced it (core/crossCheck.ts). */
+  readonly source?: 'hook';
+  /** What the CLI's permission hook said about this prompt, when one announced it. */
+  readonly hook?: HookDetails;
 }
 
 /** How sure Tether is of a prompt it reports (wire names); only `low` is ever sent. */

@@ -98,6 +98,11 @@ export class AgentVoice extends Disposable {
     return this._interaction?.id;
   }
 
+  /** The agent's process ended: an open turn ends with `status` (a non-zero exit of its own is `error`). */
+  ended(status: 'ok' | 'error'): void {
+    this._complete(status);
+  }
+
   /** Takes events from one witness, in the witness's order. @throws never */
   ingest(events: readonly AgentEvent[]): void {
     for (const event of events) this._one(event);

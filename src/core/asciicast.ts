@@ -17,8 +17,13 @@ export interface CastHeader {
   readonly title?: string;
 }
 
-/** Event codes: output, input, resize (`"COLSxROWS"`), marker. */
-export type CastEventCode = 'o' | 'i' | 'r' | 'm';
+/**
+ * Event codes: output, input, resize (`"COLSxROWS"`), marker, and Tether's own: `h` a hook
+ * payload of the agent CLI (its JSON text), `t` a transcript line (its JSON text). asciicast v2
+ * allows extra codes ("Additional event types may be added in the future", docs.asciinema.org,
+ * asciicast v2, "Event stream"); asciinema's player plays `o` (and `r`, `m`) and skips the rest.
+ */
+export type CastEventCode = 'o' | 'i' | 'r' | 'm' | 'h' | 't';
 
 /** One event: seconds since start, code, data. */
 export type CastEvent = readonly [time: number, code: CastEventCode, data: string];
@@ -29,7 +34,7 @@ export interface Cast {
   readonly events: readonly CastEvent[];
 }
 
-const EVENT_CODES: ReadonlySet<string> = new Set(['o', 'i', 'r', 'm']);
+const EVENT_CODES: ReadonlySet<string> = new Set(['o', 'i', 'r', 'm', 'h', 't']);
 /** Resize event data: columns x rows. */
 const RESIZE_DATA = /^[1-9]\d*x[1-9]\d*$/;
 
@@ -175,6 +180,16 @@ export class CastWriter {
   /** Appends a resize. */
   resize(cols: number, rows: number): void {
     this.write('r', `${cols}x${rows}`);
+  }
+
+  /** Appends one hook payload the agent posted (its JSON text). */
+  hook(json: string): void {
+    this.write('h', json);
+  }
+
+  /** Appends one transcript line the agent wrote (its JSON text). */
+  transcript(json: string): void {
+    this.write('t', json);
   }
 
   /** Appends a marker. */

@@ -7,6 +7,7 @@
 import { Disposable, Emitter } from '../common/index.js';
 import { EXPIRING_WAIT_TYPES } from '../common/index.js';
 import type {
+  AgentEvent,
   ApprovalRule,
   ClearCause,
   CliType,
@@ -26,6 +27,7 @@ import { GENERIC_CLI, detectCliFromScreen, getCli, getParser, readFallbackPrompt
 import { HeadlessScreen } from './headlessScreen.js';
 import { isTerminalReply } from './terminalReplies.js';
 import { promptIdentity, WaitDetector } from './waitDetector.js';
+import { CrossCheck } from './crossCheck.js';
 
 /** Quiet time after the last write before the screen is read (ms): a prompt is drawn in one burst. */
 export const QUIET_MS = 40;
@@ -54,8 +56,10 @@ export interface DetectionPipelineOptions {
   readonly drift?: IDriftSink;
   /** The CLI-agnostic fallback reader runs when the CLI's parser sees nothing (default true). */
   readonly fallback?: boolean;
-  /** Test and evaluation only: the CLI's parser reads nothing, so only the fallback reader reports. */
+  /** Test and evaluation only: the CLI's parser reads nothing, so only the fallback reader (and hooks) report. */
   readonly parserOff?: boolean;
+  /** The CLI's hooks were injected: its hook evidence is cross-checked and a silent session is drift (crossCheck.ts). */
+  readonly hooksExpected?: boolean;
   /** The expiry rule of a new decision prompt (the `approvals` config, read when the prompt appears). */
   readonly approvalRule?: (waitType: WaitType, cliType: CliType) => ApprovalRule | undefined;
 }
@@ -81,6 +85,9 @@ export class DetectionPipeline extends Disposable {
   private _firstPendingAt: number | undefined;
   private _lastOutputAt = 0;
   private _lastVerdict: Verdict = { state: 'unknown' };
+  /** When the screen was last read (clock ms). */
+  private _lastReadAt: number | undefined;
+  private readonly _crossCheck: CrossCheck;
   private _cliVersion: string | undefined;
   private _candidate: FallbackCandidate | undefined;
   /**
@@ -125,6 +132,20 @@ export class DetectionPipeline extends Disposable {
     );
     this._register(this._detector.onEvent((event) => this._onEvent.fire(event)));
     this._register(this._detector.onEvent((event) => event.type === 'waiting_for_input' && event.confidence === 'low' && this._reportFallback(event)));
+    this._crossCheck = this._register(
+      new CrossCheck({
+        clock: _options.clock,
+        hooksExpected: _options.hooksExpected === true,
+        live: () => this._detector.live,
+        lastRead: () => (this._lastReadAt === undefined ? undefined : { state: this._lastVerdict.state, at: this._lastReadAt }),
+        raise: (prompt) => this._detector.raise(prompt),
+        annotate: (details) => this._detector.annotate(details),
+        clearHookPrompt: (cause) => this._detector.clearHookPrompt(cause),
+        hookOptions: () => getCli(this._cliType).witnesses?.hookApproval,
+        drift: (kind, sample) => this._options.drift?.recordDrift({ cli: this._cliType, ...(this._cliVersion !== undefined ? { cliVersion: this._cliVersion } : {}), kind, sample }),
+      }),
+    );
+    this._register(this._detector.onEvent((event) => event.type === 'waiting_for_input' && this._crossCheck.screenPrompt(event)));
     this._register(this.screen.onWriteParsed(() => this._noteOutput()));
     this._cliVersion = _options.cliVersion;
     if (this._cliVersion !== undefined && _options.cli !== 'auto') this._checkVerified();
@@ -176,6 +197,7 @@ export class DetectionPipeline extends Disposable {
   input(data: string): boolean {
     if (isTerminalReply(data)) return false;
     this._suppressFallback();
+    this._crossCheck.input();
     this._detector.userInput(keyResponse(data, this._detector.live?.prompt));
     return true;
   }
@@ -189,6 +211,14 @@ export class DetectionPipeline extends Disposable {
   /** Time since output last reached the screen (ms, the pipeline's clock). */
   get quietMs(): number {
     return this._options.clock.now() - this._lastOutputAt;
+  }
+
+  /**
+   * One event the agent said about itself (hook payload or transcript line, read by its CLI's
+   * witness): evidence the cross-check weighs against the screen (crossCheck.ts). @throws never
+   */
+  evidence(event: AgentEvent): void {
+    this._crossCheck.evidence(event);
   }
 
   /** The draft in the input box as last read ('' when empty or none is drawn). */
@@ -243,7 +273,10 @@ export class DetectionPipeline extends Disposable {
   readVerdict(): Verdict {
     const snapshot = this.screen.snapshot();
     const verdict = this._parse(snapshot);
-    if (verdict.state !== 'unknown' || this._detector.live?.prompt.confidence !== 'low') return verdict;
+    const live = this._detector.live;
+    // A prompt only a hook announced stands while the screen shows no other prompt.
+    if (live?.prompt.source === 'hook' && verdict.state !== 'waiting') return { state: 'waiting', prompt: live.prompt };
+    if (verdict.state !== 'unknown' || live?.prompt.confidence !== 'low') return verdict;
     const prompt = readFallbackPrompt(snapshot);
     return prompt ? { state: 'waiting', prompt } : verdict;
   }
@@ -350,7 +383,9 @@ export class DetectionPipeline extends Disposable {
     let verdict = parsed;
     if (parsed.state === 'unknown' && this._fallbackApplies()) verdict = this._readFallback(snapshot, now) ?? parsed;
     else this._candidate = undefined;
+    if (verdict.state === 'waiting') verdict = { state: 'waiting', prompt: this._crossCheck.decorate(verdict.prompt) };
     this._lastVerdict = verdict;
+    this._lastReadAt = now;
     this._detector.observe(this._lastVerdict);
     if (verdict.state === 'busy') this._setActivity({ status: 'busy', operation: verdict.activity, todo: verdict.todo });
     else if (verdict.state === 'waiting') this._setActivity({ status: verdict.prompt.waitType === 'awaiting_response' ? 'idle' : 'waiting' });

@@ -2,9 +2,11 @@
  * Replay: feeds an asciicast recording through the live detection pipeline on a virtual
  * clock (cast time), so the same file gives the same events every time. `o` events are
  * output, `i` events are keystrokes or terminal replies (classified the same way as live
- * input), `r` events resize the screen.
+ * input), `r` events resize the screen, `h` (hook payloads) and `t` (transcript lines) are read
+ * by the CLI's witnesses and cross-checked with the screen as live (crossCheck.ts).
  */
-import type { CliType, IDriftSink, WaitingClearedEvent, WaitingForInputEvent } from '../common/index.js';
+import type { AgentEvent, CliType, HookDetails, IDriftSink, WaitingClearedEvent, WaitingForInputEvent } from '../common/index.js';
+import { getCli } from '../../parsers/index.js';
 import { DetectionPipeline } from './detectionPipeline.js';
 import { VirtualClock } from './clocks.js';
 
@@ -32,6 +34,12 @@ export interface ReplayEvent {
   readonly kind?: string;
   /** True when the answer is a secret (an API-key box). */
   readonly sensitive?: true;
+  /** The tool a tool approval is for, when known. */
+  readonly tool_name?: string;
+  /** `hook` for a prompt only the CLI's permission hook announced. */
+  readonly source?: 'hook';
+  /** What the CLI's permission hook said about it. */
+  readonly hook_details?: HookDetails;
 }
 
 /** Options for a replay. */
@@ -50,6 +58,8 @@ export interface ReplayOptions {
   readonly parserOff?: boolean;
   /** Where drift seen during the replay is reported. */
   readonly drift?: IDriftSink;
+  /** The session had its CLI's hooks injected (default: when the cast holds hook payloads, `h`). */
+  readonly hooks?: boolean;
 }
 
 /** A small deterministic PRNG (mulberry32) for re-chunking. */
@@ -90,7 +100,22 @@ function toReplayEvent(event: WaitingForInputEvent | WaitingClearedEvent, atMs: 
     ...(event.confidence ? { confidence: event.confidence } : {}),
     ...(event.kind !== undefined ? { kind: event.kind } : {}),
     ...(event.sensitive ? { sensitive: true as const } : {}),
+    ...(event.tool_name !== undefined ? { tool_name: event.tool_name } : {}),
+    ...(event.source ? { source: event.source } : {}),
+    ...(event.hook_details ? { hook_details: event.hook_details } : {}),
   };
+}
+
+/** The agent events of one recorded `h` or `t` event, as the CLI's witness reads them (none when it has none or the JSON is bad). */
+function witnessEvents(cli: CliType, code: 'h' | 't', data: string): readonly AgentEvent[] {
+  const witnesses = getCli(cli).witnesses;
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    return [];
+  }
+  return (code === 'h' ? witnesses?.hooks?.read(value) : witnesses?.transcript?.read(value)) ?? [];
 }
 
 /** Replays a recording and returns the waiting edges it produces. */
@@ -107,6 +132,8 @@ export async function replayCast(cast: ReplayInput, options: ReplayOptions): Pro
     ...(options.fallback !== undefined ? { fallback: options.fallback } : {}),
     ...(options.parserOff ? { parserOff: true } : {}),
     ...(options.drift ? { drift: options.drift } : {}),
+    // A recording with hook payloads was made with the CLI's hooks injected.
+    hooksExpected: options.hooks ?? cast.events.some((event) => event[1] === 'h'),
   });
   const out: ReplayEvent[] = [];
   pipeline.onEvent((event) => out.push(toReplayEvent(event, clock.now())));
@@ -125,6 +152,8 @@ export async function replayCast(cast: ReplayInput, options: ReplayOptions): Pro
         for (const piece of next ? rechunk(data, next) : [data]) await write(piece);
       } else if (code === 'i') {
         pipeline.input(data);
+      } else if (code === 'h' || code === 't') {
+        for (const event of witnessEvents(pipeline.cliType, code, data)) pipeline.evidence(event);
       } else if (code === 'r') {
         const match = /^(\d+)x(\d+)$/.exec(data);
         if (match) pipeline.resize(Number(match[1]), Number(match[2]));

@@ -79,6 +79,8 @@ export interface SessionSpec {
     /** A turn ended: true when another part reports it (AgentVoiceOptions.turnEnded). */
     readonly turnEnded?: (status: 'ok' | 'error') => boolean;
   };
+  /** Test only: the screen reads no prompts (neither the CLI's parser nor the fallback reader): they come from hooks alone. */
+  readonly parserOff?: boolean;
   /** Where skipped agent input (bad transcript lines) is logged. */
   readonly log?: (message: string, fields: Record<string, unknown>) => void;
 }
@@ -171,6 +173,8 @@ export class Session extends Disposable {
         ...(spec.cliVersion !== undefined ? { cliVersion: spec.cliVersion } : {}),
         ...(spec.drift ? { drift: spec.drift } : {}),
         ...(spec.approvalRule ? { approvalRule: spec.approvalRule } : {}),
+        ...(spec.parserOff ? { parserOff: true, fallback: false } : {}),
+        ...(first && spec.voice ? { hooksExpected: true } : {}),
       }),
     );
     let pty: IPtyHandle;
@@ -538,6 +542,8 @@ export class Session extends Disposable {
     while (this._pendingBytes > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     const running = this._running;
     if (this.isDisposed || !running) return;
+    // Exiting non-zero on its own ends an open turn as failed.
+    if (exitCode !== 0 && !this._killRequested) running.voice?.voice.ended('error');
     running.pipeline.exited();
     this._status = 'exited';
     this._exitCode = exitCode;
@@ -560,6 +566,9 @@ export class Session extends Disposable {
       cwd: this._spec.cwd,
       ...(voice.turnEnded ? { turnEnded: voice.turnEnded } : {}),
       onSkip: (reason) => this._spec.log?.('agent input skipped', { session_id: this._spec.id, reason }),
+      onEvents: (events) => {
+        for (const event of events) this._running?.pipeline.evidence(event);
+      },
       onConversation: (conversationId) => {
         this._conversationId = conversationId;
         this._onDidNameConversation.fire(conversationId);

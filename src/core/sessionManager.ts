@@ -62,6 +62,8 @@ export interface SessionManagerOptions {
    * prompt appears, so a config reload applies to the next prompt. Absent: prompts never expire.
    */
   readonly approvals?: (waitType: WaitType, cliType: CliType) => ApprovalRule | undefined;
+  /** Test only: these CLIs' parsers read nothing (their prompts then come from hooks and the fallback reader). */
+  readonly parserOff?: readonly string[];
 }
 
 /** The settings a config reload may change while sessions run (they apply to what comes next). */
@@ -166,7 +168,8 @@ export class SessionManager extends Disposable implements ISessionService, ISess
     try {
       // A host spawns the agent with Tether's hook arguments before the user's (in process, Session adds them).
       const pty = await this._options.ptyHost?.spawn({ ...base, args: [...(prepared?.args ?? []), ...base.args], createdAt: new Date(this._clock.now()).toISOString() });
-      session = this._add(new Session({ ...base, ...this._sessionDefaults(), ...(pty ? { pty } : {}), ...(voice ? { voice } : {}) }));
+      const parserOff = cli !== 'auto' && this._options.parserOff?.includes(cli) === true;
+      session = this._add(new Session({ ...base, ...this._sessionDefaults(), ...(pty ? { pty } : {}), ...(voice ? { voice } : {}), ...(parserOff ? { parserOff } : {}) }));
     } catch (err) {
       if (prepared) rmSync(prepared.runDir, { recursive: true, force: true });
       throw err;

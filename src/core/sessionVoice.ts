@@ -109,6 +109,8 @@ export interface SessionVoiceOptions {
   readonly onSkip?: (reason: string) => void;
   /** The agent's SessionStart named its conversation (first, or a new id). */
   readonly onConversation?: (conversationId: string) => void;
+  /** Every event a witness said (hook payload or transcript line), before de-duplication: the screen's cross-check. */
+  readonly onEvents?: (events: readonly AgentEvent[], raw: { readonly kind: 'hook' | 'transcript'; readonly value: unknown }) => void;
 }
 
 /** One session's hooks and transcript, until disposed (at the session's exit). */
@@ -141,6 +143,7 @@ export class SessionVoice extends Disposable {
   hook(payload: unknown): readonly AgentEvent[] {
     const events = this._options.witnesses.hooks?.read(payload) ?? [];
     this.voice.ingest(events);
+    this._options.onEvents?.(events, { kind: 'hook', value: payload });
     return events;
   }
 
@@ -173,7 +176,11 @@ export class SessionVoice extends Disposable {
     this._tail = new TranscriptTail({
       path,
       startedAtMs: this._startedAt,
-      onLine: (line) => this.voice.ingest(transcript.read(line)),
+      onLine: (line) => {
+        const events = transcript.read(line);
+        this.voice.ingest(events);
+        if (events.length > 0) this._options.onEvents?.(events, { kind: 'transcript', value: line });
+      },
       onSkip: (reason) => this._options.onSkip?.(reason),
     });
   }

@@ -8,6 +8,7 @@ import { Disposable, Emitter, hasHiddenCharacters } from '../common/index.js';
 import type {
   ClearCause,
   CliType,
+  HookDetails,
   OnTimeout,
   WaitType,
   PromptInfo,
@@ -97,7 +98,7 @@ export class WaitDetector extends Disposable {
     }
     const identity = promptIdentity(verdict.prompt);
     if (this._live?.identity === identity) {
-      this._live = { ...this._live, prompt: verdict.prompt };
+      this._live = { ...this._live, prompt: this._live.prompt.hook !== undefined && verdict.prompt.hook === undefined ? { ...verdict.prompt, hook: this._live.prompt.hook } : verdict.prompt };
       return;
     }
     if (this._suppressed === promptContentKey(verdict.prompt)) return;
@@ -114,6 +115,26 @@ export class WaitDetector extends Disposable {
   /** An answer to `promptId` is being sent: `response` is its keys (or `input`), `cause` says who answered. */
   answered(promptId: string, response?: string, cause: ClearCause = 'answered'): void {
     if (this._live?.event.prompt_id === promptId) this._clearAndSuppress(cause, response);
+  }
+
+  /** Fires a prompt no screen showed (a permission hook announced it, crossCheck.ts), superseding any live one. */
+  raise(prompt: PromptInfo): void {
+    const identity = promptIdentity(prompt);
+    if (this._live?.identity === identity) return;
+    this._clear('superseded');
+    this._fire(prompt, identity);
+  }
+
+  /** Gives the live prompt the hook's details: later readers (pending prompts, resume) see them; nothing is emitted. */
+  annotate(details: HookDetails): void {
+    const live = this._live;
+    if (!live || live.event.hook_details !== undefined) return;
+    this._live = { ...live, event: { ...live.event, hook_details: details }, prompt: { ...live.prompt, hook: details } };
+  }
+
+  /** Clears the live prompt when a hook raised it. */
+  clearHookPrompt(cause: ClearCause): void {
+    if (this._live?.prompt.source === 'hook') this._clear(cause);
   }
 
   /** Clears the live prompt when it came from the fallback reader (the screen no longer shows it). */
@@ -168,6 +189,8 @@ export class WaitDetector extends Disposable {
       ...(afterTurn !== undefined ? { after_turn: afterTurn } : {}),
       ...(prompt.confidence ? { confidence: prompt.confidence } : {}),
       ...(prompt.sensitive ? { sensitive: true as const } : {}),
+      ...(prompt.source === 'hook' ? { source: 'hook' as const } : {}),
+      ...(prompt.hook !== undefined ? { hook_details: prompt.hook } : {}),
       ...(expiry !== undefined ? { expires_at: expiry.expires_at, on_timeout: expiry.on_timeout } : {}),
       ...(hasHiddenCharacters(prompt.content) || prompt.options.some((option) => hasHiddenCharacters(option.label)) ? { has_hidden_characters: true as const } : {}),
     };
