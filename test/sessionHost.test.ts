@@ -13,6 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HostClient } from '../src/host/hostClient.js';
 import { processAlive, readHostRecords } from '../src/host/hostFiles.js';
 import { HostLauncher } from '../src/host/hostLauncher.js';
+import { HeadlessScreen } from '../src/core/headlessScreen.js';
 import type { HostSession } from '../src/host/hostProtocol.js';
 import { hostCommand } from './support/hostProgram.js';
 import { transpileTree } from './support/transpileTree.js';
@@ -129,6 +130,30 @@ describe('session host', () => {
     again.dispose();
   }, 30_000);
 
+  it('folds output past its ring into its own screen while no daemon is there: the rebuilt screen misses no line', async () => {
+    const launcher = new HostLauncher({ dataDir, command: hostCommand(), ringUnits: 4096 });
+    const script = 'i=0; while [ $i -lt 3000 ]; do i=$((i+1)); echo "L$i"; done; echo DONE; sleep 60';
+    const client = await launcher.spawn(sessionFor('/bin/sh', ['-c', script]), ENV);
+    pids.push(client.hostPid, client.pid);
+    client.detach();
+    let replay = client.replay;
+    // Until all is printed and the ring is back under its bound (it holds the excess while the fold screen's module loads).
+    for (const deadline = Date.now() + 30_000; !`${replay.checkpoint ?? ''}${replay.output}`.includes('DONE') || replay.output.length > 4096 + 100; ) {
+      if (Date.now() > deadline) throw new Error('the agent did not finish printing in 30 s');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const { attached } = await launcher.discover();
+      replay = attached[0].replay;
+      attached[0].detach();
+    }
+    // 3000 lines are ~20 000 units: most went through the host's fold screen, the rest is the ring.
+    expect(replay.checkpoint).toBeDefined();
+    const screen = new HeadlessScreen(80, 24);
+    await new Promise<void>((resolve) => screen.write(`${replay.checkpoint}${replay.output}`, resolve));
+    const text = screen.serialize().replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '');
+    expect([...text.matchAll(/L(\d+)/g)].map((match) => Number(match[1]))).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));
+    screen.dispose();
+  }, 60_000);
+
   it('refuses a wrong secret, and keeps its socket and record private', async () => {
     const launcher = new HostLauncher({ dataDir, command: hostCommand() });
     const client = await launcher.spawn(sessionFor('/bin/sleep', ['30']), ENV);
@@ -162,6 +187,30 @@ describe('session host', () => {
     expect(finals[0].output).toContain('last words');
     expect(readdirSync(launcher.dir)).toEqual([]);
     expect((await launcher.discover()).finals).toEqual([]);
+  }, 30_000);
+
+  it('ends its agent on SIGTERM with no daemon (SIGKILL past the grace) and writes its final record at once, leaving no process or zombie', async () => {
+    // The default orphan wait (5 min) must not apply: a host told to stop stops.
+    const launcher = new HostLauncher({ dataDir, command: hostCommand(), killGraceMs: 500 });
+    const client = await launcher.spawn(sessionFor('/bin/sh', ['-c', 'trap "" TERM; echo STARTED; sleep 60']), ENV);
+    const { hostPid, pid: agentPid } = client;
+    pids.push(hostPid, agentPid);
+    let output = client.replay.output;
+    client.onData((data) => (output += data));
+    client.start();
+    await waitUntil(() => output.includes('STARTED'), 10_000, 'the agent to start');
+    client.detach();
+    const stopped = Date.now();
+    process.kill(hostPid, 'SIGTERM');
+    await waitUntil(() => !processAlive(hostPid), 10_000, 'the host to exit');
+    expect(Date.now() - stopped).toBeLessThan(10_000);
+    // Reaped, not zombies: the agent by its host, the host by its parent (this process).
+    expect(processAlive(agentPid)).toBe(false);
+    expect(readdirSync(launcher.dir)).toEqual([`${client.welcome.session.id}.final.json`]);
+    const { finals } = await launcher.discover();
+    expect(finals).toHaveLength(1);
+    expect(finals[0].exit_code).toBe(128 + 9);
+    expect(finals[0].output).toContain('STARTED');
   }, 30_000);
 
   it('delivers the last megabyte of an exiting agent before its exit, then cleans up', async () => {

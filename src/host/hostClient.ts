@@ -58,7 +58,10 @@ export class HostClient extends Disposable implements IPtyHandle {
     private readonly _checkpointUnits: number,
   ) {
     super();
-    this._applied = this._lastCheckpoint = welcome.offset;
+    this._applied = welcome.offset;
+    // Due-ness counts from the host's newest screen, not from this attach: lives shorter than the
+    // interval must not leave the ring without a checkpoint until it drops output.
+    this._lastCheckpoint = welcome.checkpoint?.offset ?? 0;
     this._register({ dispose: () => this._close() });
   }
 

@@ -2,7 +2,8 @@
  * The session host process: `node hostMain.js`, started detached (its own session and process
  * group) by the daemon, which writes a HostLaunch as JSON on stdin. It answers `ready <pid>` on
  * stdout once its socket listens, then serves daemons until the agent exits and is handed over.
- * A SIGTERM to the host ends the agent (SIGTERM, SIGKILL after the grace); SIGHUP and SIGINT are
+ * A SIGTERM to the host ends the agent (SIGTERM, SIGKILL after the grace) and, with no daemon to
+ * take the exit, writes the final record at once and exits; SIGHUP and SIGINT are
  * ignored, so neither a closing terminal nor a Ctrl-C aimed at the daemon reaches the agent.
  */
 import { HostServer } from './hostServer.js';
@@ -30,10 +31,7 @@ async function main(): Promise<void> {
     process.exit(0);
   });
   for (const signal of ['SIGHUP', 'SIGINT', 'SIGPIPE'] as const) process.on(signal, () => {});
-  process.on('SIGTERM', () => {
-    host.signalAgent('SIGTERM');
-    setTimeout(() => host.signalAgent('SIGKILL'), launch.kill_grace_ms).unref();
-  });
+  process.on('SIGTERM', () => host.stop(launch.kill_grace_ms));
   await host.listen();
   process.stdout.write(`ready ${process.pid} ${host.agentPid}\n`);
 }

@@ -14,6 +14,7 @@ import { PtyProcess } from '../core/ptyProcess.js';
 import { hostPaths, removeHostFiles, writeJsonFile } from './hostFiles.js';
 import type { FinalHostRecord, HostRecord } from './hostFiles.js';
 import { OutputRing } from './outputRing.js';
+import type { FoldScreen } from './outputRing.js';
 import {
   controlFrame,
   daemonMessageSchema,
@@ -28,8 +29,25 @@ import type { DaemonMessage, HostExit, HostMessage, HostSession } from './hostPr
 
 /** How long a new connection has to say `hello` (ms) before it is dropped. */
 const HELLO_TIMEOUT_MS = 5000;
+/** How long a stopping host whose agent exited waits for an attached daemon's `release` before it writes the final record itself (ms). */
+const STOP_RELEASE_MS = 2000;
 /** Replay frames are cut to this many UTF-16 units, so no single frame is huge. */
 const REPLAY_FRAME_UNITS = 256 * 1024;
+
+/** The fold screen's class, loaded on first need (it costs the host's start-up a third of a second on a loaded machine). */
+let foldScreenClass: (new (cols: number, rows: number) => FoldScreen) | 'failed' | undefined;
+let foldScreenLoading: Promise<void> | undefined;
+
+/** Starts loading the fold screen's class (once); resolves when it is loaded (or failed). */
+function loadFoldScreen(): Promise<void> {
+  return (foldScreenLoading ??= import('../core/headlessScreen.js').then(
+    (module) => void (foldScreenClass = module.HeadlessScreen),
+    (err: unknown) => {
+      foldScreenClass = 'failed';
+      process.stderr.write(`tether host: no fold screen, output past the ring will be dropped: ${(err as Error).message}\n`);
+    },
+  ));
+}
 
 /** What a host is started with. */
 export interface HostServerOptions {
@@ -67,6 +85,8 @@ export class HostServer extends Disposable {
   private _lease = 0;
   private _orphanTimer: NodeJS.Timeout | undefined;
   private _finished = false;
+  /** Told to stop (SIGTERM): no waiting for a daemon once the agent exited. */
+  private _stopping = false;
   private readonly _onDidFinish = this._register(new Emitter<HostFinish>());
   /** The host is done (files removed); the process may exit. */
   readonly onDidFinish = this._onDidFinish.event;
@@ -77,13 +97,27 @@ export class HostServer extends Disposable {
     this._session = _options.session;
     this._secret = digest(_options.secret);
     this._paths = hostPaths(_options.dir, _options.session.id);
-    this._ring = new OutputRing(_options.ringUnits);
+    this._ring = new OutputRing(_options.ringUnits, () => this._foldScreen());
     const { file, args, cols, rows, cwd } = _options.session;
     this._pty = this._register(new PtyProcess({ file, args, cols, rows, cwd, env: _options.env }));
     this._register(this._pty.onData((data) => this._output(data)));
     this._register(this._pty.onExit((exit) => this._exited(exit.signal !== undefined ? { exit_code: 128 + exit.signal, signal: exit.signal } : { exit_code: exit.exitCode })));
     this._server = createServer((socket) => this._accept(socket));
     this._register({ dispose: () => this._server.close() });
+    this._register({ dispose: () => this._ring.dispose() });
+  }
+
+  /** A screen for output older than the ring (the session's size now), or 'later' while its class loads. */
+  private _foldScreen(): FoldScreen | 'later' | undefined {
+    if (foldScreenClass === 'failed') return undefined;
+    if (foldScreenClass) return new foldScreenClass(this._session.cols, this._session.rows);
+    this._loadFoldScreen();
+    return 'later';
+  }
+
+  /** Loads the fold screen's class, then moves what the ring held past its bound meanwhile. */
+  private _loadFoldScreen(): void {
+    void loadFoldScreen().then(() => this.isDisposed || this._ring.trim());
   }
 
   /** The agent's pid (its process group: node-pty starts it in a new session). */
@@ -104,6 +138,22 @@ export class HostServer extends Disposable {
     chmodSync(this._paths.socket, 0o600);
     const record: HostRecord = { v: HOST_PROTOCOL_VERSION, id: this._session.id, pid: process.pid, socket: this._paths.socket, secret: this._options.secret };
     writeJsonFile(this._paths.record, record);
+  }
+
+  /**
+   * The host was told to stop (its SIGTERM): ends the agent (SIGTERM to its process group, SIGKILL
+   * after `graceMs`); once it exited, an attached daemon gets the exit and up to STOP_RELEASE_MS to
+   * release, and with none the final record is written at once (no orphan wait).
+   */
+  stop(graceMs: number): void {
+    if (this._finished) return;
+    this._stopping = true;
+    if (this._exit) {
+      this._startOrphanTimer();
+      return;
+    }
+    this.signalAgent('SIGTERM');
+    setTimeout(() => this.signalAgent('SIGKILL'), graceMs).unref();
   }
 
   /** Ends the agent: `signal` to its process group (the host's SIGTERM path). */
@@ -158,6 +208,7 @@ export class HostServer extends Disposable {
     this._client = socket;
     if (this._orphanTimer) clearTimeout(this._orphanTimer);
     this._orphanTimer = undefined;
+    if (this._stopping && this._exit) this._startOrphanTimer();
     socket.on('drain', () => this._pty.resume());
     const replay = this._ring.replay();
     const welcome: HostMessage = {
@@ -181,6 +232,8 @@ export class HostServer extends Disposable {
 
   private _detach(): void {
     this._client = undefined;
+    // No daemon checkpoints now: output past the ring will go to the fold screen.
+    this._loadFoldScreen();
     this._pty.resume();
     if (this._exit) this._startOrphanTimer();
   }
@@ -192,6 +245,7 @@ export class HostServer extends Disposable {
       case 'resize':
         this._session = { ...this._session, cols: message.cols, rows: message.rows };
         if (!this._exit) this._pty.resize(message.cols, message.rows);
+        this._ring.resize(message.cols, message.rows);
         break;
       case 'signal':
         if (!this._exit) this.signalAgent(message.signal);
@@ -226,12 +280,16 @@ export class HostServer extends Disposable {
   private _exited(exit: HostExit): void {
     this._exit = exit;
     if (this._client) this._client.write(controlFrame({ t: 'exit', ...exit }));
-    else this._startOrphanTimer();
+    if (!this._client || this._stopping) this._startOrphanTimer();
   }
 
+  /** Waits for a daemon to take the exit: the orphan time, or, when stopping, none without a daemon and STOP_RELEASE_MS with one. */
   private _startOrphanTimer(): void {
-    if (this._orphanTimer || this._finished) return;
-    this._orphanTimer = setTimeout(() => this._finish('final_record'), this._options.orphanExitMs);
+    if (this._finished) return;
+    if (this._stopping && !this._client) return this._finish('final_record');
+    const waitMs = this._stopping ? Math.min(STOP_RELEASE_MS, this._options.orphanExitMs) : this._options.orphanExitMs;
+    if (this._orphanTimer) clearTimeout(this._orphanTimer);
+    this._orphanTimer = setTimeout(() => this._finish('final_record'), waitMs);
   }
 
   /** Writes the final record (when no daemon took the exit), removes the socket and record, and reports. */

@@ -42,3 +42,65 @@ describe('OutputRing', () => {
     expect(ring.replay().chunks.join('')).toBe('ef');
   });
 });
+
+/** A fold screen that records what it was given (the real one is a HeadlessScreen: tests in test/sessionHost.test.ts). */
+class TextFold {
+  text = '';
+  disposed = false;
+  writeSync(data: string): void {
+    this.text += data;
+  }
+  serialize(): string {
+    return `[${this.text}]`;
+  }
+  resize(): void {}
+  dispose(): void {
+    this.disposed = true;
+  }
+}
+
+describe('OutputRing with a fold screen', () => {
+  it('applies output past the bound to the fold screen, cut at a line end, so the replay has no gap', () => {
+    const folds: TextFold[] = [];
+    const ring = new OutputRing(10, () => {
+      folds.push(new TextFold());
+      return folds.at(-1);
+    });
+    for (const chunk of ['a1\na2', '\nb1\nb', '2\nc1\n', 'd1\nd2\n']) ring.push(chunk);
+    const replay = ring.replay();
+    expect(replay.gap).toBe(false);
+    expect(folds).toHaveLength(1);
+    // Every unit is either in the fold screen or in the chunks after it, once, in order.
+    expect(folds[0].text + replay.chunks.join('')).toBe('a1\na2\nb1\nb2\nc1\nd1\nd2\n');
+    expect(folds[0].text.endsWith('\n')).toBe(true);
+    expect(replay.checkpoint).toEqual({ offset: replay.from, screen: `[${folds[0].text}]` });
+    expect(replay.from).toBe(folds[0].text.length);
+  });
+
+  it('starts the fold screen from the checkpoint and gives way to a newer checkpoint', () => {
+    const fold = new TextFold();
+    const ring = new OutputRing(6, () => fold);
+    ring.push('abc\n');
+    ring.checkpoint({ offset: 2, screen: 'CP' });
+    for (const chunk of ['def\n', 'ghi\n', 'jkl\n']) ring.push(chunk);
+    expect(fold.text).toBe('CPc\ndef\nghi\n');
+    expect(ring.replay().from).toBe(12);
+    // An older checkpoint than the fold screen is ignored; a newer one replaces it.
+    ring.checkpoint({ offset: 10, screen: 'old' });
+    expect(ring.replay().checkpoint?.screen).toBe('[CPc\ndef\nghi\n]');
+    ring.checkpoint({ offset: 14, screen: 'new' });
+    expect(fold.disposed).toBe(true);
+    expect(ring.replay()).toEqual({ checkpoint: { offset: 14, screen: 'new' }, from: 14, chunks: ['l\n'], gap: false });
+  });
+
+  it('holds output past the bound while the fold screen is not ready, and drops it with a gap when there will be none', () => {
+    let ready: TextFold | 'later' | undefined = 'later';
+    const ring = new OutputRing(4, () => ready);
+    for (const chunk of ['aa\n', 'bb\n', 'cc\n']) ring.push(chunk);
+    expect(ring.replay()).toMatchObject({ from: 0, gap: false });
+    expect(ring.replay().chunks.join('')).toBe('aa\nbb\ncc\n');
+    ready = undefined;
+    ring.push('dd\n');
+    expect(ring.replay()).toMatchObject({ from: 9, gap: true });
+  });
+});

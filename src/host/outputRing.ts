@@ -1,7 +1,10 @@
 /**
  * OutputRing: a host's recent PTY output, bounded, with absolute offsets (UTF-16 units since the
- * agent started) and the daemon's last checkpoint (its serialised screen at an offset). The
- * screen is rebuilt from the checkpoint plus the output after it; what is older than both goes.
+ * agent started) and the screen the output after it applies on top of: the daemon's last
+ * checkpoint (its serialised screen at an offset) or, once output older than the bound had to go
+ * before a daemon checkpointed past it, the host's own fold screen that the dropped output was
+ * applied to. So the replay (screen + output after it) never misses output, however long the
+ * daemon is away; only a host without a fold screen (`fold` returns undefined) opens a gap.
  */
 import type { HostCheckpoint } from './hostProtocol.js';
 
@@ -17,6 +20,23 @@ export interface RingReplay {
   readonly gap: boolean;
 }
 
+/** A terminal screen the host applies output older than the bound to (a HeadlessScreen). */
+export interface FoldScreen {
+  /** Applies `data` before returning. */
+  writeSync(data: string): void;
+  /** The VT sequences that redraw the screen and its scrollback. */
+  serialize(): string;
+  resize(cols: number, rows: number): void;
+  dispose(): void;
+}
+
+/**
+ * Makes a fold screen when output must leave the ring: a screen, `'later'` when one cannot be made
+ * yet (its module still loading: the ring holds the output past its bound meanwhile), or
+ * undefined when there will be none (the output is dropped and the replay says `gap`).
+ */
+export type FoldScreenFactory = () => FoldScreen | 'later' | undefined;
+
 /** Bounded output with offsets. */
 export class OutputRing {
   private _chunks: string[] = [];
@@ -25,9 +45,19 @@ export class OutputRing {
   private _start = 0;
   private _end = 0;
   private _checkpoint: HostCheckpoint | undefined;
+  /** The host's screen with every unit before `_foldOffset` applied (it replaces `_checkpoint`). */
+  private _fold: FoldScreen | undefined;
+  private _foldOffset = 0;
+  private _gap = false;
 
-  /** @param _limit units held at most (the newest chunk is always kept whole) */
-  constructor(private readonly _limit: number = DEFAULT_RING_UNITS) {}
+  /**
+   * @param _limit units held at most (the newest chunk is always kept whole)
+   * @param _foldScreen where output past the bound goes; without it, it is dropped
+   */
+  constructor(
+    private readonly _limit: number = DEFAULT_RING_UNITS,
+    private readonly _foldScreen?: FoldScreenFactory,
+  ) {}
 
   /** Offset after the last unit ever pushed. */
   get end(): number {
@@ -39,37 +69,116 @@ export class OutputRing {
     return this._start;
   }
 
-  /** Appends output and drops the oldest past the limit. */
+  /** True while output older than the ring has been applied to a host-side fold screen. */
+  get folding(): boolean {
+    return this._fold !== undefined;
+  }
+
+  /** Offset the screen of the replay is as of (checkpoint or fold; 0 for none). */
+  private get _base(): number {
+    return this._fold ? this._foldOffset : (this._checkpoint?.offset ?? 0);
+  }
+
+  /** Appends output; output past the limit goes to the fold screen (or, without one, is dropped). */
   push(data: string): void {
     this._chunks.push(data);
     this._end += data.length;
-    while (this._end - this._start > this._limit && this._chunks.length - this._head > 1) {
-      this._start += this._chunks[this._head].length;
-      this._chunks[this._head++] = '';
+    this.trim();
+  }
+
+  /** Moves output past the limit out of the ring (again once a fold screen that was 'later' can be made). */
+  trim(): void {
+    while (this._end - this._start > this._limit && this._chunks.length - this._head > 1 && this._dropHead()) {
+      // Each pass moved the oldest chunk out of the ring.
     }
+    this._compact();
+  }
+
+  /**
+   * Moves the head chunk out of the ring: its units past the base go to the fold screen, up to its
+   * last line end (the rest joins the next chunk, so the fold screen stops between lines, not inside
+   * an escape sequence its serialisation would lose). False when the head must stay (the fold
+   * screen is not there yet).
+   */
+  private _dropHead(): boolean {
+    const chunk = this._chunks[this._head];
+    const base = this._base;
+    if (this._start + chunk.length > base) {
+      if (!this._fold && this._foldScreen) {
+        const screen = this._foldScreen();
+        if (screen === 'later') return false;
+        if (screen) {
+          if (this._checkpoint) screen.writeSync(this._checkpoint.screen);
+          this._fold = screen;
+          // Output already dropped before there was a fold screen stays a gap.
+          if (base < this._start) this._gap = true;
+          this._foldOffset = Math.max(base, this._start);
+        }
+      }
+      if (!this._fold) {
+        this._gap = true;
+      } else {
+        const piece = base > this._start ? chunk.slice(base - this._start) : chunk;
+        const cut = piece.lastIndexOf('\n') + 1;
+        if (cut > 0 && cut < piece.length) {
+          this._fold.writeSync(piece.slice(0, cut));
+          this._foldOffset += cut;
+          this._chunks[this._head + 1] = piece.slice(cut) + this._chunks[this._head + 1];
+          this._start = this._foldOffset;
+          this._chunks[this._head++] = '';
+          return true;
+        }
+        this._fold.writeSync(piece);
+        this._foldOffset += piece.length;
+      }
+    }
+    this._start += chunk.length;
+    this._chunks[this._head++] = '';
+    return true;
+  }
+
+  private _compact(): void {
     if (this._head > 1024 && this._head * 2 > this._chunks.length) {
       this._chunks = this._chunks.slice(this._head);
       this._head = 0;
     }
   }
 
-  /** Takes the daemon's screen as of `checkpoint.offset` and drops the output it covers. Ignores one older than the current or past the end. */
+  /**
+   * Takes the daemon's screen as of `checkpoint.offset` and drops the output it covers. Ignores
+   * one past the end or older than the screen it has (a newer checkpoint, or the fold screen).
+   */
   checkpoint(checkpoint: HostCheckpoint): void {
-    if (checkpoint.offset > this._end || (this._checkpoint && checkpoint.offset < this._checkpoint.offset)) return;
+    if (checkpoint.offset > this._end || checkpoint.offset < this._base) return;
     this._checkpoint = checkpoint;
+    this._fold?.dispose();
+    this._fold = undefined;
+    this._gap = false;
     while (this._chunks.length - this._head > 0 && this._start + this._chunks[this._head].length <= checkpoint.offset) {
       this._start += this._chunks[this._head].length;
       this._chunks[this._head++] = '';
     }
+    this._compact();
   }
 
-  /** What rebuilds the screen now. */
+  /** Resizes the fold screen with the terminal (cells/rows). */
+  resize(cols: number, rows: number): void {
+    this._fold?.resize(cols, rows);
+  }
+
+  /** What rebuilds the screen now (serialising the fold screen, when there is one). */
   replay(): RingReplay {
-    const checkpoint = this._checkpoint;
-    const base = checkpoint?.offset ?? 0;
+    const checkpoint = this._fold ? { offset: this._foldOffset, screen: this._fold.serialize() } : this._checkpoint;
+    const base = this._base;
     const chunks = this._chunks.slice(this._head);
     if (chunks.length > 0 && this._start < base) chunks[0] = chunks[0].slice(base - this._start);
     const from = Math.max(base, this._start);
-    return { checkpoint, from, chunks, gap: this._start > base };
+    return { checkpoint, from, chunks, gap: this._gap || this._start > base };
+  }
+
+  /** Frees the fold screen. */
+  dispose(): void {
+    this._fold?.dispose();
+    this._fold = undefined;
   }
 }

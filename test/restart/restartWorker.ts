@@ -44,6 +44,11 @@ async function main(): Promise<void> {
   for (const session of daemon.sessions.list()) {
     const numbers = numbersOf(daemon.sessions.serializeScreen(session.id).data, letterOf(session.name));
     const gapFree = numbers.every((n, i) => i === 0 || n === numbers[i - 1] + 1);
+    if (!gapFree) {
+      const at = numbers.findIndex((n, i) => i > 0 && n !== numbers[i - 1] + 1);
+      process.stderr.write(`restart worker: ${letterOf(session.name)} breaks at ${numbers.slice(Math.max(0, at - 3), at + 3).join(',')} (of ${numbers[0]}..${numbers.at(-1)})\n`);
+      if (process.env.TETHER_RESTART_DUMP) process.stderr.write(JSON.stringify(daemon.sessions.serializeScreen(session.id).data) + '\n');
+    }
     process.stdout.write(`session ${session.id} ${letterOf(session.name)} ${session.status} ${numbers[0] ?? -1} ${numbers.at(-1) ?? -1} ${gapFree ? 1 : 0}\n`);
   }
   if (mode === 'stop') {
