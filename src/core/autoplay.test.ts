@@ -46,6 +46,10 @@ class Desk extends FakeSessionService {
     const live = this.waiting.get(sessionId);
     if (live !== undefined) this.emit({ type: 'waiting_cleared', session_id: sessionId, seq: ++this._seq, timestamp: '', prompt_id: live.prompt_id, cause: 'input' });
   }
+  /** The agent's witness (a hook, the transcript) shows a user message. */
+  userMessage(content: string, sessionId = 's1'): void {
+    this.emit({ type: 'new_message', session_id: sessionId, seq: ++this._seq, role: 'user', content, is_complete: true, timestamp: '' });
+  }
   busy(sessionId = 's1'): void {
     this.activityEmitter.fire({ session_id: sessionId, status: 'busy', since: '' });
   }
@@ -193,10 +197,36 @@ describe('Autoplay', () => {
     autoplay.setEnabled('s1', true);
     await settle();
     desk.busy();
+    desk.userMessage('first');
     autoplay.turnEnded('s1', 'error');
     desk.show('awaiting_response');
     await settle();
     expect(desk.typed).toEqual(['first']);
     expect(events().at(-1)).toEqual({ type: 'autoplay_paused', session_id: 's1', reason: 'turn_error' });
+  });
+
+  it("ends a run by the agent's turn end only once its prompt was seen: a late turn end of the turn before does not end the next prompt", async () => {
+    const { desk, queue, autoplay, events } = setup();
+    for (const text of ['first', 'second: a prompt long enough to be cut short by the witness\nover two lines, and more']) queue.add('s1', text, 'phone-1');
+    desk.show('awaiting_response', false);
+    autoplay.setEnabled('s1', true);
+    await settle();
+    desk.userMessage('first');
+    desk.busy();
+    // The screen's idle prompt ends the first turn before its hook does; the second prompt goes.
+    desk.show('awaiting_response');
+    await settle();
+    expect(desk.typed).toHaveLength(2);
+    autoplay.turnEnded('s1', 'ok');
+    await settle();
+    expect(queue.running('s1')?.text).toMatch(/^second/);
+    expect(events().filter((event) => event.type === 'interaction_completed')).toHaveLength(1);
+    // Its own turn end, after the witness showed it (cut, newlines as spaces), ends it.
+    desk.userMessage('second: a prompt long enough to be cut short by the witness over two lines, and more'.slice(0, 70) + '…[truncated 14 characters]');
+    desk.busy();
+    autoplay.turnEnded('s1', 'ok');
+    await settle();
+    expect(queue.running('s1')).toBeUndefined();
+    expect(queue.queue('s1').items.map((item) => item.state)).toEqual(['done', 'done']);
   });
 });

@@ -22,6 +22,19 @@ export const DESK_QUIET_MS = 5_000;
  */
 export const SUBMIT_CHECK_MS = 3_000;
 
+/** Characters (whitespace aside) a user message and a typed prompt must share at their start to be the same prompt. */
+const PROMPT_MATCH_CHARS = 60;
+
+/** The mark agentVoice's `cut` puts after a message it shortened. */
+const CUT_MARK = /…\[truncated \d+ characters\]$/u;
+
+/** True when a user message (possibly cut, or with newlines sent as spaces) shows the prompt `typed`. */
+function samePrompt(typed: string, message: string): boolean {
+  const key = (text: string) => text.replace(/\s+/g, '').slice(0, PROMPT_MATCH_CHARS);
+  const kept = message.replace(CUT_MARK, '');
+  return kept === message ? key(typed) === key(message) : kept.trim() !== '' && key(typed).startsWith(key(kept));
+}
+
 /** What autoplay watches and drives (SessionManager provides all of it). */
 export interface AutoplayHost {
   readonly sessions: ISessionService;
@@ -40,6 +53,13 @@ interface Run {
   phase: 'submitting' | 'running';
   /** An idle prompt that appeared while submitting (a turn may finish before it is seen busy). */
   idlePromptId?: string;
+  /** The prompt typed (its turn's user message identifies the agent's own turn end). */
+  readonly text: string;
+  /**
+   * The agent's witness (hook, transcript) showed this prompt as a user message: from then on a
+   * turn end it reports is this prompt's. Before it, one is the previous turn's, arriving late.
+   */
+  promptSeen?: boolean;
   /** Why a failed run pauses autoplay (default `turn_error`). */
   failure?: AutoplayPauseReason;
   timer?: IDisposable;
@@ -93,12 +113,15 @@ export class Autoplay extends Disposable {
   }
 
   /**
-   * The agent's own witness (a hook's Stop / turn end) says the running prompt's turn ended.
+   * The agent's own witness (a hook's Stop / turn end) says a turn ended. It ends the running
+   * prompt only once the witness has shown that prompt as a user message: a turn end that comes
+   * before it is the previous turn's, late (a hook slower than the screen's idle prompt, after
+   * which the next prompt was already typed), and the screen's return to idle ends the run instead.
    * @throws never (nothing happens when autoplay runs nothing there)
    */
   turnEnded(sessionId: string, status: InteractionStatus): void {
     const run = this._runs.get(sessionId);
-    if (run !== undefined) this._complete(sessionId, run, status);
+    if (run?.promptSeen === true) this._complete(sessionId, run, status);
   }
 
   private _onSessionEvent(event: SessionEvent): void {
@@ -109,6 +132,11 @@ export class Autoplay extends Disposable {
         this._complete(event.session_id, run, 'error');
       }
       this._queue.pause(event.session_id, 'session_exited');
+      return;
+    }
+    if (event.type === 'new_message') {
+      const run = this._runs.get(event.session_id);
+      if (run !== undefined && event.role === 'user' && samePrompt(run.text, event.content)) run.promptSeen = true;
       return;
     }
     if (event.type !== 'waiting_for_input') return;
@@ -171,7 +199,7 @@ export class Autoplay extends Disposable {
       this._queue.setAutoplay(sessionId, { enabled: true, paused_reason: null });
       const item = this._queue.take(sessionId, 'autoplay');
       if (item?.interaction_id === undefined) return;
-      const run: Run = { interactionId: item.interaction_id, phase: 'submitting' };
+      const run: Run = { interactionId: item.interaction_id, text: item.text, phase: 'submitting' };
       this._runs.set(sessionId, run);
       this._type(sessionId, run, item.text);
     } catch {
