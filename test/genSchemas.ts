@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { answerSchema, clientMessageSchema, PROTOCOL_VERSION, serverMessageSchema } from '../src/common/protocol.js';
-import { DIALECT_SCHEMAS } from './dialectSchemas.js';
+import { DIALECT_SCHEMAS, PUSH_SCHEMAS } from './dialectSchemas.js';
 import { HTTP_ROUTES } from '../src/transport/httpRoutes.js';
 import { openApiDocument } from '../src/transport/openApi.js';
 
@@ -52,6 +52,9 @@ export function renderSchemas(): Record<string, string> {
         [`dialect-${name}-server.schema.json`, render(dialect.server, `Tether /ws dialect ${name}: server message`, `A message in the shape of seed ${dialect.seed} that /ws sends with the subprotocol ${name}; other messages are Tether's (server-message.schema.json).`)],
         [`dialect-${name}-client.schema.json`, render(dialect.client, `Tether /ws dialect ${name}: client message`, `A request of seed ${dialect.seed} that /ws reads with the subprotocol ${name}; other requests are Tether's (client-message.schema.json).`)],
       ]),
+    ),
+    ...Object.fromEntries(
+      Object.entries(PUSH_SCHEMAS).map(([name, push]) => [`push-${name}.schema.json`, render(push.schema, `Tether push payload for seed ${push.seed}`, `${push.what} (src/push/pushDialects.ts).`)]),
     ),
   };
 }

@@ -68,12 +68,12 @@ describe('per-push action secrets', () => {
         expect(carried, registration.token_type).toBe(secret);
       }
       const [first, second] = approvals;
-      expect(secrets.redeem(first.notification.data.action_secret!, { session_id: 'session-1', prompt_id: 'prompt-x' })).toBeUndefined();
-      expect(secrets.redeem(second.notification.data.action_secret!, { session_id: 'session-1', prompt_id: approval.prompt_id })).toMatchObject({
+      expect(secrets.redeem(String(first.notification.data.action_secret), { session_id: 'session-1', prompt_id: 'prompt-x' })).toBeUndefined();
+      expect(secrets.redeem(String(second.notification.data.action_secret), { session_id: 'session-1', prompt_id: approval.prompt_id })).toMatchObject({
         device_id: second.registration.device_id,
         token: second.registration.token,
       });
-      expect(secrets.redeem(second.notification.data.action_secret!, { session_id: 'session-1', prompt_id: approval.prompt_id })).toBeUndefined();
+      expect(secrets.redeem(String(second.notification.data.action_secret), { session_id: 'session-1', prompt_id: approval.prompt_id })).toBeUndefined();
     } finally {
       dispatcher.dispose();
     }

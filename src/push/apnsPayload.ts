@@ -7,7 +7,7 @@
  */
 import { BugError } from '../common/index.js';
 import { fitToBytes } from './text.js';
-import type { LiveActivityContentState, LiveActivityUpdate, PushCategory, PushData, PushNotification, PushRetraction, PushUrgency } from './types.js';
+import type { LiveActivityUpdate, PushCategory, PushNotification, PushRetraction, PushUrgency } from './types.js';
 
 /** Apple's limit for a regular (non-VoIP) remote notification payload, in bytes of UTF-8 JSON. */
 export const APNS_MAX_PAYLOAD_BYTES = 4096;
@@ -32,7 +32,8 @@ export interface ApnsPayload {
     /** Live decision prompts across sessions. */
     readonly badge?: number;
   };
-  readonly data: PushData;
+  /** Tether's data, or the seed app's (pushDialects.ts). */
+  readonly data: PushNotification['data'];
 }
 
 /** Size of a serialised payload in bytes (UTF-8). */
@@ -79,7 +80,7 @@ export function buildApnsPayload(notification: PushNotification): ApnsPayload {
 /** The body of a background push that removes a delivered alert (the app matches prompt_id). */
 export interface ApnsRetractPayload {
   readonly aps: { readonly 'content-available': 1 };
-  readonly data: { readonly type: 'waiting_cleared'; readonly session_id: string; readonly prompt_id: string; readonly cause?: string; readonly badge?: number };
+  readonly data: { readonly type: 'waiting_cleared'; readonly session_id: string; readonly prompt_id: string; readonly cause?: string; readonly badge?: number; readonly [alias: string]: string | number | undefined };
 }
 
 /**
@@ -91,6 +92,7 @@ export function buildApnsRetractPayload(retraction: PushRetraction): ApnsRetract
   return {
     aps: { 'content-available': 1 },
     data: {
+      ...retraction.aliases,
       type: 'waiting_cleared',
       session_id: retraction.session_id,
       prompt_id: retraction.prompt_id,
@@ -110,7 +112,7 @@ export interface ApnsLiveActivityPayload {
   readonly aps: {
     readonly timestamp: number;
     readonly event: 'update' | 'end';
-    readonly 'content-state': LiveActivityContentState;
+    readonly 'content-state': LiveActivityUpdate['contentState'];
     readonly 'stale-date'?: number;
     readonly 'dismissal-date'?: number;
   };
@@ -123,7 +125,7 @@ export interface ApnsLiveActivityPayload {
  * @throws BugError when the payload is too big even with those texts empty
  */
 export function buildLiveActivityPayload(update: LiveActivityUpdate): ApnsLiveActivityPayload {
-  const build = (state: LiveActivityContentState): ApnsLiveActivityPayload => ({
+  const build = (state: LiveActivityUpdate['contentState']): ApnsLiveActivityPayload => ({
     aps: {
       timestamp: update.timestamp,
       event: update.event,
@@ -132,28 +134,32 @@ export function buildLiveActivityPayload(update: LiveActivityUpdate): ApnsLiveAc
       ...(update.event === 'end' && update.dismissalDate !== undefined ? { 'dismissal-date': update.dismissalDate } : {}),
     },
   });
-  let state = update.contentState;
-  let payload = build(state);
-  if (payloadBytes(payload) <= APNS_MAX_PAYLOAD_BYTES) return payload;
-  const request = state.approvalRequest;
-  if (request !== undefined) {
-    const current = state;
-    const summary = fitToBytes(request.summary, APNS_MAX_PAYLOAD_BYTES, (candidate) =>
-      payloadBytes(build({ ...current, approvalRequest: { ...request, summary: candidate } })),
-    );
-    state = { ...current, approvalRequest: { ...request, summary } };
-    payload = build(state);
-  }
-  if (payloadBytes(payload) > APNS_MAX_PAYLOAD_BYTES) {
-    const current = state;
-    const operation = fitToBytes(current.currentOperation, APNS_MAX_PAYLOAD_BYTES, (candidate) =>
-      payloadBytes(build({ ...current, currentOperation: candidate })),
-    );
-    state = { ...current, currentOperation: operation };
-    payload = build(state);
-  }
+  const payload = build(fitLiveActivityState(update.contentState, (state) => payloadBytes(build(state))));
   if (payloadBytes(payload) > APNS_MAX_PAYLOAD_BYTES) {
     throw new BugError(`Live Activity payload is ${payloadBytes(payload)} bytes with empty texts`);
   }
   return payload;
+}
+
+/** A Live Activity state (Tether's or a seed's): the texts the size limit may cut. */
+interface CuttableState {
+  readonly currentOperation: string;
+  readonly approvalRequest?: { readonly summary: string };
+}
+
+/** Cuts the approval summary, then the current operation, until `bytesOf` is within the APNs limit. */
+function fitLiveActivityState<S extends CuttableState>(initial: S, bytesOf: (state: S) => number): S {
+  let state = initial;
+  if (bytesOf(state) <= APNS_MAX_PAYLOAD_BYTES) return state;
+  const request = state.approvalRequest;
+  if (request !== undefined) {
+    const current = state;
+    const summary = fitToBytes(request.summary, APNS_MAX_PAYLOAD_BYTES, (candidate) => bytesOf({ ...current, approvalRequest: { ...request, summary: candidate } }));
+    state = { ...current, approvalRequest: { ...request, summary } };
+  }
+  if (bytesOf(state) > APNS_MAX_PAYLOAD_BYTES) {
+    const current = state;
+    state = { ...current, currentOperation: fitToBytes(current.currentOperation, APNS_MAX_PAYLOAD_BYTES, (candidate) => bytesOf({ ...current, currentOperation: candidate })) };
+  }
+  return state;
 }

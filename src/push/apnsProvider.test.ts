@@ -20,7 +20,7 @@ const notification: PushNotification = {
   urgency: 'time-sensitive',
   priority: 'high',
   expiresAt: Date.UTC(2030, 0, 1),
-  data: { type: 'waiting_for_input', session_id: 'session-1', prompt_id: 'p1', wait_type: 'tool_approval', tool_name: 'Bash', timestamp: '2026-01-01T00:00:00.000Z' },
+  data: { type: 'waiting_for_input', session_id: 'session-1', prompt_id: 'p1', wait_type: 'tool_approval', cli_type: 'claude', tool_name: 'Bash', timestamp: '2026-01-01T00:00:00.000Z' },
 };
 
 describe('ApnsProvider', () => {

@@ -8,7 +8,7 @@ import type { PushConfig } from '../store/config.js';
 import type { DevicePreferences, IPushRegistry, PushRegistration } from '../store/types.js';
 import type { PushActionSecrets } from '../store/pushActionSecrets.js';
 import type { ISessionActivitySource } from './liveActivities.js';
-import type { IPushProvider, PushLog, PushNotification } from './types.js';
+import type { IPushProvider, PushLog, TetherPushNotification } from './types.js';
 
 /** What a PushDispatcher needs. */
 export interface PushDispatcherOptions {
@@ -35,6 +35,6 @@ export interface QueuedPush {
   readonly sessionId: string;
   readonly promptId: string;
   readonly event: WaitingForInputEvent;
-  readonly notification: PushNotification;
+  readonly notification: TetherPushNotification;
   readonly registrations: readonly PushRegistration[];
 }

@@ -64,7 +64,7 @@ export function buildExpoMessage(token: string, notification: PushNotification, 
 export function buildExpoRetractMessage(token: string, retraction: PushRetraction): ExpoPushMessage {
   return {
     to: token,
-    data: { type: 'waiting_cleared', session_id: retraction.session_id, prompt_id: retraction.prompt_id },
+    data: { ...retraction.aliases, type: 'waiting_cleared', session_id: retraction.session_id, prompt_id: retraction.prompt_id },
     priority: 'normal',
     _contentAvailable: true,
   };

@@ -7,7 +7,7 @@
  */
 import { BugError } from '../common/index.js';
 import { httpFailure } from './providerHttp.js';
-import { fitToBytes } from './text.js';
+import { fitToBytes, stringValues } from './text.js';
 import type { PushNotification, PushResult, PushRetraction } from './types.js';
 
 /** FCM's limit for `data` plus `notification`, in bytes of UTF-8 JSON. */
@@ -78,7 +78,7 @@ export function buildFcmMessage(token: string, notification: PushNotification, c
 export function buildFcmRetractMessage(token: string, retraction: PushRetraction): FcmMessage {
   return {
     token,
-    data: { type: 'waiting_cleared', session_id: retraction.session_id, prompt_id: retraction.prompt_id },
+    data: { ...stringValues(retraction.aliases), type: 'waiting_cleared', session_id: retraction.session_id, prompt_id: retraction.prompt_id },
     android: { priority: 'normal' },
   };
 }

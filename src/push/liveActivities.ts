@@ -12,6 +12,7 @@ import type { ISessionService } from '../core/index.js';
 import type { IPushRegistry, PushRegistration } from '../store/types.js';
 import { CALL_TIMED_OUT, CallDeadlines } from './callDeadlines.js';
 import { buildPushNotification, type PushContent } from './notification.js';
+import { iosBackendActivityState } from './pushDialects.js';
 import type { IPushProvider, LiveActivityContentState, LiveActivityUpdate, PushLog } from './types.js';
 
 /** Busy updates are at most this frequent per session (ms). */
@@ -58,6 +59,8 @@ interface SessionState {
   todo: { completed: number; total: number };
   approval?: LiveActivityContentState['approvalRequest'];
   lastTimeout?: LiveActivityContentState['lastTimeout'];
+  /** The live prompt's wait type (the `ios-backend` status tells an approval from a question). */
+  waitType?: WaitingForInputEvent['wait_type'];
   lastSentMs?: number;
   trailing?: IDisposable;
 }
@@ -116,6 +119,7 @@ export class LiveActivityUpdater extends Disposable {
       case 'waiting_for_input': {
         const state = this._state(event.session_id);
         state.lastTimeout = undefined;
+        state.waitType = event.wait_type;
         if (event.wait_type === 'awaiting_response') {
           state.status = 'idle';
           state.approval = undefined;
@@ -223,15 +227,20 @@ export class LiveActivityUpdater extends Disposable {
     const now = this._options.clock.now();
     state.lastSentMs = now;
     const seconds = Math.floor(now / 1000);
+    const contentState = this._contentState(sessionId, state);
     const update: LiveActivityUpdate = {
       event,
-      contentState: this._contentState(sessionId, state),
+      contentState,
       timestamp: seconds,
       ...(event === 'end'
         ? { dismissalDate: Math.floor((now + LIVE_ACTIVITY_DISMISSAL_MS) / 1000) }
         : { staleDate: Math.floor((now + LIVE_ACTIVITY_STALE_MS) / 1000) }),
     };
-    this._track(Promise.all(registrations.map((registration) => this._deliver(sessionId, registration, update))).then(() => {}));
+    // A registration made in the ios-backend dialect gets that seed's statuses (pushDialects.ts).
+    const facts = state.waitType === undefined ? {} : { waitType: state.waitType };
+    const forRegistration = (registration: PushRegistration): LiveActivityUpdate =>
+      registration.dialect === 'ios-backend' ? { ...update, contentState: iosBackendActivityState(contentState, facts) } : update;
+    this._track(Promise.all(registrations.map((registration) => this._deliver(sessionId, registration, forRegistration(registration)))).then(() => {}));
   }
 
   private _end(sessionId: string, state: SessionState): void {

@@ -34,6 +34,7 @@ describe('APNs payload', () => {
         session_id: 'session-1',
         prompt_id: event.prompt_id,
         wait_type: 'tool_approval',
+        cli_type: 'claude',
         tool_name: 'Bash',
         timestamp: '2026-01-01T00:00:00.000Z',
       },
@@ -107,7 +108,7 @@ describe('APNs payload', () => {
     const { body, title, subtitle } = payload.aps.alert;
     expect(body.endsWith(ELLIPSIS)).toBe(true);
     expect(body.length).toBeGreaterThan(100);
-    for (const text of [body, title, subtitle, payload.data.tool_name ?? '']) expect(hasLoneSurrogate(text)).toBe(false);
+    for (const text of [body, title, subtitle, String(payload.data.tool_name ?? '')]) expect(hasLoneSurrogate(text)).toBe(false);
     expect(() => JSON.parse(JSON.stringify(payload))).not.toThrow();
   });
 

@@ -6,7 +6,7 @@
 import type { CliType, SessionInfo, WaitingForInputEvent } from '../common/index.js';
 import { getCli } from '../core/index.js';
 import { summarize, truncateText } from './text.js';
-import type { PushCategory, PushData, PushNotification } from './types.js';
+import type { PushCategory, PushData, TetherPushNotification } from './types.js';
 
 /** Lock screens show about four lines; the expanded view shows more, so full bodies get room. */
 const MAX_BODY_CHARACTERS = 1000;
@@ -62,7 +62,7 @@ export function cliDisplayName(cliType: CliType, session?: SessionInfo): string 
  * Builds the notification for one `waiting_for_input` event.
  * Field lengths are bounded here; the 4 KB wire bound is enforced by each provider's payload builder.
  */
-export function buildPushNotification(event: WaitingForInputEvent, context: NotificationContext): PushNotification {
+export function buildPushNotification(event: WaitingForInputEvent, context: NotificationContext): TetherPushNotification {
   const cli = cliDisplayName(event.cli_type, context.session);
   const project = context.session === undefined ? '' : truncateText(baseName(context.session.cwd), MAX_NAME_CHARACTERS);
   const toolName = event.tool_name === undefined ? undefined : truncateText(event.tool_name, MAX_NAME_CHARACTERS);
@@ -73,6 +73,7 @@ export function buildPushNotification(event: WaitingForInputEvent, context: Noti
     session_id: event.session_id,
     prompt_id: event.prompt_id,
     wait_type: event.wait_type,
+    cli_type: event.cli_type,
     ...(toolName === undefined ? {} : { tool_name: toolName }),
     timestamp: event.timestamp,
     ...(event.expires_at === undefined ? {} : { expires_at: event.expires_at, ...(event.on_timeout ? { on_timeout: event.on_timeout } : {}) }),

@@ -86,7 +86,7 @@ describe('PushDispatcher → ApnsProvider → mock APNs', () => {
         // One live prompt across sessions.
         badge: 1,
       },
-      data: { type: 'waiting_for_input', session_id: 'session-1', prompt_id: event.prompt_id, wait_type: 'tool_approval', tool_name: 'Bash', timestamp: event.timestamp },
+      data: { type: 'waiting_for_input', session_id: 'session-1', prompt_id: event.prompt_id, wait_type: 'tool_approval', cli_type: 'claude', tool_name: 'Bash', timestamp: event.timestamp },
     });
   });
 

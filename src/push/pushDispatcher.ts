@@ -22,7 +22,8 @@ import type { PushDispatcherOptions, QueuedPush } from './dispatcherTypes.js';
 import { PromptDelay } from './promptDelay.js';
 import { buildTaskNotification, isTurnEndPrompt, taskSubject, TurnEndLedger, type PushSubject, type TaskOutcome } from './taskPushes.js';
 import { removeTokenSafely, retractSafely, sendSafely, setBadgeSafely } from './providerCalls.js';
-import type { IPushProvider, PushAttempt, PushLog, PushNotification, PushResult } from './types.js';
+import { notificationForDialect, retractionForDialect } from './pushDialects.js';
+import type { IPushProvider, PushAttempt, PushLog, PushNotification, PushResult, TetherPushNotification } from './types.js';
 
 export { shouldPush } from './pushRules.js';
 export type { PushDispatcherOptions } from './dispatcherTypes.js';
@@ -128,7 +129,7 @@ export class PushDispatcher extends Disposable {
     const targets = this._alertRegistrations().filter((r) => deviceId === undefined || r.device_id === deviceId);
     await Promise.all(
       targets.map(async (registration) => {
-        const result = await this._tracker.deadlines.run(sendSafely(this._providers.get(registration.token_type), registration, this._withActionSecret(notification, registration)), () => CALL_TIMED_OUT);
+        const result = await this._tracker.deadlines.run(sendSafely(this._providers.get(registration.token_type), registration, this._wire(event, notification, registration)), () => CALL_TIMED_OUT);
         reports.push(this._handleResult(event, registration, result, 0));
       }),
     );
@@ -185,7 +186,7 @@ export class PushDispatcher extends Disposable {
     }
     const badge = this._badges.count();
     for (const { promptId, registration } of this._tracker.takeDelivered(sessionId, matches)) {
-      const retraction = retractSafely(this._providers.get(registration.token_type), registration, { session_id: sessionId, prompt_id: promptId, threadId: sessionId, cause, badge }, this._log);
+      const retraction = retractSafely(this._providers.get(registration.token_type), registration, retractionForDialect({ session_id: sessionId, prompt_id: promptId, threadId: sessionId, cause, badge }, registration.dialect), this._log);
       this._tracker.track(this._tracker.deadlines.run(retraction, () => this._log('warn', 'push retraction timed out', { session_id: sessionId, prompt_id: promptId, device_id: registration.device_id })));
     }
     this._clearBadges();
@@ -290,7 +291,7 @@ export class PushDispatcher extends Disposable {
           this._report(subject, registration, { status: 'suppressed', reason: suppressed });
           continue;
         }
-        const send = this._tracker.deadlines.run(sendSafely(this._providers.get(registration.token_type), registration, notification), () => CALL_TIMED_OUT);
+        const send = this._tracker.deadlines.run(sendSafely(this._providers.get(registration.token_type), registration, this._wire(undefined, notification, registration)), () => CALL_TIMED_OUT);
         this._tracker.track(send.then((result) => void this._handleResult(subject, registration, result, 0)));
       }
     }
@@ -318,11 +319,11 @@ export class PushDispatcher extends Disposable {
   private async _sendOne(
     event: WaitingForInputEvent,
     registration: PushRegistration,
-    notification: PushNotification,
+    notification: TetherPushNotification,
     attempt: number,
     firstAttemptMs: number,
   ): Promise<void> {
-    const result = await this._tracker.deadlines.run(sendSafely(this._providers.get(registration.token_type), registration, this._withActionSecret(notification, registration)), () => CALL_TIMED_OUT);
+    const result = await this._tracker.deadlines.run(sendSafely(this._providers.get(registration.token_type), registration, this._wire(event, notification, registration)), () => CALL_TIMED_OUT);
     if (result.status === 'sent') {
       this._tracker.delivered(event.session_id, event.prompt_id, registration);
       if (this._providers.get(registration.token_type)?.setBadge !== undefined) this._badges.delivered(registration, notification.badge);
@@ -346,10 +347,22 @@ export class PushDispatcher extends Disposable {
   }
 
   /**
+   * What one registration is sent: the notification with its action secret, in the payload of
+   * the registration's dialect (pushDialects.ts).
+   */
+  private _wire(event: WaitingForInputEvent | undefined, notification: TetherPushNotification, registration: PushRegistration): PushNotification {
+    const withSecret = this._withActionSecret(notification, registration);
+    // Web Push is read by Tether's own service worker, whatever registered it.
+    if (registration.dialect === undefined || registration.token_type === 'webpush') return withSecret;
+    const session = this._sessionOf(notification.data.session_id);
+    return notificationForDialect(withSecret, registration.dialect, { ...(event === undefined ? {} : { event }), ...(session === undefined ? {} : { session }), content: this._options.config.content });
+  }
+
+  /**
    * An approval push with a fresh action secret for this registration in its data (each send
    * its own, so a secret read from one device's payload answers nothing for another).
    */
-  private _withActionSecret(notification: PushNotification, registration: PushRegistration): PushNotification {
+  private _withActionSecret(notification: TetherPushNotification, registration: PushRegistration): TetherPushNotification {
     const secrets = this._options.actionSecrets;
     if (secrets === undefined || notification.category !== 'PERMISSION_REQUEST') return notification;
     const { session_id, prompt_id } = notification.data;

@@ -9,7 +9,7 @@
 import type { SessionInfo, WaitingForInputEvent } from '../common/index.js';
 import { cliDisplayName, baseName, PUSH_EXPIRATION_MS } from './notification.js';
 import { truncateText } from './text.js';
-import type { PushNotification } from './types.js';
+import type { TetherPushNotification } from './types.js';
 
 /** A turn-end push within this long after another of the same session and device is a duplicate (ms). */
 export const TURN_END_WINDOW_MS = 10_000;
@@ -38,7 +38,7 @@ export function taskSubject(outcome: TaskOutcome): PushSubject {
 }
 
 /** Builds the notification of a task outcome. Pure. */
-export function buildTaskNotification(outcome: TaskOutcome, context: { readonly session?: SessionInfo; readonly nowMs: number }): PushNotification {
+export function buildTaskNotification(outcome: TaskOutcome, context: { readonly session?: SessionInfo; readonly nowMs: number }): TetherPushNotification {
   const ok = outcome.status === 'ok';
   const cliType = context.session?.cli_type ?? 'generic';
   const cli = cliDisplayName(cliType, context.session);
@@ -58,6 +58,7 @@ export function buildTaskNotification(outcome: TaskOutcome, context: { readonly 
       prompt_id: outcome.interaction_id,
       interaction_id: outcome.interaction_id,
       wait_type: 'awaiting_response',
+      cli_type: cliType,
       timestamp: outcome.timestamp,
     },
   };

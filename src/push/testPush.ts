@@ -5,10 +5,10 @@
  */
 import type { WaitingForInputEvent } from '../common/index.js';
 import { buildPushNotification } from './notification.js';
-import type { PushNotification } from './types.js';
+import type { TetherPushNotification } from './types.js';
 
 /** Builds the test push's stand-in event and its notification. @param nowMs clock time (epoch ms) */
-export function buildTestPush(nowMs: number): { event: WaitingForInputEvent; notification: PushNotification } {
+export function buildTestPush(nowMs: number): { event: WaitingForInputEvent; notification: TetherPushNotification } {
   const event: WaitingForInputEvent = {
     type: 'waiting_for_input',
     session_id: 'test',
@@ -21,7 +21,7 @@ export function buildTestPush(nowMs: number): { event: WaitingForInputEvent; not
     cli_type: 'generic',
     after_turn: true,
   };
-  const notification: PushNotification = {
+  const notification: TetherPushNotification = {
     ...buildPushNotification(event, { content: 'minimal', nowMs }),
     title: 'Tether test notification',
     subtitle: 'Tether',

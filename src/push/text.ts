@@ -67,3 +67,10 @@ export function fitToBytes(text: string, maxBytes: number, measure: (candidate: 
   }
   return cut(low);
 }
+
+/** A flat record with every value as a string (FCM `data` holds strings only); undefined → `{}`. */
+export function stringValues(values: Readonly<Record<string, string | number>> | undefined): Record<string, string> {
+  const strings: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values ?? {})) strings[key] = String(value);
+  return strings;
+}

@@ -3,11 +3,15 @@
  * provider interface (APNs today; FCM, Expo and Web Push later) and the classified send result.
  * Providers never throw for a delivery failure; they return a `PushResult`.
  */
-import type { WaitType } from '../common/index.js';
+import type { CliType, WaitType } from '../common/index.js';
 import type { PushRegistration, PushTokenType } from '../store/types.js';
 
-/** Notification categories; a native app registers these with their actions (docs/push.md). */
-export const PUSH_CATEGORIES = ['PERMISSION_REQUEST', 'PLAN_APPROVAL', 'QUESTION_ASKED', 'TASK_COMPLETE', 'TASK_ERROR'] as const;
+/**
+ * Notification categories; a native app registers these with their actions (docs/push.md).
+ * `TASK_ERROR` is a failed turn; `APPROVAL_REQUEST` is the `ios-backend` seed's name for an
+ * approval (pushDialects.ts).
+ */
+export const PUSH_CATEGORIES = ['PERMISSION_REQUEST', 'PLAN_APPROVAL', 'QUESTION_ASKED', 'TASK_COMPLETE', 'TASK_ERROR', 'APPROVAL_REQUEST'] as const;
 /** A notification category identifier. */
 export type PushCategory = (typeof PUSH_CATEGORIES)[number];
 
@@ -24,6 +28,8 @@ export interface PushData {
   /** A task push's interaction (`interaction_completed.interaction_id`). */
   readonly interaction_id?: string;
   readonly wait_type: WaitType;
+  /** The session's CLI (`claude`, `codex`, …), as the seed `mobile-notifications-and-tool-approval.md` §3.3 asks. */
+  readonly cli_type: CliType;
   readonly tool_name?: string;
   /** ISO 8601, the time the prompt appeared. */
   readonly timestamp: string;
@@ -40,6 +46,12 @@ export interface PushData {
   readonly action_secret?: string;
 }
 
+/**
+ * A seed app's `data` (pushDialects.ts): flat strings and numbers, so every provider (FCM's
+ * string-only `data` included) carries it unchanged.
+ */
+export type SeedPushData = Readonly<Record<string, string | number>>;
+
 /** One notification, independent of any provider's wire format. */
 export interface PushNotification {
   readonly title: string;
@@ -55,6 +67,12 @@ export interface PushNotification {
   readonly expiresAt: number;
   /** The app icon's badge: live decision prompts across sessions (APNs `aps.badge`). */
   readonly badge?: number;
+  /** Tether's `data`, or a seed app's for a registration made in a seed's dialect. */
+  readonly data: PushData | SeedPushData;
+}
+
+/** A notification in Tether's own shape (before a registration's dialect reshapes it). */
+export interface TetherPushNotification extends PushNotification {
   readonly data: PushData;
 }
 
@@ -88,6 +106,8 @@ export interface PushRetraction {
   readonly cause?: string;
   /** Live decision prompts left across sessions, for the app to set its badge. */
   readonly badge?: number;
+  /** The seed app's names for the same ids (pushDialects.ts), added to the retraction's `data`. */
+  readonly aliases?: SeedPushData;
 }
 
 /**
@@ -110,10 +130,24 @@ export interface LiveActivityContentState {
   readonly lastTimeout?: { readonly promptId: string; readonly action: 'denied' };
 }
 
+/**
+ * The `content-state` of the `ios-backend` seed's Live Activity (`backend-events-apns-live-activities.md`,
+ * "Event Triggers"; pushDialects.ts builds it from Tether's).
+ */
+export interface IosBackendActivityState {
+  readonly status: 'awaitingApproval' | 'awaitingAnswer' | 'processing' | 'completed' | 'error';
+  readonly currentOperation: string;
+  readonly elapsedSeconds: number;
+  readonly todoProgress: { readonly completed: number; readonly total: number };
+  /** While an approval or a question is live; `requestId` is Tether's `prompt_id`, `expiresAt` epoch seconds. */
+  readonly approvalRequest?: { readonly requestId: string; readonly toolName: string; readonly summary: string; readonly expiresAt?: number };
+}
+
 /** One Live Activity push (`apns-push-type: liveactivity`). */
 export interface LiveActivityUpdate {
   readonly event: 'update' | 'end';
-  readonly contentState: LiveActivityContentState;
+  /** Tether's state, or the `ios-backend` seed's for a registration made in that dialect. */
+  readonly contentState: LiveActivityContentState | IosBackendActivityState;
   /** Epoch seconds (APNs `timestamp`): later updates win. */
   readonly timestamp: number;
   /** Epoch seconds after which the system shows the activity as stale. */

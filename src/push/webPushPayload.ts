@@ -8,7 +8,7 @@
  */
 import { BugError } from '../common/index.js';
 import { fitToBytes } from './text.js';
-import type { PushCategory, PushData, PushNotification, PushRetraction } from './types.js';
+import type { PushCategory, PushNotification, PushRetraction } from './types.js';
 
 /** Tether's budget for the encrypted body (below the 4096 bytes every push service must accept). */
 export const WEBPUSH_MAX_ENCRYPTED_BYTES = 3072;
@@ -39,6 +39,7 @@ const ACTIONS: Readonly<Record<PushCategory, readonly WebPushAction[]>> = {
   QUESTION_ASKED: [],
   TASK_COMPLETE: [],
   TASK_ERROR: [],
+  APPROVAL_REQUEST: [],
 };
 
 /** The alert message. */
@@ -59,7 +60,7 @@ export interface WebPushAlertMessage {
    * `POST /api/push/action {action_secret, session_id, prompt_id, action, device_token}`) plus
    * the device it went to and `device_token` (the subscription endpoint).
    */
-  readonly data: PushData & { readonly device_id: string; readonly device_token: string };
+  readonly data: PushNotification['data'] & { readonly device_id: string; readonly device_token: string };
 }
 
 /** The retraction message: close notifications whose `data.prompt_id` matches. */

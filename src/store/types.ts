@@ -30,6 +30,9 @@ export type PushTokenType = 'apns' | 'fcm' | 'expo' | 'webpush';
 /** A registration's kind: a provider token, or an APNs Live Activity push token of one session. */
 export type RegistrationTokenType = PushTokenType | 'live_activity';
 
+/** A seed app whose push payload Tether speaks (issue 11 §4); `tether` is Tether's own. */
+export type PushDialect = 'tether' | 'mobilecli' | 'craft' | 'ios-backend' | 'cdev';
+
 /** One push registration of one device. A device may hold several. */
 export interface PushRegistration {
   /** The device the notifications are for (rate limit, preferences and reports use it). */
@@ -45,6 +48,12 @@ export interface PushRegistration {
   readonly session_id?: string;
   /** The paired device (connection identity) that registered it; absent for older records. */
   readonly owner_id?: string;
+  /**
+   * The seed app the registration came from, which shapes its pushes (src/push/pushDialects.ts):
+   * the `/ws` dialect of the connection that registered it, `cdev` for JSON-RPC `device/register`
+   * (seed `push-notifications-for-permission-requests.md`); absent: Tether's own payload.
+   */
+  readonly dialect?: PushDialect;
   /** Labels from JSON-RPC `device/register`. */
   readonly device_name?: string;
   readonly app_version?: string;

@@ -175,6 +175,8 @@ async function call(context: JsonRpcContext, identity: Identity, method: string,
         token: input.device_token,
         token_type: tokenType,
         platform: input.platform ?? (tokenType === 'webpush' ? 'web' : tokenType === 'fcm' ? 'android' : 'ios'),
+        // JSON-RPC device/register is the push seed's (cdev-ios): its pushes carry `pty_permission`.
+        dialect: 'cdev',
         ...pick(input, ['environment', 'device_id', 'device_name', 'app_version', 'os_version', 'session_id']),
       });
       return { registered: true, device_id: input.device_id };

@@ -130,6 +130,7 @@ async function dispatch(context: HandlerContext, connection: ClientConnection, m
         token: message.token,
         token_type: message.token_type,
         platform: message.platform,
+        dialect: connection.dialect.name,
         ...(message.environment !== undefined ? { environment: message.environment } : {}),
         ...(message.session_id !== undefined ? { session_id: message.session_id } : {}),
       });

@@ -81,7 +81,7 @@ export const pushActionBodySchema = z.object({
     .string()
     .min(1)
     .max(32)
-    .meta({ description: `One of ${Object.keys(PUSH_ACTIONS).join(', ')} (any case, as the notification's action names it)` }),
+    .meta({ description: `One of ${Object.keys(PUSH_ACTIONS).join(', ')} (any case, as the notification's action names it; an \`_ACTION\` suffix, as the push seed's app sends, is dropped)` }),
 });
 
 /** `POST /api/push/action {action_secret, session_id, prompt_id, action, device_token?}` → 200 `{applied: true}`. */
@@ -96,8 +96,9 @@ export const pushAction = endpoint({
   errors: ['STALE_PROMPT', 'SESSION_NOT_FOUND'],
   handle: async (context: PushRouteContext, call) => {
     const { body } = call;
-    // The payload names actions like the APNs category (ALLOW, ALLOW_SESSION, DENY).
-    const action = body.action.toLowerCase();
+    // The payload names actions like the APNs category (ALLOW, ALLOW_SESSION, DENY); the push
+    // seed's app (cdev-ios) names them ALLOW_ACTION, ALLOW_SESSION_ACTION, DENY_ACTION.
+    const action = body.action.toLowerCase().replace(/_action$/, '');
     const answer = Object.hasOwn(PUSH_ACTIONS, action) ? PUSH_ACTIONS[action] : undefined;
     if (answer === undefined) throw new TetherError('BAD_MESSAGE', `action must be one of: ${Object.keys(PUSH_ACTIONS).join(', ')}`);
     const claimed = body.device_token === undefined ? undefined : endpointOf(body.device_token);

@@ -163,6 +163,16 @@ describe('push HTTP routes', () => {
     expect(harness.sessions.calls.some((call) => call.method === 'answerApproval')).toBe(false);
   });
 
+  it('takes the push seed’s action identifiers (ALLOW_ACTION, ALLOW_SESSION_ACTION, DENY_ACTION), each with its own secret', async () => {
+    harness.sessions.waiting.set('s1', waitingEvent('s1'));
+    for (const [action, response] of [['ALLOW_ACTION', 'yes'], ['ALLOW_SESSION_ACTION', 'yes_always'], ['DENY_ACTION', 'no']]) {
+      const reply = await harness.post('/api/push/action', { action_secret: pushedSecret(), session_id: 's1', prompt_id: 'p1', action });
+      expect(reply.status).toBe(200);
+      expect(harness.sessions.calls.filter((call) => call.method === 'answerApproval').at(-1)?.args.slice(0, 3)).toEqual(['s1', 'p1', response]);
+    }
+    expect((await harness.post('/api/push/action', { session_id: 's1', prompt_id: 'p1', action: 'ALLOW_ACTION' })).status).toBe(400);
+  });
+
   it('accepts the whole subscription as device_token', async () => {
     const secret = pushedSecret();
     harness.sessions.waiting.set('s1', waitingEvent('s1'));

@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PushResultMessage } from '../common/protocol.js';
-import type { RegistrationTokenType } from '../store/types.js';
+import type { PushDialect, RegistrationTokenType } from '../store/types.js';
 import type { Identity } from './auth.js';
 
 /** A push registration as the phone sends it (`register_push_token` or JSON-RPC `device/register`). */
@@ -22,6 +22,8 @@ export interface PushTokenRegistration {
   readonly device_name?: string;
   readonly app_version?: string;
   readonly os_version?: string;
+  /** The seed app whose payloads it gets: the socket's dialect, `cdev` for JSON-RPC (src/push/pushDialects.ts). */
+  readonly dialect?: PushDialect;
 }
 
 /** An `app_state` report from a paired connection; `gone` when its socket closed. */

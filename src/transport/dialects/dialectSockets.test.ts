@@ -71,4 +71,24 @@ describe('/ws subprotocols', () => {
     socket.send(JSON.stringify({ type: 'permission_response', requestId: 'nope', allowed: true }));
     expect(await frameOf(frames, 'error')).toMatchObject({ code: 'STALE_PROMPT' });
   });
+
+  it('a push registration keeps the dialect of the socket that made it; JSON-RPC device/register is the push seed’s (cdev)', async () => {
+    const ios = await open(['ios-backend']);
+    await frameOf(ios.frames, 'sessions');
+    // The seed's token kinds: `device` (an APNs token) and `live_activity` with the seed's sessionId.
+    ios.socket.send(JSON.stringify({ type: 'register_push_token', token: 'ab'.repeat(32), token_type: 'device' }));
+    ios.socket.send(JSON.stringify({ type: 'register_push_token', token: 'cd'.repeat(32), token_type: 'live_activity', sessionId: 's1' }));
+    const mobile = await open(['mobilecli']);
+    await frameOf(mobile.frames, 'sessions');
+    mobile.socket.send(JSON.stringify({ type: 'register_push_token', token: 'ExponentPushToken[abc]', token_type: 'expo', platform: 'android' }));
+    mobile.socket.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'device/register', params: { device_token: 'ef'.repeat(32), device_id: 'cdev-uuid' } }));
+    await expect.poll(() => harness.pushTokens.length).toBe(4);
+    const byToken = new Map(harness.pushTokens.map(({ registration }) => [registration.token, registration]));
+    expect(byToken.get('ab'.repeat(32))).toMatchObject({ token_type: 'apns', platform: 'ios', dialect: 'ios-backend' });
+    expect(byToken.get('cd'.repeat(32))).toMatchObject({ token_type: 'live_activity', platform: 'ios', session_id: 's1', dialect: 'ios-backend' });
+    expect(byToken.get('ExponentPushToken[abc]')).toMatchObject({ token_type: 'expo', platform: 'android', dialect: 'mobilecli' });
+    expect(byToken.get('ef'.repeat(32))).toMatchObject({ token_type: 'apns', device_id: 'cdev-uuid', dialect: 'cdev' });
+    ios.socket.send(JSON.stringify({ type: 'register_push_token', token: 'cd'.repeat(32), token_type: 'live_activity' }));
+    expect(await frameOf(ios.frames, 'error')).toMatchObject({ code: 'BAD_MESSAGE' });
+  });
 });

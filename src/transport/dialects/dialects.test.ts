@@ -147,6 +147,15 @@ describe('ios-backend (backend-events-apns-live-activities.md)', () => {
     ]);
   });
 
+  it('sends progress_update {sessionId, data: {currentOperation, elapsedSeconds, todoProgress}} (the seed’s WebSocket event)', () => {
+    const progress = { type: 'progress_update' as const, session_id: 'session-123', seq: 4, current_operation: 'Running tests...', elapsed_seconds: 45, todo_progress: { completed: 2, total: 5 }, timestamp: 't' };
+    const [frame] = dialect.outbound(progress);
+    // The seed's example, field for field.
+    expect(frame).toEqual({ type: 'progress_update', sessionId: 'session-123', data: { currentOperation: 'Running tests...', elapsedSeconds: 45, todoProgress: { completed: 2, total: 5 } } });
+    expect(DIALECT_SCHEMAS['ios-backend'].server.safeParse(frame).success).toBe(true);
+    expect(dialect.outbound({ ...progress, todo_progress: undefined })).toEqual([{ type: 'progress_update', sessionId: 'session-123', data: { currentOperation: 'Running tests...', elapsedSeconds: 45 } }]);
+  });
+
   it('reads approval_response {requestId, approved}; an expired request is refused', () => {
     const ctx = context([waitingSession]);
     expect(dialect.inbound({ type: 'approval_response', requestId: 'approval-456', approved: false }, ctx)).toEqual({
