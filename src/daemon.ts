@@ -12,6 +12,7 @@ import type { IPushRegistry } from './store/types.js';
 import { Autoplay, PromptQueue, SessionManager, systemClock } from './core/index.js';
 import { DeviceStore } from './store/deviceStore.js';
 import { DriftStore } from './store/driftStore.js';
+import { HookSecretStore } from './store/hookSecretStore.js';
 import { QueueStore } from './store/queueStore.js';
 import { PairingService } from './store/pairing.js';
 import { PushActionSecrets } from './store/pushActionSecrets.js';
@@ -145,6 +146,8 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     voiceEndpoint: () => (localUrl === undefined ? undefined : { baseUrl: localUrl, forwarder: hookForwarder() }),
     log: (level, message, fields) => log(level, message, fields),
     ...(options.parserOff ? { parserOff: options.parserOff } : {}),
+    // Hosted agents' hook secrets outlive the daemon (0600 in the data dir), so re-attached hooks authenticate.
+    ...(launcher ? { hookSecrets: new HookSecretStore(dataDir, (level, message, fields) => log(level, message, fields)) } : {}),
     // A turn autoplay typed ends through the queue (one interaction_completed, with its item).
     turnEnded: (sessionId, status) => {
       if (queue.running(sessionId)?.ran_by !== 'autoplay') return false;
@@ -244,6 +247,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     const report = await resumeHostedSessions(launcher, sessions);
     if (report.resumed + report.finished > 0) log('info', 'sessions resumed', { resumed: report.resumed, exited_meanwhile: report.finished });
     for (const problem of report.problems) log('warn', 'session host not attached', { host: problem.id, reason: problem.reason });
+    sessions.pruneHookSecrets();
   }
   // Live Activity tokens of sessions that did not outlive the previous daemon are orphans.
   const live = new Set(sessions.list().map((session) => session.id));

@@ -9,5 +9,6 @@ export * from './events.js';
 export * from './drift.js';
 export * from './lifecycleEvents.js';
 export * from './agentEvent.js';
+export * from './hookSecret.js';
 export * from './scopes.js';
 export * from './hiddenCharacters.js';

@@ -209,6 +209,7 @@ export class Session extends Disposable {
   detach(): void {
     if (this._running?.pty.detach) {
       this._detached = true;
+      this._running.voice?.keepRunDir();
       this._running.pty.detach();
     }
     this.dispose();

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
 import { basename } from 'node:path';
 import { Disposable, Emitter, TetherError } from '../common/index.js';
-import type { ApprovalRule, CliType, DriftKind, IClock, IDriftSink, PromptInfo, SessionActivity, SessionEvent, SessionInfo, TimeoutAction, WaitingForInputEvent, WaitType } from '../common/index.js';
+import type { ApprovalRule, CliType, DriftKind, IClock, IDriftSink, IHookSecretKeeper, PromptInfo, SessionActivity, SessionEvent, SessionInfo, TimeoutAction, WaitingForInputEvent, WaitType } from '../common/index.js';
 import { mapAnswer, mapApproval, targetOf, typeAndSubmit } from './answerMapper.js';
 import type { KeyStep } from './answerMapper.js';
 import { DEFAULT_ANSWER_SETTLE_MS } from './answerLanding.js';
@@ -23,7 +23,7 @@ import type { AnswerOptions, ApprovalResponse, CreateSessionOptions, InputOption
 import { systemClock } from './clocks.js';
 import { packageOf } from './cliVersion.js';
 import { getCli, submitDelayFor } from '../../parsers/index.js';
-import { prepareVoice, type PreparedVoice, type VoiceEndpoint } from './sessionVoice.js';
+import { folderEnv, prepareVoice, type PreparedVoice, type VoiceEndpoint } from './sessionVoice.js';
 import { rmSync } from 'node:fs';
 
 /** Settings for new sessions. */
@@ -62,6 +62,11 @@ export interface SessionManagerOptions {
    * prompt appears, so a config reload applies to the next prompt. Absent: prompts never expire.
    */
   readonly approvals?: (waitType: WaitType, cliType: CliType) => ApprovalRule | undefined;
+  /**
+   * Where hosted sessions' hook secrets are kept across daemon restarts (the daemon's
+   * HookSecretStore): a re-attached agent's hooks then still authenticate. Absent: not kept.
+   */
+  readonly hookSecrets?: IHookSecretKeeper;
   /** Test only: these CLIs' parsers read nothing (their prompts then come from hooks and the fallback reader). */
   readonly parserOff?: readonly string[];
 }
@@ -174,9 +179,54 @@ export class SessionManager extends Disposable implements ISessionService, ISess
       if (prepared) rmSync(prepared.runDir, { recursive: true, force: true });
       throw err;
     }
+    if (prepared && voice && this._options.ptyHost) this._keepHookSecret(id, prepared, voice.home);
     const info = session.info();
     this._onEvent.fire({ type: 'session_created', session: info });
     return info;
+  }
+
+  /** Keeps a hosted session's hook secret for the next daemon (a failure is logged; the session runs on). */
+  private _keepHookSecret(sessionId: string, prepared: PreparedVoice, home: string): void {
+    try {
+      this._options.hookSecrets?.put({
+        session_id: sessionId,
+        token: prepared.token,
+        run_dir: prepared.runDir,
+        home,
+        ...(prepared.conversationId !== undefined ? { conversation_id: prepared.conversationId } : {}),
+        env: folderEnv(prepared.agentEnv),
+      });
+    } catch (err) {
+      this._options.log?.('warn', 'hook secret not kept: a daemon restart will refuse this session\'s hooks', { session_id: sessionId, error: (err as Error).message });
+    }
+  }
+
+  /** The voice of a re-attached session, from its kept hook secret (none kept: the screen is its only witness). */
+  private _adoptedVoice(sessionId: string, cli: CliType | 'auto') {
+    const kept = this._options.hookSecrets?.get(sessionId);
+    const witnesses = cli === 'auto' ? undefined : getCli(cli).witnesses;
+    if (kept === undefined || witnesses === undefined) return undefined;
+    const prepared: PreparedVoice = {
+      args: [],
+      env: {},
+      token: kept.token,
+      runDir: kept.run_dir,
+      ...(kept.conversation_id !== undefined ? { conversationId: kept.conversation_id } : {}),
+      agentEnv: { ...kept.env, HOME: kept.home },
+    };
+    return { witnesses, prepared, home: kept.home, turnEnded: (status: 'ok' | 'error') => this._options.turnEnded?.(sessionId, status) ?? false };
+  }
+
+  /**
+   * Forgets kept hook secrets (and removes the run folders) of sessions this daemon did not
+   * re-attach: their agents are gone. Called once the hosts were re-attached. @throws never
+   */
+  pruneHookSecrets(): void {
+    for (const kept of this._options.hookSecrets?.list() ?? []) {
+      if (this._sessions.has(kept.session_id)) continue;
+      this._options.hookSecrets?.remove(kept.session_id);
+      rmSync(kept.run_dir, { recursive: true, force: true });
+    }
   }
 
   /**
@@ -187,7 +237,8 @@ export class SessionManager extends Disposable implements ISessionService, ISess
   adopt(resumed: ResumedSession): SessionInfo {
     if (this._sessions.has(resumed.id)) throw new TetherError('SESSION_LIMIT', `session ${resumed.id} is already attached`);
     const { pty, replay, afterSeq, createdAt, ...base } = resumed;
-    const session = this._add(new Session({ ...base, env: {}, ...this._sessionDefaults(), resume: { pty, replay, afterSeq, createdAt } }));
+    const voice = this._adoptedVoice(resumed.id, resumed.cli);
+    const session = this._add(new Session({ ...base, env: {}, ...this._sessionDefaults(), resume: { pty, replay, afterSeq, createdAt }, ...(voice ? { voice } : {}) }));
     const info = session.info();
     this._onEvent.fire({ type: 'session_resumed', session: info });
     return info;
@@ -247,8 +298,18 @@ export class SessionManager extends Disposable implements ISessionService, ISess
     });
     session.onInputBox((box) => this._inputStates.report(session.id, box));
     session.onActivity((activity) => this._onActivity.fire(activity));
-    // The agent's SessionStart named its conversation: clients get it in session_updated.
-    session.onDidNameConversation(() => this._fireUpdated(session));
+    // The agent's SessionStart named its conversation: clients get it in session_updated (and a kept secret learns it).
+    session.onDidNameConversation((conversationId) => {
+      const kept = this._options.hookSecrets?.get(session.id);
+      if (kept !== undefined && kept.conversation_id !== conversationId) {
+        try {
+          this._options.hookSecrets?.put({ ...kept, conversation_id: conversationId });
+        } catch (err) {
+          this._options.log?.('warn', 'hook secret not updated', { session_id: session.id, error: (err as Error).message });
+        }
+      }
+      this._fireUpdated(session);
+    });
     return session;
   }
 
@@ -290,6 +351,7 @@ export class SessionManager extends Disposable implements ISessionService, ISess
   remove(sessionId: string): void {
     const session = this._session(sessionId);
     session.dispose();
+    this._options.hookSecrets?.remove(sessionId);
     this._sessions.delete(sessionId);
     this._exited.delete(sessionId);
     this._deleteOnExit.delete(sessionId);

@@ -119,6 +119,7 @@ export class SessionVoice extends Disposable {
   private _tail: TranscriptTail | undefined;
   private _search: ReturnType<typeof setInterval> | undefined;
   private readonly _startedAt: number;
+  private _keepRunDir = false;
 
   constructor(private readonly _options: SessionVoiceOptions) {
     super();
@@ -130,13 +131,18 @@ export class SessionVoice extends Disposable {
       ),
     );
     this._register(this.voice.onConversation((id) => (this._follow(id), _options.onConversation?.(id))));
-    this._register({ dispose: () => (this._tail?.dispose(), clearInterval(this._search), rmSync(_options.prepared.runDir, { recursive: true, force: true })) });
+    this._register({ dispose: () => (this._tail?.dispose(), clearInterval(this._search), this._keepRunDir || rmSync(_options.prepared.runDir, { recursive: true, force: true })) });
     if (_options.prepared.conversationId !== undefined) this._follow(_options.prepared.conversationId);
   }
 
   /** The CLI's conversation id, once known. */
   get conversationId(): string | undefined {
     return this.voice.conversationId;
+  }
+
+  /** The agent outlives this daemon (a session host keeps it): its run folder (settings file) stays for the next. */
+  keepRunDir(): void {
+    this._keepRunDir = true;
   }
 
   /** One hook payload (the CLI's raw JSON) → the events it says. @returns how many. @throws never */
@@ -184,6 +190,13 @@ export class SessionVoice extends Disposable {
       onSkip: (reason) => this._options.onSkip?.(reason),
     });
   }
+}
+
+/** Environment variables a transcript may be found by (`HOME`, `XDG_*`, `*_HOME`): all of its environment a hook secret record keeps. */
+export function folderEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (value !== undefined && /^(?:HOME|XDG_[A-Z_]+|[A-Z][A-Z0-9_]*_HOME)$/.test(name)) kept[name] = value;
+  return kept;
 }
 
 /** True when `candidate` is `secret`, compared in constant time. @throws never */
