@@ -6,11 +6,14 @@
  * refused with STALE_PROMPT. `notify`: the reminder push, the prompt still answerable, and the
  * late approval (sent by a client of the craft seed) running the tool. Clients that speak only a
  * seed's dialect (mobilecli, craft, ios-backend) see the approval, its timeout and its clear in
- * their seed's shapes.
+ * their seed's shapes, and the seeds' apps that register for push (mobilecli's
+ * `register_push_token`, ios-backend's `token_type: device`, the push seed's JSON-RPC
+ * `device/register`) get the push payload their app expects from the APNs mock; the craft seed
+ * (a web client) defines no push.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startDaemon } from '../src/daemon.js';
 import { configSchema } from '../src/store/config.js';
@@ -26,6 +29,8 @@ import { pairPhone, until, useCleanups } from './support/phone.js';
 
 /** A well-formed APNs device token (64 hex characters). */
 const DEVICE_TOKEN = 'cd'.repeat(32);
+/** The APNs tokens of the seed apps: mobilecli, ios-backend, and the push seed (cdev-ios). */
+const SEED_TOKENS = { mobilecli: 'a1'.repeat(32), iosBackend: 'b2'.repeat(32), cdev: 'c3'.repeat(32) };
 /** The approval timeout of these tests (s): long enough for the push delay and the warning. */
 const TIMEOUT_SECONDS = 6;
 /** The warning's lead (s). */
@@ -36,11 +41,12 @@ const cleanups = useCleanups();
 
 interface World {
   apns: MockApns;
+  url: string;
   projectDir: string;
   phone: TestClient;
   sessionId: string;
   /** Clients that speak only a seed's dialect (issue 11 §4), connected before the session started. */
-  seeds: { mobilecli: TestClient; craft: TestClient; iosBackend: TestClient };
+  seeds: { mobilecli: TestClient; craft: TestClient; iosBackend: TestClient; cdev: TestClient };
 }
 
 async function startWorld(onTimeout: 'deny' | 'notify'): Promise<World> {
@@ -65,8 +71,20 @@ async function startWorld(onTimeout: 'deny' | 'notify'): Promise<World> {
   cleanups.push(() => daemon.stop());
   const phone = await pairPhone(daemon.url, dataDir);
   cleanups.push(() => phone.close());
-  const seeds = { mobilecli: await pairPhone(daemon.url, dataDir, ['mobilecli']), craft: await pairPhone(daemon.url, dataDir, ['craft']), iosBackend: await pairPhone(daemon.url, dataDir, ['ios-backend']) };
+  const seeds = {
+    mobilecli: await pairPhone(daemon.url, dataDir, ['mobilecli']),
+    craft: await pairPhone(daemon.url, dataDir, ['craft']),
+    iosBackend: await pairPhone(daemon.url, dataDir, ['ios-backend']),
+    // The push seed's app speaks JSON-RPC on a plain socket.
+    cdev: await pairPhone(daemon.url, dataDir),
+  };
   for (const client of Object.values(seeds)) cleanups.push(() => client.close());
+  // Each seed app registers its token with its own message, taken from its seed's examples.
+  seeds.mobilecli.send({ type: 'register_push_token', token: SEED_TOKENS.mobilecli, token_type: 'apns', platform: 'ios' });
+  seeds.iosBackend.send({ type: 'register_push_token', token: SEED_TOKENS.iosBackend, token_type: 'device' });
+  seeds.cdev.send({ jsonrpc: '2.0', id: 1, method: 'device/register', params: { device_token: SEED_TOKENS.cdev, device_id: 'unique-device-uuid', device_name: 'iPhone 15 Pro', app_version: '1.0.0', os_version: 'iOS 17.2', environment: 'sandbox' } });
+  expect(await until(seeds.cdev, (m) => m.jsonrpc === '2.0' && m.id === 1, 5_000, 'device/register')).toMatchObject({ result: { registered: true, device_id: 'unique-device-uuid' } });
+  await waitUntil(() => Object.values(SEED_TOKENS).every((token) => readFileSync(join(dataDir, 'devices.json'), 'utf8').includes(token)), 5_000, 'the seed registrations');
   phone.send({ type: 'register_push_token', request_id: 'reg', token: DEVICE_TOKEN, token_type: 'apns', platform: 'ios', environment: 'sandbox' });
   await until(phone, (m) => m.type === 'ack' && m.request_id === 'reg', 5_000, 'register ack');
   phone.send({ type: 'create_session', request_id: 'create', cli: 'claude', cwd: claudeEnv.projectDir, cols: 120, rows: 40 });
@@ -74,7 +92,7 @@ async function startWorld(onTimeout: 'deny' | 'notify'): Promise<World> {
   const sessionId = (created.session as { id: string }).id;
   await until(phone, (m) => m.type === 'waiting_for_input' && m.session_id === sessionId && m.wait_type === 'awaiting_response', 30_000, 'idle box');
   phone.send({ type: 'send_input', session_id: sessionId, text: 'create the marker file' });
-  return { apns, projectDir: claudeEnv.projectDir, phone, sessionId, seeds };
+  return { apns, url: daemon.url, projectDir: claudeEnv.projectDir, phone, sessionId, seeds };
 }
 
 async function approvalOf(world: World): Promise<ReceivedMessage> {
@@ -85,9 +103,47 @@ async function approvalOf(world: World): Promise<ReceivedMessage> {
   return approval;
 }
 
-/** The APNs requests for `promptId` (alerts carry it in `data`, retractions too). */
-function pushesOf(apns: MockApns, promptId: unknown) {
-  return apns.requests.filter((r) => (r.payload as any)?.data?.prompt_id === promptId);
+/** The APNs requests to `token` for `promptId` (Tether's alerts carry it in `data`, retractions too). */
+function pushesOf(apns: MockApns, promptId: unknown, token = DEVICE_TOKEN) {
+  return apns.requests.filter((r) => r.token === token && (r.payload as any)?.data?.prompt_id === promptId);
+}
+
+/** The first alert push to `token`. */
+async function alertTo(apns: MockApns, token: string) {
+  await waitUntil(() => apns.requests.some((r) => r.token === token && r.headers['apns-push-type'] === 'alert'), 10_000, `the alert to ${token.slice(0, 4)}`);
+  const request = apns.requests.find((r) => r.token === token && r.headers['apns-push-type'] === 'alert')!;
+  expect(request.status).toBe(200);
+  return request.payload as any;
+}
+
+/**
+ * The push payload each seed app expects for the approval: mobilecli the seed's
+ * `waiting_for_input` fields, ios-backend `APPROVAL_REQUEST {requestId, sessionId, type}` with
+ * `expiresAt`, the push seed `PERMISSION_REQUEST` with `pty_permission` data (no command text:
+ * `push.content` is minimal by default). Returns the push seed's payload.
+ */
+async function checkSeedPushes(world: World, approval: ReceivedMessage): Promise<any> {
+  const { apns, sessionId } = world;
+  const mobile = await alertTo(apns, SEED_TOKENS.mobilecli);
+  expect(mobile.data).toMatchObject({ type: 'waiting_for_input', session_id: sessionId, wait_type: 'tool_approval', cli_type: 'claude', timestamp: approval.timestamp });
+  const ios = await alertTo(apns, SEED_TOKENS.iosBackend);
+  expect(ios.aps.category).toBe('APPROVAL_REQUEST');
+  expect(ios.data).toEqual({ requestId: approval.prompt_id, sessionId, type: 'approval', expiresAt: approval.expires_at, action_secret: expect.any(String) });
+  const cdev = await alertTo(apns, SEED_TOKENS.cdev);
+  expect(cdev.aps).toMatchObject({ category: 'PERMISSION_REQUEST', sound: 'default', badge: 1, 'mutable-content': 1, 'interruption-level': 'time-sensitive' });
+  expect(cdev.data).toEqual({
+    type: 'pty_permission',
+    workspace_id: basename(world.projectDir),
+    session_id: sessionId,
+    tool_use_id: approval.prompt_id,
+    tool_name: 'Bash',
+    target: '',
+    permission_type: 'bash',
+    timestamp: approval.timestamp,
+    expires_at: approval.expires_at,
+    action_secret: expect.any(String),
+  });
+  return cdev;
 }
 
 describe('approval timeout end to end: real Claude Code, phone socket, APNs', () => {
@@ -123,6 +179,20 @@ describe('approval timeout end to end: real Claude Code, phone socket, APNs', ()
     expect(Object.keys(seen).sort()).toEqual(['cli_type', 'prompt_content', 'session_id', 'timestamp', 'type', 'wait_type']);
     expect(await until(mobilecli, (m) => m.type === 'waiting_cleared' && m.response === no.id, 5_000, 'mobilecli waiting_cleared')).toMatchObject({ session_id: sessionId });
 
+    // Each seed app got the push payload it expects; the ios-backend app's alert is removed by its requestId.
+    const cdevPush = await checkSeedPushes(world, approval);
+    await waitUntil(() => apns.requests.some((r) => r.token === SEED_TOKENS.iosBackend && r.headers['apns-push-type'] === 'background'), 10_000, 'the ios-backend retraction');
+    const iosRetraction = apns.requests.find((r) => r.token === SEED_TOKENS.iosBackend && r.headers['apns-push-type'] === 'background')!;
+    expect((iosRetraction.payload as any).data).toMatchObject({ type: 'waiting_cleared', requestId: approval.prompt_id, sessionId, cause: 'timed_out' });
+    // The push seed's DENY_ACTION reaches the push-action route with its secret; the prompt expired (STALE_PROMPT).
+    const late = await fetch(`${world.url}/api/push/action`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ action_secret: cdevPush.data.action_secret, session_id: cdevPush.data.session_id, prompt_id: cdevPush.data.tool_use_id, action: 'DENY_ACTION' }),
+    });
+    expect(late.status).toBe(409);
+    expect(((await late.json()) as any).error.code).toBe('STALE_PROMPT');
+
     // The alert (badge 1, expires_at), the warning, then the silent retraction and the badge back to 0.
     await waitUntil(() => pushesOf(apns, approval.prompt_id).some((r) => r.headers['apns-push-type'] === 'background'), 10_000, 'the retraction');
     const [alert, warned] = pushesOf(apns, approval.prompt_id).filter((r) => r.headers['apns-push-type'] === 'alert');
@@ -150,6 +220,7 @@ describe('approval timeout end to end: real Claude Code, phone socket, APNs', ()
     expect((reminder.payload as any).aps.alert.title).toBe('Still waiting: Permission Required');
     expect(phone.received.some((m) => m.type === 'waiting_cleared' && m.prompt_id === approval.prompt_id)).toBe(false);
 
+    await checkSeedPushes(world, approval);
     // A client of the craft seed answers the late prompt with its own message.
     expect(await until(world.seeds.craft, (m) => m.type === 'permission_timeout', 5_000, 'craft permission_timeout')).toEqual({ type: 'permission_timeout', sessionId, requestId: approval.prompt_id });
     world.seeds.craft.send({ type: 'permission_response', requestId: approval.prompt_id, allowed: true, alwaysAllow: false });
