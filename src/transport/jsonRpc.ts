@@ -1,8 +1,10 @@
 /**
  * JSON-RPC 2.0 over the same WebSocket, for clients that speak it (a frame with
  * `"jsonrpc": "2.0"`, or a batch array of them): `device/register`, `device/unregister`,
- * `device/list`, `device/preferences` and `permission/pending`. Errors use JSON-RPC codes;
- * Tether's own error code travels in `error.data.code`.
+ * `device/list`, `device/preferences` and `permission/pending`. Each request is checked
+ * against the caller's rights (scopes.ts; METHOD_RIGHTS) like a typed message, after the frame's
+ * live-identity check. Errors use JSON-RPC codes; Tether's own error code travels in
+ * `error.data.code` (FORBIDDEN: -32000).
  */
 import { z } from 'zod';
 import { TetherError, toTetherError } from '../common/index.js';
@@ -11,7 +13,8 @@ import type { ISessionService } from '../core/index.js';
 import { devicePreferencesSchema } from '../store/config.js';
 import type { DeviceStore } from '../store/deviceStore.js';
 import type { PushRegistration, RegistrationTokenType } from '../store/types.js';
-import type { Identity } from './auth.js';
+import type { Right } from '../common/index.js';
+import type { Authenticator, Identity } from './auth.js';
 import type { ClientConnection, TransportLog } from './clientConnection.js';
 import type { PushTokenRegistration } from './types.js';
 
@@ -35,7 +38,21 @@ export interface JsonRpcContext {
   readonly devices: DeviceStore;
   readonly onPushToken: (deviceId: string, registration: PushTokenRegistration) => void | Promise<void>;
   readonly log: TransportLog;
+  /** The auth helper that checks each method's right. */
+  readonly scope: { readonly auth: Pick<Authenticator, 'require'> };
 }
+
+/**
+ * The right each method needs: they read prompts or manage the caller's own push registrations,
+ * as `register_push_token` and the live prompts do over the typed protocol (`view`).
+ */
+export const METHOD_RIGHTS: Readonly<Record<string, Right>> = {
+  'device/register': 'view',
+  'device/unregister': 'view',
+  'device/list': 'view',
+  'device/preferences': 'view',
+  'permission/pending': 'view',
+};
 
 type JsonRpcId = string | number | null;
 interface JsonRpcResponse {
@@ -166,6 +183,8 @@ function params<T>(schema: z.ZodType<T>, value: unknown): T {
 
 async function call(context: JsonRpcContext, identity: Identity, method: string, value: unknown): Promise<unknown> {
   const { devices } = context;
+  if (!Object.hasOwn(METHOD_RIGHTS, method)) throw new JsonRpcError(JSON_RPC_ERRORS.methodNotFound, `Method not found: ${method.slice(0, 64)}`);
+  context.scope.auth.require(identity, METHOD_RIGHTS[method]);
   switch (method) {
     case 'device/register': {
       const input = params(registerSchema, value);

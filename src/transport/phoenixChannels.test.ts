@@ -211,6 +211,26 @@ describe('Phoenix channels (official client)', () => {
     expect(await closed).toBe(4001);
   });
 
+  it("revoking a device (DELETE /api/web/devices/:id) cuts that device's Phoenix sockets before it answers; another device's stay", async () => {
+    const { device, token: lostToken } = harness.devices.pair({ device_name: 'lost phone' });
+    const lost = connect({ authToken: lostToken, reconnectAfterMs: () => 60_000 });
+    await join(lost.channel('sessions'));
+    const kept = connect({ authToken: token });
+    const keptChannel = kept.channel('sessions');
+    await join(keptChannel);
+    const closed = new Promise<number>((resolve) => lost.onClose((event: unknown) => resolve((event as { code: number }).code)));
+    expect(harness.transport.connectedClientCount()).toBe(2);
+    const revoked = await fetch(`${harness.url}/api/web/devices/${device.device_id}`, { method: 'DELETE', headers: { authorization: `Bearer ${ADMIN_SECRET}` } });
+    expect(revoked.status).toBe(200);
+    // Cut by the time the revoke answered: only the other device's socket is left.
+    expect(harness.transport.connectedClientCount()).toBe(1);
+    expect(await closed).toBe(4001);
+    const report = next(keptChannel, 'push_result');
+    const message = { type: 'push_result', prompt_id: 'p1', session_id: 's1', device_id: 'd1', provider: 'apns', result: { status: 'sent' }, timestamp: 't' } as const;
+    harness.transport.broadcast(message);
+    expect(await report).toEqual(message);
+  });
+
   it('counts paired Phoenix sockets as connected clients, not the admin', async () => {
     await join(connect({ authToken: token }).channel('sessions'));
     await join(connect({ authToken: ADMIN_SECRET }).channel('sessions'));

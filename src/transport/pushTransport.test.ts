@@ -67,6 +67,23 @@ describe('JSON-RPC 2.0 device methods', () => {
     expect(await phone.next()).toEqual([{ jsonrpc: '2.0', id: 'b', result: { devices: [] } }]);
   });
 
+  it("checks each request against the device's rights (scopes.ts): without view, nothing is read or stored", async () => {
+    const { token } = harness.devices.pair({ device_name: 'answer only', scopes: ['answer'] });
+    const limited = await harness.connect(token);
+    harness.sessions.waiting.set('s1', waitingEvent('s1'));
+    for (const [id, method, params] of [
+      [1, 'permission/pending', {}],
+      [2, 'device/list', {}],
+      [3, 'device/register', { device_token: APNS_TOKEN, device_id: 'iphone-uuid' }],
+      [4, 'device/preferences', { device_id: 'iphone-uuid' }],
+    ] as const) {
+      expect((await rpc(limited, method, params, id)).error, method).toMatchObject({ code: -32000, data: { code: 'FORBIDDEN' } });
+    }
+    expect(harness.pushTokens).toEqual([]);
+    // An unknown method stays -32601, whatever the rights.
+    expect((await rpc(limited, 'device/explode', {}, 5)).error.code).toBe(-32601);
+  });
+
   it('lists the live prompts with permission/pending', async () => {
     const phone = await harness.connectDevice();
     harness.sessions.waiting.set('s1', waitingEvent('s1'));
