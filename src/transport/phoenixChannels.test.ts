@@ -213,7 +213,7 @@ describe('Phoenix channels (official client)', () => {
 
   it("revoking a device (DELETE /api/web/devices/:id) cuts that device's Phoenix sockets before it answers; another device's stay", async () => {
     const { device, token: lostToken } = harness.devices.pair({ device_name: 'lost phone' });
-    const lost = connect({ authToken: lostToken, reconnectAfterMs: () => 60_000 });
+    const lost = connect({ authToken: lostToken });
     await join(lost.channel('sessions'));
     const kept = connect({ authToken: token });
     const keptChannel = kept.channel('sessions');
