@@ -9,7 +9,9 @@
  *     processes on the same cast (replayBench.ts);
  *  5. live ingest through real PTYs: a session in a daemon printing 24 MB of the same redraws,
  *     with no client and with one phone subscribed, against bare node-pty + @xterm/headless
- *     (liveBench.ts), and the detection latency through a real PTY (ptyLatencyBench.ts).
+ *     (liveBench.ts), and the detection latency through a real PTY (ptyLatencyBench.ts);
+ *  6. the agent's own voice: the same ingest with hooks posting and a transcript growing against
+ *     a quiet agent, and an HTTP hook's round trip (voiceBench.ts).
  */
 import xtermHeadless from '@xterm/headless';
 import type { CliType, IDisposable } from '../../src/common/index.js';
@@ -19,6 +21,7 @@ import { loadFixtures } from './fixtureSet.js';
 import { formatReplay, measureReplay } from './replayBench.js';
 import { formatLive, measureLive } from './liveBench.js';
 import { measurePtyLatency } from './ptyLatencyBench.js';
+import { formatVoice, measureVoice } from './voiceBench.js';
 import type { Fixture } from './fixtureSet.js';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -114,6 +117,7 @@ async function main(): Promise<void> {
   console.log(`throughput  bare @xterm/headless: ${(megabytes / (bare / 1000)).toFixed(1)} MB/s   full pipeline: ${(megabytes / (full / 1000)).toFixed(1)} MB/s   ratio ${(bare / full).toFixed(2)} (target ≥ 0.70)`);
   console.log(formatReplay(await measureReplay(REPLAY_ROUNDS)));
   console.log(formatLive(await measureLive(LIVE_ROUNDS)));
+  console.log(formatVoice(await measureVoice(LIVE_ROUNDS)));
   const latencies = await measureLatency(fixtures);
   console.log(`latency     n=${latencies.length}  p50 ${percentile(latencies, 50).toFixed(1)} ms  p99 ${percentile(latencies, 99).toFixed(1)} ms  max ${Math.max(...latencies).toFixed(1)} ms (target p99 ≤ 150 ms)`);
   const pty = await measurePtyLatency(fixtures);
