@@ -58,13 +58,15 @@ export interface HookSessionContext {
   readonly platform?: string;
   /** Reads a file an injection replaces and must carry over (a system settings file); undefined when absent or unreadable. */
   readonly readFile?: (path: string) => string | undefined;
+  /** SHA-256 of a UTF-8 text as lowercase hex (Codex's per-session hook trust hash). */
+  readonly sha256?: (text: string) => string;
 }
 
 /** What one session of a CLI is started with so that its hooks reach the daemon. */
 export interface HookInjection {
   /** Arguments put before the user's. */
   readonly args: readonly string[];
-  /** Extra environment. */
+  /** Extra environment (`{runDir}` in a value is the run folder, as in args). */
   readonly env: Readonly<Record<string, string>>;
   /** Files the core writes (mode 0600) into the session's private run folder; `{runDir}` in args is that folder. */
   readonly files: ReadonlyArray<{ readonly name: string; readonly content: string }>;
@@ -115,11 +117,30 @@ export interface TranscriptWitness {
   }): string | TranscriptSearch | undefined;
   /** One JSONL line (already parsed) → agent events (none for lines Tether does not use). Never throws. */
   read(line: unknown): readonly AgentEvent[];
+  /**
+   * For a file with no turn-end line (Gemini CLI): a `turn_end` this witness reads is only a
+   * candidate, held this long (ms) and dropped when the file says more first (the same message
+   * rewritten with tool calls, a tool result).
+   */
+  readonly settleTurnEndMs?: number;
+}
+
+/**
+ * A CLI whose own server streams its events (OpenCode's `GET /event`, server-sent events): the
+ * hook witness's injection puts the server on `{port}` with `{token}` as its password (the core
+ * fills both in args and env), and the core reads `path` with basic auth as `user`. Pure.
+ */
+export interface EventStreamWitness {
+  readonly path: string;
+  readonly user: string;
+  /** One event (a `data:` frame, parsed) → agent events; `conversationId` once known (events of other sessions are left out). Never throws. */
+  read(event: unknown, conversationId: string | undefined): readonly AgentEvent[];
 }
 
 /** The agent's own witnesses beside the screen (docs/agent-voices.md). */
 export interface AgentWitnesses {
   readonly hooks?: HookWitness;
+  readonly stream?: EventStreamWitness;
   readonly transcript?: TranscriptWitness;
   /**
    * What a tool approval announced only by a hook offers (no screen prompt was read): labels,

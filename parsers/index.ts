@@ -19,7 +19,7 @@ import { readInputAtCursor } from './shared/inputBox.js';
 
 export { readFallbackPrompt } from './fallback/fallbackReader.js';
 
-export type { AgentWitnesses, AnswerStyle, CliDescriptor, HookApprovalOption, HookInjection, HookSessionContext, HookWitness, NotificationWording, ResumeStyle, TranscriptSearch, TranscriptWitness, VersionSupport } from './cliDescriptor.js';
+export type { AgentWitnesses, AnswerStyle, CliDescriptor, EventStreamWitness, HookApprovalOption, HookInjection, HookSessionContext, HookWitness, NotificationWording, ResumeStyle, TranscriptSearch, TranscriptWitness, VersionSupport } from './cliDescriptor.js';
 
 /**
  * Every CLI Tether knows. Banner detection (`--cli auto`) tries them in this order: Gemini

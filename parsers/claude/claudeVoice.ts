@@ -8,6 +8,7 @@
 import { todoStatus, type AgentEvent } from '../../src/common/index.js';
 import type { HookApprovalOption, HookInjection, HookSessionContext, HookWitness, TranscriptWitness } from '../cliDescriptor.js';
 import { field, idText, text } from '../shared/json.js';
+import { commonHook } from '../shared/sharedVoice.js';
 
 /**
  * Per-turn and per-session hooks only: tool calls come from the transcript, and
@@ -53,11 +54,6 @@ function inject(session: HookSessionContext): HookInjection {
   };
 }
 
-/** The command of a shell tool's input. */
-function commandOf(input: unknown): string | undefined {
-  return text(field(input, 'command'));
-}
-
 /** Todo events of one tool's input (TodoWrite: the whole list). */
 function todoWriteItems(input: unknown): AgentEvent[] {
   const todos = field(input, 'todos');
@@ -72,37 +68,12 @@ function todoWriteItems(input: unknown): AgentEvent[] {
 
 /** One hook payload → events. */
 function readHook(payload: unknown): AgentEvent[] {
-  const event = text(field(payload, 'hook_event_name'));
-  const base = { source: 'hook' as const, native: event ?? '' };
-  switch (event) {
-    case 'SessionStart': {
-      const id = text(field(payload, 'session_id'));
-      const model = text(field(payload, 'model'));
-      return id ? [{ ...base, kind: 'session_started', conversationId: id, ...(model ? { model } : {}) }] : [];
-    }
-    case 'UserPromptSubmit': {
-      const prompt = text(field(payload, 'prompt'));
-      const promptId = text(field(payload, 'prompt_id'));
-      return prompt ? [{ ...base, kind: 'user_prompt', text: prompt, ...(promptId ? { key: `prompt:${promptId}` } : {}) }] : [];
-    }
-    case 'PermissionRequest': {
-      const toolName = text(field(payload, 'tool_name'));
-      const command = commandOf(field(payload, 'tool_input'));
-      return toolName ? [{ ...base, kind: 'permission_request', toolName, ...(command !== undefined ? { command } : {}) }] : [];
-    }
-    case 'Notification':
-      return [{ ...base, kind: 'notification', notificationType: text(field(payload, 'notification_type')) ?? '', message: text(field(payload, 'message')) ?? '' }];
-    case 'Stop':
-      return [{ ...base, kind: 'turn_end', status: 'ok' }];
-    case 'StopFailure':
-      return [{ ...base, kind: 'turn_end', status: 'error' }];
-    case 'SessionEnd': {
-      const reason = text(field(payload, 'reason'));
-      return [{ ...base, kind: 'session_end', ...(reason ? { reason } : {}) }];
-    }
-    default:
-      return [];
-  }
+  const common = commonHook(payload);
+  if (common !== undefined) return common;
+  if (text(field(payload, 'hook_event_name')) !== 'UserPromptSubmit') return [];
+  const prompt = text(field(payload, 'prompt'));
+  const promptId = text(field(payload, 'prompt_id'));
+  return prompt ? [{ source: 'hook', native: 'UserPromptSubmit', kind: 'user_prompt', text: prompt, ...(promptId ? { key: `prompt:${promptId}` } : {}) }] : [];
 }
 
 /** A tool result's content (a string, or text blocks) as text. */

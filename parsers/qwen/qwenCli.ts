@@ -2,6 +2,7 @@
 import { ENTER, type CliDescriptor } from '../cliDescriptor.js';
 import { GEMINI_SUBMIT_DELAY_MS } from '../gemini/geminiCli.js';
 import { qwenParser } from './qwenParser.js';
+import { QWEN_HOOK_APPROVAL, qwenHooks, qwenTranscript } from './qwenVoice.js';
 import { VERSION, versionOnScreen } from '../shared/versionText.js';
 
 /** Where the version is drawn — the banner box: `>_ Qwen Code (v0.24.4)`. */
@@ -16,6 +17,7 @@ export const qwenCli: CliDescriptor = {
   answers: { submitKey: ENTER, minSubmitDelayMs: GEMINI_SUBMIT_DELAY_MS },
   /** `qwen --resume <session id>` (0.15.10: "Resume a specific session by its ID"). */
   resume: { args: (conversationId) => ['--resume', conversationId] },
+  witnesses: { hooks: qwenHooks, transcript: qwenTranscript, hookApproval: QWEN_HOOK_APPROVAL },
   recording: async () => (await import('./qwenRecording.js')).recording,
   versions: {
     verified: ['0.15.10'],

@@ -23,7 +23,7 @@ import type { AnswerOptions, ApprovalResponse, CreateSessionOptions, InputOption
 import { systemClock } from './clocks.js';
 import { packageOf } from './cliVersion.js';
 import { getCli, submitDelayFor } from '../../parsers/index.js';
-import { folderEnv, prepareVoice, type PreparedVoice, type VoiceEndpoint } from './sessionVoice.js';
+import { folderEnv, freeLoopbackPort, prepareVoice, type PreparedVoice, type VoiceEndpoint } from './sessionVoice.js';
 import { rmSync } from 'node:fs';
 
 /** Settings for new sessions. */
@@ -153,7 +153,8 @@ export class SessionManager extends Disposable implements ISessionService, ISess
     const file = resolveExecutable(options.cli, env, cwd);
     const cliVersion = packageOf(file, cli === 'auto' ? [] : (getCli(cli).versions?.packages ?? []))?.version;
     const id = randomUUID();
-    const prepared = this._prepareVoice(cli, id, options.args ?? [], env);
+    const port = cli !== 'auto' && getCli(cli).witnesses?.stream ? await freeLoopbackPort().catch(() => undefined) : undefined;
+    const prepared = this._prepareVoice(cli, id, options.args ?? [], env, port);
     const witnesses = cli === 'auto' ? undefined : getCli(cli).witnesses;
     const base = {
       id,
@@ -328,10 +329,10 @@ export class SessionManager extends Disposable implements ISessionService, ISess
   }
 
   /** The session's hook injection, or undefined (no hooks for this CLI, no endpoint, or the run folder failed: logged). */
-  private _prepareVoice(cli: string, id: string, args: readonly string[], env: Readonly<Record<string, string | undefined>>): PreparedVoice | undefined {
+  private _prepareVoice(cli: string, id: string, args: readonly string[], env: Readonly<Record<string, string | undefined>>, port: number | undefined): PreparedVoice | undefined {
     if (cli === 'auto') return undefined;
     try {
-      return prepareVoice(getCli(cli).witnesses, { id, args, env }, this._options.voiceEndpoint?.());
+      return prepareVoice(getCli(cli).witnesses, { id, args, env, ...(port !== undefined ? { port } : {}) }, this._options.voiceEndpoint?.());
     } catch (err) {
       this._options.log?.('warn', 'session starts without hooks', { session_id: id, error: (err as Error).message });
       return undefined;

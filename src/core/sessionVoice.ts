@@ -6,14 +6,16 @@
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Disposable } from '../common/index.js';
-import type { AgentEvent, IClock, SessionEvent } from '../common/index.js';
+import type { AgentEvent, IClock, IDisposable, SessionEvent } from '../common/index.js';
 import type { AgentWitnesses } from '../../parsers/index.js';
 import { AgentVoice } from './agentVoice.js';
 import { TranscriptTail } from './transcriptTail.js';
 import { findTranscript } from './transcriptSearch.js';
+import { EventStreamTail } from './eventStreamTail.js';
 
 /** How often a transcript whose name the CLI chooses is looked for until found (ms). */
 const SEARCH_POLL_MS = 1000;
@@ -44,6 +46,8 @@ export interface PreparedVoice {
   readonly conversationId?: string;
   /** The agent's environment as spawned (where a CLI keeps its transcripts: `CODEX_HOME`). */
   readonly agentEnv: Readonly<Record<string, string | undefined>>;
+  /** The loopback port the CLI's own event server was put on (EventStreamWitness), when it was. */
+  readonly streamPort?: number;
 }
 
 /**
@@ -53,14 +57,14 @@ export interface PreparedVoice {
  */
 export function prepareVoice(
   witnesses: AgentWitnesses | undefined,
-  session: { id: string; args: readonly string[]; env?: Readonly<Record<string, string | undefined>> },
+  session: { id: string; args: readonly string[]; env?: Readonly<Record<string, string | undefined>>; port?: number },
   endpoint: VoiceEndpoint | undefined,
 ): PreparedVoice | undefined {
   const hooks = witnesses?.hooks;
   if (!hooks || !endpoint) return undefined;
   const eventsUrl = `${endpoint.baseUrl}/api/sessions/${session.id}/events`;
   const env = session.env ?? {};
-  const injection = hooks.inject({ eventsUrl, tokenEnv: HOOK_TOKEN_ENV, forwarder: endpoint.forwarder, conversationId: randomUUID(), args: session.args, env, platform: process.platform, readFile: readSmallFile });
+  const injection = hooks.inject({ eventsUrl, tokenEnv: HOOK_TOKEN_ENV, forwarder: endpoint.forwarder, conversationId: randomUUID(), args: session.args, env, platform: process.platform, readFile: readSmallFile, sha256 });
   const runDir = mkdtempSync(join(tmpdir(), 'tether-run-'));
   try {
     for (const file of injection.files) {
@@ -73,14 +77,38 @@ export function prepareVoice(
     throw err;
   }
   const token = randomBytes(32).toString('base64url');
+  const fill = (value: string): string => value.replaceAll('{runDir}', runDir).replaceAll('{token}', token).replaceAll('{port}', String(session.port ?? 0));
+  const injectedEnv = Object.fromEntries(Object.entries(injection.env).map(([name, value]) => [name, fill(value)]));
   return {
-    args: injection.args.map((arg) => arg.replaceAll('{runDir}', runDir)),
-    env: { ...injection.env, [HOOK_TOKEN_ENV]: token, [HOOK_URL_ENV]: eventsUrl },
+    args: injection.args.map(fill),
+    env: { ...injectedEnv, [HOOK_TOKEN_ENV]: token, [HOOK_URL_ENV]: eventsUrl },
     token,
     runDir,
     ...(injection.conversationId !== undefined ? { conversationId: injection.conversationId } : {}),
-    agentEnv: { ...env, ...injection.env },
+    agentEnv: { ...env, ...injectedEnv },
+    ...(session.port !== undefined && injection.args.includes('{port}') ? { streamPort: session.port } : {}),
   };
+}
+
+/**
+ * A TCP port free on 127.0.0.1 now (for a CLI's own event server; another process could take it
+ * before the CLI does, and the stream then simply never connects).
+ * @throws Error when no port can be bound
+ */
+export function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** SHA-256 of a UTF-8 text, lowercase hex. @throws never */
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 /** A file an injection carries over (a system settings file, at most 1 MiB), or undefined. @throws never */
@@ -118,6 +146,8 @@ export class SessionVoice extends Disposable {
   readonly voice: AgentVoice;
   private _tail: TranscriptTail | undefined;
   private _search: ReturnType<typeof setInterval> | undefined;
+  /** A candidate turn end of a file without turn-end lines, until it settles. */
+  private _settling: IDisposable | undefined;
   private readonly _startedAt: number;
   private _keepRunDir = false;
 
@@ -131,8 +161,20 @@ export class SessionVoice extends Disposable {
       ),
     );
     this._register(this.voice.onConversation((id) => (this._follow(id), _options.onConversation?.(id))));
-    this._register({ dispose: () => (this._tail?.dispose(), clearInterval(this._search), this._keepRunDir || rmSync(_options.prepared.runDir, { recursive: true, force: true })) });
+    this._register({ dispose: () => (this._tail?.dispose(), clearInterval(this._search), this._settling?.dispose(), this._keepRunDir || rmSync(_options.prepared.runDir, { recursive: true, force: true })) });
     if (_options.prepared.conversationId !== undefined) this._follow(_options.prepared.conversationId);
+    const stream = _options.witnesses.stream;
+    if (stream && _options.prepared.streamPort !== undefined) {
+      this._register(
+        new EventStreamTail({
+          url: `http://127.0.0.1:${_options.prepared.streamPort}${stream.path}`,
+          user: stream.user,
+          password: _options.prepared.token,
+          onEvent: (event) => this.voice.ingest(stream.read(event, this.voice.conversationId)),
+          onSkip: (reason) => _options.onSkip?.(reason),
+        }),
+      );
+    }
   }
 
   /** The CLI's conversation id, once known. */
@@ -182,13 +224,24 @@ export class SessionVoice extends Disposable {
     this._tail = new TranscriptTail({
       path,
       startedAtMs: this._startedAt,
-      onLine: (line) => {
-        const events = transcript.read(line);
-        this.voice.ingest(events);
-        if (events.length > 0) this._options.onEvents?.(events, { kind: 'transcript', value: line });
-      },
+      onLine: (line) => this._transcriptEvents(transcript.read(line), line, transcript.settleTurnEndMs),
       onSkip: (reason) => this._options.onSkip?.(reason),
     });
+  }
+
+  /** A transcript line's events; with `settleMs`, its turn end waits that long and is dropped when more comes first. */
+  private _transcriptEvents(events: readonly AgentEvent[], line: unknown, settleMs: number | undefined): void {
+    const take = (taken: readonly AgentEvent[]): void => {
+      this.voice.ingest(taken);
+      if (taken.length > 0) this._options.onEvents?.(taken, { kind: 'transcript', value: line });
+    };
+    if (settleMs === undefined) return take(events);
+    if (events.length > 0) this._settling?.dispose();
+    const ends = events.filter((event) => event.kind === 'turn_end');
+    take(events.filter((event) => event.kind !== 'turn_end'));
+    if (ends.length === 0) return;
+    // On the session's clock, so a replay settles at the same virtual time.
+    this._settling = this._options.clock.setTimeout(() => !this.isDisposed && take(ends), settleMs);
   }
 }
 
