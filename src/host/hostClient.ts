@@ -145,7 +145,21 @@ export class HostClient extends Disposable implements IPtyHandle {
         this._socket.destroy();
         return;
       }
-      for (const frame of frames) this._deliver(frame);
+      // Output frames read together are delivered as one chunk (one screen write, one pty_output).
+      let run: Buffer[] = [];
+      const flush = () => {
+        if (run.length > 0) this._deliver({ kind: FrameKind.output, payload: run.length === 1 ? run[0] : Buffer.concat(run) });
+        run = [];
+      };
+      for (const frame of frames) {
+        if (frame.kind === FrameKind.output) {
+          run.push(frame.payload);
+          continue;
+        }
+        flush();
+        this._deliver(frame);
+      }
+      flush();
     });
     this._socket.on('error', () => this._socket.destroy());
     this._socket.on('close', () => this._deliver('closed'));
@@ -227,8 +241,9 @@ export class HostClient extends Disposable implements IPtyHandle {
   applied(units: number, atBoundary: boolean): boolean {
     this._applied += units;
     const since = this._applied - this._lastCheckpoint;
-    // Past twice the interval a checkpoint is taken wherever the output stands (a TUI may never end a chunk at a line end).
-    return since >= this._checkpointUnits * (atBoundary ? 1 : 2);
+    // Past 1.5 intervals a checkpoint is taken wherever the output stands (a TUI may never end a
+    // chunk at a line end, a flood never leaves nothing pending), before the ring (2 intervals) fills.
+    return since >= this._checkpointUnits * (atBoundary ? 1 : 1.5);
   }
 
   checkpoint(screen: string): void {

@@ -101,9 +101,14 @@ export function controlFrame(message: DaemonMessage | HostMessage): Buffer {
   return frame(FrameKind.control, Buffer.from(JSON.stringify(message), 'utf8'));
 }
 
-/** One frame carrying `text` (output or input) as UTF-8. */
+/** One frame carrying `text` (output or input) as UTF-8: one buffer, encoded in place (the output path's only copy). */
 export function dataFrame(kind: typeof FrameKind.output | typeof FrameKind.input, text: string): Buffer {
-  return frame(kind, Buffer.from(text, 'utf8'));
+  const bytes = Buffer.byteLength(text, 'utf8');
+  const buffer = Buffer.allocUnsafe(HEADER_BYTES + bytes);
+  buffer.writeUInt32BE(bytes + 1, 0);
+  buffer.writeUInt8(kind, 4);
+  buffer.write(text, HEADER_BYTES, 'utf8');
+  return buffer;
 }
 
 function frame(kind: FrameKind, payload: Buffer): Buffer {

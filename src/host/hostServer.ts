@@ -31,6 +31,11 @@ import type { DaemonMessage, HostExit, HostMessage, HostSession } from './hostPr
 const HELLO_TIMEOUT_MS = 5000;
 /** How long a stopping host whose agent exited waits for an attached daemon's `release` before it writes the final record itself (ms). */
 const STOP_RELEASE_MS = 2000;
+/**
+ * Output the daemon has not read yet (bytes in the socket's buffer) past which the agent's PTY is
+ * paused until it drains: well above one batch, so a busy daemon always has output queued.
+ */
+const SEND_HIGH_WATER_BYTES = 1 << 20;
 /** Replay frames are cut to this many UTF-16 units, so no single frame is huge. */
 const REPLAY_FRAME_UNITS = 256 * 1024;
 
@@ -83,6 +88,11 @@ export class HostServer extends Disposable {
   private _client: Socket | undefined;
   private _exit: HostExit | undefined;
   private _lease = 0;
+  /** Output read in this event-loop turn, sent to the daemon as one frame when the turn ends. */
+  private _batch: string[] = [];
+  private _flushScheduled = false;
+  /** The PTY is paused because the daemon's socket holds SEND_HIGH_WATER_BYTES. */
+  private _paused = false;
   private _orphanTimer: NodeJS.Timeout | undefined;
   private _finished = false;
   /** Told to stop (SIGTERM): no waiting for a daemon once the agent exited. */
@@ -209,7 +219,9 @@ export class HostServer extends Disposable {
     if (this._orphanTimer) clearTimeout(this._orphanTimer);
     this._orphanTimer = undefined;
     if (this._stopping && this._exit) this._startOrphanTimer();
-    socket.on('drain', () => this._pty.resume());
+    this._batch = [];
+    this._ring.setAttached(true);
+    socket.on('drain', () => this._client === socket && this._resume());
     const replay = this._ring.replay();
     const welcome: HostMessage = {
       t: 'welcome',
@@ -273,12 +285,38 @@ export class HostServer extends Disposable {
 
   private _output(data: string): void {
     this._ring.push(data);
+    if (!this._client) return;
+    // One frame (one write) per event-loop turn: under a flood libuv reads the PTY many times a turn.
+    this._batch.push(data);
+    if (this._flushScheduled) return;
+    this._flushScheduled = true;
+    setImmediate(() => this._flush());
+  }
+
+  /** Sends the batched output to the daemon; pauses the PTY while the socket holds too much. */
+  private _flush(): void {
+    this._flushScheduled = false;
     const client = this._client;
-    if (client && !client.write(dataFrame(FrameKind.output, data))) this._pty.pause();
+    const batch = this._batch;
+    this._batch = [];
+    if (!client || batch.length === 0) return;
+    client.write(dataFrame(FrameKind.output, batch.length === 1 ? batch[0] : batch.join('')));
+    if (client.writableLength > SEND_HIGH_WATER_BYTES && !this._paused) {
+      this._paused = true;
+      this._pty.pause();
+    }
+  }
+
+  private _resume(): void {
+    if (!this._paused) return;
+    this._paused = false;
+    this._pty.resume();
   }
 
   private _exited(exit: HostExit): void {
     this._exit = exit;
+    // The last output goes before the exit.
+    this._flush();
     if (this._client) this._client.write(controlFrame({ t: 'exit', ...exit }));
     if (!this._client || this._stopping) this._startOrphanTimer();
   }

@@ -104,3 +104,20 @@ describe('OutputRing with a fold screen', () => {
     expect(ring.replay()).toMatchObject({ from: 9, gap: true });
   });
 });
+
+describe('OutputRing while a daemon is attached', () => {
+  it('holds up to twice its bound before folding, and folds down to it once the daemon is gone', () => {
+    const folds: TextFold[] = [];
+    const ring = new OutputRing(8, () => {
+      folds.push(new TextFold());
+      return folds.at(-1);
+    });
+    ring.setAttached(true);
+    for (const chunk of ['a1\n', 'b1\n', 'c1\n', 'd1\n', 'e1\n']) ring.push(chunk);
+    expect(folds).toHaveLength(0);
+    expect(ring.replay().chunks.join('')).toBe('a1\nb1\nc1\nd1\ne1\n');
+    ring.setAttached(false);
+    expect(folds[0].text).toBe('a1\nb1\nc1\n');
+    expect(ring.replay()).toMatchObject({ from: 9, gap: false, chunks: ['d1\n', 'e1\n'] });
+  });
+});

@@ -49,6 +49,8 @@ export class OutputRing {
   private _fold: FoldScreen | undefined;
   private _foldOffset = 0;
   private _gap = false;
+  /** Bound multiplier: 2 while a daemon is attached (its next checkpoint is on its way), else 1. */
+  private _slack = 1;
 
   /**
    * @param _limit units held at most (the newest chunk is always kept whole)
@@ -86,9 +88,19 @@ export class OutputRing {
     this.trim();
   }
 
+  /**
+   * While a daemon is attached the ring holds up to twice its bound before it folds: the daemon
+   * checkpoints within 1.5 intervals (3/4 of the bound) plus what is in flight to it, and folding
+   * parses the output a second time, in the host.
+   */
+  setAttached(attached: boolean): void {
+    this._slack = attached ? 2 : 1;
+    this.trim();
+  }
+
   /** Moves output past the limit out of the ring (again once a fold screen that was 'later' can be made). */
   trim(): void {
-    while (this._end - this._start > this._limit && this._chunks.length - this._head > 1 && this._dropHead()) {
+    while (this._end - this._start > this._limit * this._slack && this._chunks.length - this._head > 1 && this._dropHead()) {
       // Each pass moved the oldest chunk out of the ring.
     }
     this._compact();

@@ -7,7 +7,7 @@
  * delivered) is reported beside it. Ratios are bare time over daemon time.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -27,9 +27,18 @@ const { Terminal } = xtermHeadless as unknown as typeof import('@xterm/headless'
 export const LIVE_BYTES = 24e6;
 const PHONE_SCRIPT = fileURLToPath(new URL('./livePhone.js', import.meta.url));
 
-/** The command: waits for one line (so every side starts the clock the same way), then prints the file. */
+/**
+ * The command: a script beside the output that waits for one line (so every side starts the clock
+ * the same way), then prints the file. A script, not `sh -c`: a session of the claude type gets
+ * Tether's hook arguments before its own, which the script ignores.
+ */
 function command(file: string): { file: string; args: string[] } {
-  return { file: '/bin/sh', args: ['-c', `stty -echo; read go; exec cat '${file}'`] };
+  const script = `${file}.sh`;
+  if (!existsSync(script)) {
+    writeFileSync(script, `#!/bin/sh\nstty -echo; read go; exec cat '${file}'\n`);
+    chmodSync(script, 0o755);
+  }
+  return { file: script, args: [] };
 }
 
 /** Wall time and this process's CPU time (user + system) of one run (ms). */
