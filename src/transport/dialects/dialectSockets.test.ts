@@ -60,6 +60,18 @@ describe('/ws subprotocols', () => {
     expect((list.sessions as Array<Record<string, unknown>>)[0]).not.toHaveProperty('cwd');
   });
 
+  it('mobilecli: subscribe answers with the screen and then the live waiting state (seed §10.1 "request-waiting-state")', async () => {
+    const { socket, frames } = await open(['mobilecli']);
+    await frameOf(frames, 'sessions');
+    // The prompt appeared while this client was not looking (no event reached it).
+    harness.sessions.waiting.set('s1', waitingEvent('s1'));
+    frames.splice(0);
+    socket.send(JSON.stringify({ type: 'subscribe', session_id: 's1' }));
+    await frameOf(frames, 'waiting_for_input');
+    expect(frames.map((frame) => frame.type)).toEqual(['screen', 'waiting_for_input']);
+    expect(frames[1]).toEqual({ type: 'waiting_for_input', session_id: 's1', timestamp: '2026-01-01T00:00:00.000Z', prompt_content: 'Run ls?', wait_type: 'tool_approval', cli_type: 'claude' });
+  });
+
   it('craft: permission_request in, permission_response answers the prompt; an unknown request is refused', async () => {
     const { socket, frames } = await open(['craft']);
     await frameOf(frames, 'sessions');
