@@ -5,7 +5,7 @@
  * daemon that re-attaches the agent takes its hook posts; a wrong secret is still refused, and
  * the record and folder go once the session does.
  */
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -53,8 +53,10 @@ describe('hook secrets across a daemon restart', () => {
   });
 
   it('the re-attached agent\'s hooks authenticate with the secret it was started with; others do not', async () => {
-    // A stand-in for Claude Code: it writes down the secret and settings path it was given, then waits.
-    const agent = join(root, 'fake-claude.sh');
+    // A stand-in for Claude Code, named like it (hooks go only to a program Tether knows as the
+    // CLI): it writes down the secret and settings path it was given, then waits.
+    mkdirSync(join(root, 'bin'));
+    const agent = join(root, 'bin', 'claude');
     writeFileSync(agent, `#!/bin/sh\nprintf '%s\\n%s\\n' "$TETHER_HOOK_TOKEN" "$2" > "${root}/given.txt"\necho READY\nsleep 120\n`);
     chmodSync(agent, 0o755);
     const first = await start();

@@ -22,7 +22,7 @@ import type { SessionLimits } from './sessionRecord.js';
 import type { AnswerOptions, ApprovalResponse, CreateSessionOptions, InputOptions, ISessionActivitySource, ISessionService } from './sessionService.js';
 import { systemClock } from './clocks.js';
 import { packageOf } from './cliVersion.js';
-import { getCli, submitDelayFor } from '../../parsers/index.js';
+import { detectCliFromCommand, getCli, submitDelayFor } from '../../parsers/index.js';
 import { folderEnv, freeLoopbackPort, prepareVoice, type PreparedVoice, type VoiceEndpoint } from './sessionVoice.js';
 import { rmSync } from 'node:fs';
 
@@ -153,8 +153,11 @@ export class SessionManager extends Disposable implements ISessionService, ISess
     const file = resolveExecutable(options.cli, env, cwd);
     const cliVersion = packageOf(file, cli === 'auto' ? [] : (getCli(cli).versions?.packages ?? []))?.version;
     const id = randomUUID();
-    const port = cli !== 'auto' && getCli(cli).witnesses?.stream ? await freeLoopbackPort().catch(() => undefined) : undefined;
-    const prepared = this._prepareVoice(cli, id, options.args ?? [], env, port);
+    // Hooks are arguments and settings for the CLI's own program: a program that is not it (a
+    // stand-in, a script given a CLI type for its parser) would choke on them, so it gets none.
+    const isTheCli = cli !== 'auto' && (cliVersion !== undefined || detectCliFromCommand(options.cli) === cli);
+    const port = isTheCli && getCli(cli).witnesses?.stream ? await freeLoopbackPort().catch(() => undefined) : undefined;
+    const prepared = isTheCli ? this._prepareVoice(cli, id, options.args ?? [], env, port) : undefined;
     const witnesses = cli === 'auto' ? undefined : getCli(cli).witnesses;
     const base = {
       id,
