@@ -3,6 +3,7 @@
  * over a module that tests call directly, loaded when its subcommand runs: the daemon's
  * dependencies (push providers, TLS) take over a second to load, which `tether replay` need not pay.
  */
+import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { VERSION } from './version.js';
 import { cliCatalog } from './core/index.js';
@@ -79,9 +80,13 @@ export async function main(argv: string[]): Promise<number | undefined> {
     .requiredOption('--out <file>', 'the .cast file to write')
     .option('--cols <n>', 'width in cells (default: this terminal)', positiveInt)
     .option('--rows <n>', 'height in rows (default: this terminal)', positiveInt)
+    .option('--cli <type>', 'the agent CLI being recorded (claude, …): its hooks and transcript are recorded too (h, t events)')
     .argument('<command...>', 'the command to record (after --)')
     .action(async (command: string[], options) => {
-      exitCode = await (await import('./core/recorder.js')).runRecorder({ out: options.out, cols: options.cols, rows: options.rows, command: command[0], args: command.slice(1) });
+      const cli = options.cli === undefined ? undefined : (await import('./core/index.js')).isCliType(options.cli) ? options.cli : undefined;
+      if (options.cli !== undefined && cli === undefined) throw new Error(`unknown CLI type ${options.cli}`);
+      const forwarder = [process.execPath, join((await import('./transport/index.js')).packageRoot(), 'bin', 'tether-hook.mjs')];
+      exitCode = await (await import('./core/recorder.js')).runRecorder({ out: options.out, cols: options.cols, rows: options.rows, command: command[0], args: command.slice(1), ...(cli ? { cli, forwarder } : {}) });
     });
 
   program

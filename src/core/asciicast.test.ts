@@ -26,7 +26,7 @@ function expectInvalid(text: string, line: number): void {
 describe('parseCast', () => {
   it('reads a header and every event kind', () => {
     const cast = parseCast(
-      [HEADER, '[0.1,"o","hi"]', '[0.2,"i","\\r"]', '[0.3,"r","100x30"]', '[0.4,"m","mark"]', ''].join('\n'),
+      [HEADER, '[0.1,"o","hi"]', '[0.2,"i","\\r"]', '[0.3,"r","100x30"]', '[0.4,"m","mark"]', '[0.5,"h","{}"]', '[0.6,"t","{}"]', ''].join('\n'),
     );
     expect(cast.header).toEqual({ version: 2, width: 80, height: 24 });
     expect(cast.events).toEqual([
@@ -34,6 +34,8 @@ describe('parseCast', () => {
       [0.2, 'i', '\r'],
       [0.3, 'r', '100x30'],
       [0.4, 'm', 'mark'],
+      [0.5, 'h', '{}'],
+      [0.6, 't', '{}'],
     ]);
   });
 
@@ -86,6 +88,8 @@ describe('CastWriter', () => {
     nowMs = 2000;
     writer.resize(80, 24);
     writer.marker('end');
+    writer.hook('{"hook_event_name":"Stop"}');
+    writer.transcript('{"type":"user"}');
     await writer.close();
     writer.output('ignored after close');
     const cast = parseCast(fs.readFileSync(file, 'utf8'));
@@ -95,6 +99,8 @@ describe('CastWriter', () => {
       [0.123457, 'i', '\r'],
       [1, 'r', '80x24'],
       [1, 'm', 'end'],
+      [1, 'h', '{"hook_event_name":"Stop"}'],
+      [1, 't', '{"type":"user"}'],
     ]);
   });
 

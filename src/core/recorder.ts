@@ -1,12 +1,16 @@
 /**
  * `tether record`: runs a command in a PTY, passes its output through to the terminal and the
  * terminal's keystrokes (raw mode) to the PTY, and writes everything to an asciicast v2 file:
- * `o` for output, `i` for input (keystrokes and terminal replies alike), `r` for resizes.
+ * `o` for output, `i` for input (keystrokes and terminal replies alike), `r` for resizes, and,
+ * with `--cli <type>` for a CLI with hooks, `h` hook payloads and `t` transcript lines
+ * (castWitness.ts), so a replay cross-checks them with the screen as the live session did.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { TetherError } from '../common/index.js';
+import type { CliType } from '../common/index.js';
 import { CastWriter } from './asciicast.js';
+import { startCastWitness } from './castWitness.js';
 import { PtyProcess } from './ptyProcess.js';
 
 /** Options for {@link runRecorder}. */
@@ -24,6 +28,10 @@ export interface RecorderOptions {
   readonly stdin?: NodeJS.ReadStream;
   /** Output goes here (process.stdout by default); its 'resize' events resize the PTY. */
   readonly stdout?: NodeJS.WriteStream;
+  /** The agent CLI being recorded: its hooks are injected and, with its transcript, recorded (`h`, `t`). */
+  readonly cli?: CliType;
+  /** `tether hook` by absolute paths (for hook events the CLI runs only as commands). */
+  readonly forwarder?: readonly string[];
 }
 
 /** Size used when neither the options nor the terminal give one. */
@@ -75,10 +83,17 @@ export async function runRecorder(options: RecorderOptions): Promise<number> {
   const file = resolveCommand(options.command, env, cwd);
   if (!file) throw new TetherError('SPAWN_FAILED', `command not found: ${options.command}`);
 
-  // PtyProcess reports exit only after the last byte was read, so the cast ends with all of it.
-  const child = new PtyProcess({ file, args: options.args, name: env.TERM ?? 'xterm-256color', cols, rows, cwd, env: envStrings(env) });
-
   const writer = new CastWriter(options.out, { width: cols, height: rows, env: { TERM: env.TERM ?? 'xterm-256color', SHELL: env.SHELL ?? '' } });
+  const witness = options.cli ? await startCastWitness({ cli: options.cli, args: options.args, env, cwd, forwarder: options.forwarder ?? [], writer }) : undefined;
+  // PtyProcess reports exit only after the last byte was read, so the cast ends with all of it.
+  let child: PtyProcess;
+  try {
+    child = new PtyProcess({ file, args: [...(witness?.args ?? []), ...options.args], name: env.TERM ?? 'xterm-256color', cols, rows, cwd, env: { ...envStrings(env), ...witness?.env } });
+  } catch (err) {
+    await witness?.dispose();
+    await writer.close();
+    throw err;
+  }
   let exited = false;
   const wasRaw = stdin.isTTY ? stdin.isRaw : false;
 
@@ -111,6 +126,7 @@ export async function runRecorder(options: RecorderOptions): Promise<number> {
   });
   outputSubscription.dispose();
   child.dispose();
+  await witness?.dispose();
   stdin.off('data', onInput);
   stdout.off('resize', onResize);
   if (stdin.isTTY) stdin.setRawMode(wasRaw);
