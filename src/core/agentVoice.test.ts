@@ -36,6 +36,16 @@ describe('AgentVoice', () => {
     expect(events.at(-1)).toMatchObject({ type: 'interaction_completed', interaction_id: 's1-i1', status: 'ok' });
   });
 
+  it('ends an open turn as failed when the agent exits non-zero; with no turn open it says nothing', () => {
+    const { agent, events, types } = voice();
+    agent.ended('error');
+    expect(types()).toEqual([]);
+    agent.ingest([hook({ kind: 'user_prompt', text: 'go', key: 'prompt:p1' })]);
+    agent.ended('error');
+    agent.ended('error');
+    expect(events.filter((e) => e.type === 'interaction_completed')).toEqual([expect.objectContaining({ interaction_id: 's1-i1', status: 'error' })]);
+  });
+
   it('does not let a late transcript turn end close the next turn', () => {
     const { agent, types } = voice();
     agent.ingest([hook({ kind: 'user_prompt', text: 'one', key: 'prompt:p1' }), line({ kind: 'user_prompt', text: 'one', key: 'prompt:p1' })]);
