@@ -1,6 +1,8 @@
 /**
  * The last output of a command that exits is never lost (issue 10): `cat` of 1 MB, 20 times,
- * arrives whole at a subscribed WebSocket client, on the daemon's screen, and in a recording.
+ * arrives whole at a subscribed WebSocket client, on the daemon's screen, and in a recording;
+ * the first two also with the agent in a session host (issue 14: the host drains the PTY, sends
+ * the last output before the exit, and the daemon applies it before `session_closed`).
  * On Node 20 without PtyProcess's drain most runs lost their last kilobytes.
  */
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +18,7 @@ import { silentLogger } from '../src/log.js';
 import { parseCast } from '../src/core/asciicast.js';
 import { runRecorder } from '../src/core/recorder.js';
 import { checkScreenTail, sha256, writePatternFile } from './support/patternOutput.js';
+import { hostCommand } from './support/hostProgram.js';
 
 const RUNS = 20;
 const BYTES = 1 << 20;
@@ -58,16 +61,19 @@ function stripVt(data: string): string {
   return data.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/\x1b\][^\x07]*\x07/g, '');
 }
 
-describe('the last output of a command that exits', () => {
+describe.each([
+  { where: 'in the daemon', hosted: false },
+  { where: 'in a session host', hosted: true },
+])('the last output of a command that exits ($where)', ({ hosted }) => {
   const pattern = writePatternFile(BYTES);
   let daemon: Daemon;
   let dataDir: string;
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'tether-last-output-'));
-    daemon = await startDaemon({ config: configSchema.parse({}), dataDir, port: 0, log: silentLogger });
+    daemon = await startDaemon({ config: configSchema.parse({}), dataDir, port: 0, log: silentLogger, ...(hosted ? { hostCommand: hostCommand() } : {}) });
   });
   afterAll(async () => {
-    await daemon.stop();
+    await daemon.stop({ stopSessions: true });
     rmSync(dataDir, { recursive: true, force: true });
     pattern.dispose();
   });
@@ -100,6 +106,18 @@ describe('the last output of a command that exits', () => {
     // The screen shows the output's last lines: its scrollback, or at least the final viewport.
     expect(Math.min(...results.map((result) => result.screen as number))).toBeGreaterThanOrEqual(23);
   }, 300_000);
+});
+
+describe('the last output of a command that exits', () => {
+  const pattern = writePatternFile(BYTES);
+  let dataDir: string;
+  beforeAll(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'tether-last-output-'));
+  });
+  afterAll(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+    pattern.dispose();
+  });
 
   it(`reaches the recording whole, ${RUNS} times in a row`, async () => {
     const lost: Array<{ run: number; bytes: number }> = [];

@@ -14,6 +14,7 @@ import { HostClient } from '../src/host/hostClient.js';
 import { processAlive, readHostRecords } from '../src/host/hostFiles.js';
 import { HostLauncher } from '../src/host/hostLauncher.js';
 import { HeadlessScreen } from '../src/core/headlessScreen.js';
+import { HOST_PROTOCOL_VERSION, MIN_HOST_PROTOCOL_VERSION } from '../src/host/hostProtocol.js';
 import type { HostSession } from '../src/host/hostProtocol.js';
 import { hostCommand } from './support/hostProgram.js';
 import { transpileTree } from './support/transpileTree.js';
@@ -153,6 +154,37 @@ describe('session host', () => {
     expect([...text.matchAll(/L(\d+)/g)].map((match) => Number(match[1]))).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));
     screen.dispose();
   }, 60_000);
+
+  it('serves a daemon of a newer protocol in the version both speak (the tray update path), and refuses one older than it reads', async () => {
+    const launcher = new HostLauncher({ dataDir, command: hostCommand() });
+    const client = await launcher.spawn(sessionFor('/bin/sh', ['-c', 'echo BEFORE-UPDATE; read x; echo "AFTER-$x"; sleep 30']), ENV);
+    pids.push(client.hostPid, client.pid);
+    let output = client.replay.output;
+    client.onData((data) => (output += data));
+    client.start();
+    await waitUntil(() => output.includes('BEFORE-UPDATE'), 10_000, 'the first output');
+    client.detach();
+    const [{ record }] = readHostRecords(launcher.dir);
+    expect(record.v).toBe(HOST_PROTOCOL_VERSION);
+    // A daemon of the next protocol version: the host answers with its own, and everything works in it.
+    const newer = await HostClient.connect({ socket: record.socket, secret: record.secret, version: HOST_PROTOCOL_VERSION + 1 });
+    expect(newer.welcome.v).toBe(HOST_PROTOCOL_VERSION);
+    expect(newer.replay.output).toContain('BEFORE-UPDATE');
+    let after = '';
+    newer.onData((data) => (after += data));
+    newer.start();
+    newer.write('ok\r');
+    await waitUntil(() => after.includes('AFTER-ok'), 10_000, 'input and output through the newer daemon');
+    newer.detach();
+    await expect(HostClient.connect({ socket: record.socket, secret: record.secret, version: MIN_HOST_PROTOCOL_VERSION - 1 })).rejects.toMatchObject({ code: 'BAD_MESSAGE' });
+    // The refused daemon changed nothing: the agent still runs for the next one.
+    const again = await HostClient.connect({ socket: record.socket, secret: record.secret });
+    expect(again.pid).toBe(client.pid);
+    again.kill('SIGKILL');
+    again.start();
+    await new Promise((resolve) => again.onExit(resolve));
+    again.dispose();
+  }, 30_000);
 
   it('refuses a wrong secret, and keeps its socket and record private', async () => {
     const launcher = new HostLauncher({ dataDir, command: hostCommand() });

@@ -9,7 +9,7 @@ import type { Socket } from 'node:net';
 import { Disposable, Emitter, TetherError, toTetherError } from '../common/index.js';
 import type { PtyExit } from '../core/ptyProcess.js';
 import type { IPtyHandle } from '../core/ptyHandle.js';
-import { controlFrame, dataFrame, FrameDecoder, FrameKind, HOST_PROTOCOL_VERSION, hostMessageSchema, parseControl } from './hostProtocol.js';
+import { controlFrame, dataFrame, FrameDecoder, FrameKind, HOST_PROTOCOL_VERSION, hostMessageSchema, MIN_HOST_PROTOCOL_VERSION, parseControl } from './hostProtocol.js';
 import type { Frame, HostExit, HostWelcome } from './hostProtocol.js';
 
 /** Output applied between checkpoints (UTF-16 units): half the default ring, so the ring always reaches back to one. */
@@ -26,6 +26,8 @@ export interface HostClientOptions {
   /** Output applied between checkpoints (UTF-16 units). */
   readonly checkpointUnits?: number;
   readonly timeoutMs?: number;
+  /** The highest host protocol version offered in `hello` (default HOST_PROTOCOL_VERSION; tests play a newer daemon). */
+  readonly version?: number;
 }
 
 /** What rebuilds the screen at attach: the checkpoint's screen, then the output after it. */
@@ -72,6 +74,7 @@ export class HostClient extends Disposable implements IPtyHandle {
   static connect(options: HostClientOptions): Promise<HostClient> {
     return new Promise<HostClient>((resolve, reject) => {
       const socket = connectSocket(options.socket);
+      const offered = options.version ?? HOST_PROTOCOL_VERSION;
       const decoder = new FrameDecoder();
       let welcome: HostWelcome | undefined;
       const output: string[] = [];
@@ -101,6 +104,8 @@ export class HostClient extends Disposable implements IPtyHandle {
               const message = frame.kind === FrameKind.control ? parseControl(frame.payload, hostMessageSchema) : undefined;
               if (message?.t === 'error') return fail(new TetherError(message.code === 'UNAUTHORIZED' ? 'UNAUTHORIZED' : 'BAD_MESSAGE', `host refused: ${message.message}`));
               if (message?.t !== 'welcome') return fail(new TetherError('BAD_MESSAGE', 'host did not start with welcome'));
+              // The host answers with the version both speak: never above the offer, never below what this build can read.
+              if (message.v > offered || message.v < MIN_HOST_PROTOCOL_VERSION) return fail(new TetherError('BAD_MESSAGE', `host answered protocol ${message.v} to an offer of ${offered}`));
               welcome = message;
             } else if (frame.kind === FrameKind.output) {
               const text = frame.payload.toString('utf8');
@@ -120,7 +125,7 @@ export class HostClient extends Disposable implements IPtyHandle {
       socket.on('data', onData);
       socket.on('error', onError);
       socket.on('close', onClose);
-      socket.on('connect', () => socket.write(controlFrame({ t: 'hello', v: HOST_PROTOCOL_VERSION, secret: options.secret })));
+      socket.on('connect', () => socket.write(controlFrame({ t: 'hello', v: offered, secret: options.secret })));
     });
   }
 

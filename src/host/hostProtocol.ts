@@ -2,7 +2,10 @@
  * The session host protocol (daemon ⇄ host over the host's unix socket): length-prefixed frames,
  * each a kind byte and a payload. Output and input travel as raw UTF-8 (no JSON escaping on the
  * data path); control messages are JSON, validated with zod. Versioned: the daemon says the
- * highest version it speaks in `hello`, the host answers with the version both speak.
+ * highest version it speaks in `hello`, the host answers with the version both speak, and both
+ * send only that version's messages from then on (an unknown message ends the connection), so a
+ * newer daemon attaches to the hosts an older one left (the tray app's update path; tested in
+ * test/sessionHost.test.ts).
  */
 import { z } from 'zod';
 import { TetherError } from '../common/index.js';
