@@ -202,12 +202,10 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       onPushToken: (deviceId, registration) => {
         validatePushToken(registration.token_type, registration.token);
         if (registration.token_type === 'live_activity') sessions.get(registration.session_id ?? '');
-        registry.add({
-          ...registration,
-          device_id: registration.device_id ?? deviceId,
-          owner_id: deviceId,
-          registered_at: new Date(systemClock.now()).toISOString(),
-        });
+        const target = registration.device_id ?? deviceId;
+        registry.add({ ...registration, device_id: target, owner_id: deviceId, registered_at: new Date(systemClock.now()).toISOString() });
+        // A rotated token (seed mobile-notifications §10.4) replaces the device's older token of the same kind (and Live Activity session).
+        devices.removeWhere((r) => r.device_id === target && r.owner_id === deviceId && r.token_type === registration.token_type && r.session_id === registration.session_id && r.token !== registration.token);
         // A new Live Activity shows the session's state at once, not at the next change.
         if (registration.token_type === 'live_activity' && registration.session_id !== undefined) push.liveActivities?.refresh(registration.session_id);
       },

@@ -45,6 +45,18 @@ describe('daemon input handling', () => {
     expect(await reply(client, 'b')).toMatchObject({ type: 'error', code: 'SPAWN_FAILED' });
   });
 
+  it('a rotated push token replaces the device’s older token of the same kind; other kinds stay', async () => {
+    const { client, daemon } = await start();
+    const register = async (requestId: string, token: string, tokenType: string) => {
+      client.send({ type: 'register_push_token', request_id: requestId, token, token_type: tokenType, platform: 'ios' });
+      expect(await reply(client, requestId)).toMatchObject({ type: 'ack' });
+    };
+    await register('r1', 'aa'.repeat(32), 'apns');
+    await register('r2', 'ExponentPushToken[first]', 'expo');
+    await register('r3', 'bb'.repeat(32), 'apns');
+    expect(daemon.devices.list().map((registration) => registration.token).sort()).toEqual(['ExponentPushToken[first]', 'bb'.repeat(32)]);
+  });
+
   it('reports a session exit with its code and refuses input to the dead PTY', async () => {
     const { client } = await start();
     client.send({ type: 'create_session', request_id: 'c', cli: 'sh', args: ['-c', 'exit 7'] });
