@@ -65,5 +65,7 @@ async function play(file: string): Promise<never> {
   }
 }
 
-const [file] = process.argv.slice(2);
+// The cast is the last argument: any before it are what Tether injects for the agent this stands
+// in for (Claude Code's hooks: `--settings <file> --session-id <uuid>`), and are ignored.
+const file = process.argv.slice(2).at(-1);
 if (file !== undefined && import.meta.url.endsWith(process.argv[1]?.split('/').pop() ?? '')) void play(file);
