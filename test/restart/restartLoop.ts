@@ -130,7 +130,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     (result) => {
       const mb = (bytes: number) => (bytes / 1e6).toFixed(0);
       console.log(`restart loop: ${result.restarts} restarts (${result.killed} kill -9, ${result.restarts - result.killed + 1} clean), 4 sessions`);
-      console.log(`daemon RSS after start (MB): first ${mb(result.rss[0])}, min ${mb(Math.min(...result.rss))}, max ${mb(Math.max(...result.rss))}, last ${mb(result.rss.at(-1)!)}`);
+      const average = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+      console.log(`daemon RSS after start (MB): first ${mb(result.rss[0])}, min ${mb(Math.min(...result.rss))}, max ${mb(Math.max(...result.rss))}, last ${mb(result.rss.at(-1)!)}; lives 2-6 ${mb(average(result.rss.slice(1, 6)))}, last 5 ${mb(average(result.rss.slice(-5)))}`);
       console.log(result.failures.length === 0 ? 'no agent lost, no line lost or doubled, no host left' : result.failures.join('\n'));
       process.exit(result.failures.length === 0 ? 0 : 1);
     },
