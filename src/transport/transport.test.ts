@@ -141,7 +141,7 @@ describe('WebSocket messages', () => {
     client.send({ type: 'register_push_token', token: 'abc', token_type: 'apns', platform: 'ios', request_id: 'p' });
     expect(await client.next()).toEqual({ type: 'ack', request_id: 'p' });
     expect(harness.pushTokens).toEqual([
-      { deviceId: device.device_id, registration: { token: 'abc', token_type: 'apns', platform: 'ios' } },
+      { deviceId: device.device_id, registration: { token: 'abc', token_type: 'apns', platform: 'ios', dialect: 'tether' } },
     ]);
     client.send({ type: 'register_push_token', token: 'bad', token_type: 'fcm', platform: 'android', request_id: 'q' });
     expect(await client.next()).toMatchObject({ type: 'error', code: 'INVALID_TOKEN', request_id: 'q' });
