@@ -1,6 +1,7 @@
 /** Codex CLI (OpenAI, verified against 0.169.0): the descriptor the registry lists. */
 import { ENTER, type CliDescriptor } from '../cliDescriptor.js';
 import { codexParser } from './codexParser.js';
+import { CODEX_HOOK_APPROVAL, codexHooks, codexTranscript } from './codexVoice.js';
 import { VERSION, versionOnScreen } from '../shared/versionText.js';
 
 /** Where the version is drawn — the banner box's first row: `>_ OpenAI Codex (v0.169.0)`. */
@@ -15,6 +16,7 @@ export const codexCli: CliDescriptor = {
   answers: { submitKey: ENTER },
   /** `codex resume <session id>`: a subcommand (codex-rs cli, 0.169.0). */
   resume: { args: (conversationId) => ['resume', conversationId] },
+  witnesses: { hooks: codexHooks, transcript: codexTranscript, hookApproval: CODEX_HOOK_APPROVAL },
   recording: async () => (await import('./codexRecording.js')).recording,
   versions: {
     verified: ['0.169.0'],

@@ -2,6 +2,7 @@
 import { ENTER, type CliDescriptor } from '../cliDescriptor.js';
 import { geminiParser } from './geminiParser.js';
 import { VERSION, versionOnScreen } from '../shared/versionText.js';
+import { geminiHooks, geminiTranscript } from './geminiVoice.js';
 
 /** Where the version is drawn — the banner beside the logo: `Gemini CLI v0.61.0`. */
 const VERSION_ON_SCREEN = new RegExp(`\\bGemini CLI v(${VERSION})`, 'u');
@@ -22,6 +23,7 @@ export const geminiCli: CliDescriptor = {
   answers: { submitKey: ENTER, minSubmitDelayMs: GEMINI_SUBMIT_DELAY_MS },
   /** `gemini --resume <session id>` (docs/cli/session-management.md: resume by id). */
   resume: { args: (conversationId) => ['--resume', conversationId] },
+  witnesses: { hooks: geminiHooks, transcript: geminiTranscript },
   recording: async () => (await import('./geminiRecording.js')).recording,
   versions: {
     verified: ['0.61.0'],

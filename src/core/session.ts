@@ -567,6 +567,10 @@ export class Session extends Disposable {
       cwd: this._spec.cwd,
       ...(voice.turnEnded ? { turnEnded: voice.turnEnded } : {}),
       onSkip: (reason) => this._spec.log?.('agent input skipped', { session_id: this._spec.id, reason }),
+      holdTurnEnd: () => {
+        const waitType = this.live?.event.wait_type;
+        return waitType !== undefined && waitType !== 'awaiting_response';
+      },
       onEvents: (events) => {
         for (const event of events) this._running?.pipeline.evidence(event);
       },

@@ -19,7 +19,7 @@ function temp(): string {
 }
 
 /** A Gemini-shaped session whose chat file the test writes line by line. */
-function geminiSession() {
+function geminiSession(holdTurnEnd?: () => boolean) {
   const home = temp();
   const witnesses: AgentWitnesses = { hooks: geminiHooks, transcript: geminiTranscript };
   const prepared = prepareVoice(witnesses, { id: 's1', args: [], env: {} }, { baseUrl: 'http://127.0.0.1:9', forwarder: ['node', 'f.mjs'] });
@@ -27,7 +27,7 @@ function geminiSession() {
   const clock = new VirtualClock(Date.now() - 60_000);
   const events: SessionEvent[] = [];
   let seq = 0;
-  const voice = new SessionVoice({ sessionId: 's1', clock, nextSeq: () => ++seq, emit: (event) => events.push(event), witnesses, prepared, home, cwd: '/p' });
+  const voice = new SessionVoice({ sessionId: 's1', clock, nextSeq: () => ++seq, emit: (event) => events.push(event), witnesses, prepared, home, cwd: '/p', ...(holdTurnEnd ? { holdTurnEnd } : {}) });
   const chats = join(home, '.gemini', 'tmp', 'project', 'chats');
   mkdirSync(chats, { recursive: true });
   const file = join(chats, `session-2026-12-01T21-29-${prepared.conversationId.slice(0, 8)}.jsonl`);
@@ -57,6 +57,24 @@ describe('SessionVoice', () => {
       expect(session.events.filter((e) => e.type === 'interaction_completed')).toMatchObject([{ status: 'ok' }]);
       expect(session.events.some((e) => e.type === 'activity' && e.content === 'not ours')).toBe(false);
       expect(session.voice.conversationId).toBe(session.conversationId);
+    } finally {
+      session.voice.dispose();
+    }
+  }, 30_000);
+
+  it('holds a file’s candidate turn end while the screen shows a dialog (Gemini writes the call once it ran)', async () => {
+    let dialog = true;
+    const session = geminiSession(() => dialog);
+    try {
+      session.write({ sessionId: session.conversationId, kind: 'main' });
+      session.write({ id: 'u1', type: 'user', content: [{ text: 'hello' }] });
+      session.write({ id: 'm1', type: 'gemini', content: 'Running it.' });
+      await waitUntil(() => session.events.some((e) => e.type === 'new_message' && e.role === 'assistant'), 10_000, 'the text');
+      session.clock.advance(10_000);
+      expect(session.events.some((e) => e.type === 'interaction_completed')).toBe(false);
+      dialog = false;
+      session.clock.advance(5_000);
+      expect(session.events.filter((e) => e.type === 'interaction_completed')).toHaveLength(1);
     } finally {
       session.voice.dispose();
     }

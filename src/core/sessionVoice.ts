@@ -137,6 +137,12 @@ export interface SessionVoiceOptions {
   readonly onSkip?: (reason: string) => void;
   /** The agent's SessionStart named its conversation (first, or a new id). */
   readonly onConversation?: (conversationId: string) => void;
+  /**
+   * True while the screen shows a prompt other than the idle input (a tool approval): a file's
+   * candidate turn end (TranscriptWitness.settleTurnEndMs) waits then, since the CLI writes the
+   * tool call only once it ran.
+   */
+  readonly holdTurnEnd?: () => boolean;
   /** Every event a witness said (hook payload or transcript line), before de-duplication: the screen's cross-check. */
   readonly onEvents?: (events: readonly AgentEvent[], raw: { readonly kind: 'hook' | 'transcript'; readonly value: unknown }) => void;
 }
@@ -240,8 +246,13 @@ export class SessionVoice extends Disposable {
     const ends = events.filter((event) => event.kind === 'turn_end');
     take(events.filter((event) => event.kind !== 'turn_end'));
     if (ends.length === 0) return;
-    // On the session's clock, so a replay settles at the same virtual time.
-    this._settling = this._options.clock.setTimeout(() => !this.isDisposed && take(ends), settleMs);
+    // On the session's clock, so a replay settles at the same virtual time; held while a dialog is up.
+    const settle = (): void => {
+      if (this.isDisposed) return;
+      if (this._options.holdTurnEnd?.() === true) this._settling = this._options.clock.setTimeout(settle, settleMs);
+      else take(ends);
+    };
+    this._settling = this._options.clock.setTimeout(settle, settleMs);
   }
 }
 

@@ -59,7 +59,9 @@ export async function startVoiceWorld(command: string, cliEnv: CliEnv, cleanups:
         return await until(phone, (m) => (seen.push(m), predicate(m)), ms, what);
       } catch (err) {
         // Say what did come, so a missing witness is told apart from a slow one.
-        const got = seen.map((m) => (m.type === 'activity' ? `activity:${String(m.activity_type)}:${String(m.tool_name ?? '')}` : String(m.type)));
+        const got = seen.map((m) =>
+          m.type === 'activity' ? `activity:${String(m.activity_type)}:${String(m.tool_name ?? '')}` : m.type === 'waiting_for_input' ? `waiting_for_input:${String(m.wait_type)}:${String(m.prompt_content ?? '').slice(0, 80)}` : String(m.type),
+        );
         throw new Error(`${(err as Error).message}; seen: ${got.join(', ')}`);
       }
     },
