@@ -1,8 +1,10 @@
 /**
  * `npm run soak` (not in CI): a daemon with 8 sessions of real output (recorded casts played
  * in real PTYs) for 30 minutes, and a paired phone that drops its socket and resumes with
- * `since` every minute. Prints RSS (start, after warm-up, end, peak), sequence gaps, repeats,
- * resyncs, lost events and prompts detected against expected, and exits 1 when any fails.
+ * `since` every minute. Prints RSS (start, after warm-up, end, peak); per session the output
+ * characters lost (and whether a checksum of what the phone appended matches the daemon's),
+ * other events lost by type, repeats, resyncs, and prompts detected against expected; and
+ * exits 1 when any fails.
  * Options: --minutes 30 --sessions 8 --reconnect-seconds 60 --away-ms 3000.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,7 +13,8 @@ import { join } from 'node:path';
 import { startDaemon } from '../../src/daemon.js';
 import { configSchema } from '../../src/store/config.js';
 import { SoakClient } from './soakClient.js';
-import { completedLoops, startSoakSessions } from './soakSessions.js';
+import { completedLoops, startSoakSessions, type OutputTally, type SessionTruth } from './soakSessions.js';
+import type { SessionTally } from './soakClient.js';
 
 /** RSS is sampled this often (ms). */
 const SAMPLE_MS = 10_000;
@@ -26,16 +29,24 @@ function option(name: string, fallback: number): number {
 const mb = (bytes: number) => Math.round(bytes / 1e5) / 10;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Seq ranges after `contiguous` up to `last` that never arrived. */
-function missingRanges(contiguous: number, ahead: ReadonlySet<number>, last: number): Array<[number, number]> {
-  const ranges: Array<[number, number]> = [];
-  for (let seq = contiguous + 1; seq <= last; seq++) {
-    if (ahead.has(seq)) continue;
-    const open = ranges.at(-1);
-    if (open && open[1] === seq - 1) open[1] = seq;
-    else ranges.push([seq, seq]);
+/** The daemon's output tally as of `seq` (the largest output seq at or below it). */
+function tallyAt(truth: SessionTruth, seq: number): OutputTally {
+  let best: OutputTally = { chars: 0, sum: 0 };
+  let bestSeq = -1;
+  for (const [at, tally] of truth.earlyTallies) if (at <= seq && at > bestSeq) [best, bestSeq] = [tally, at];
+  return best;
+}
+
+/** What the client should have had of a session and did not: output characters, and other events by type. */
+function judge(truth: SessionTruth, tally: SessionTally | undefined): { lostChars: number; outputMatches: boolean; lostEvents: Record<string, number> } {
+  const base = tallyAt(truth, tally?.firstSeq ?? 0);
+  const chars = truth.output.chars - base.chars;
+  const sum = (truth.output.sum - base.sum) >>> 0;
+  const lostEvents: Record<string, number> = {};
+  for (const [seq, type] of truth.others) {
+    if (seq > (tally?.firstSeq ?? 0) && !tally?.others.has(seq)) lostEvents[type] = (lostEvents[type] ?? 0) + 1;
   }
-  return ranges;
+  return { lostChars: chars - (tally?.output.chars ?? 0), outputMatches: tally !== undefined && tally.output.chars === chars && tally.output.sum === sum, lostEvents };
 }
 
 async function pairPhone(url: string, dataDir: string): Promise<string> {
@@ -83,7 +94,7 @@ async function main(): Promise<number> {
   // End every session, so the last seq is final, and let the client catch up before judging it.
   for (const session of sessions) daemon.sessions.close(session.id);
   for (let waited = 0; waited < 10_000 && sessions.some((session) => !session.exited); waited += 100) await sleep(100);
-  for (let waited = 0; waited < 10_000 && sessions.some((session) => (client.sessions.get(session.id)?.contiguous ?? 0) < session.lastSeq); waited += 100) await sleep(100);
+  for (let waited = 0; waited < 10_000 && sessions.some((session) => (client.sessions.get(session.id)?.lastSeq ?? 0) < session.lastSeq); waited += 100) await sleep(100);
   sample();
   clearInterval(sampler);
   await client.close();
@@ -91,12 +102,13 @@ async function main(): Promise<number> {
   const rows = [];
   for (const session of sessions) {
     const tally = client.sessions.get(session.id);
-    const missing = tally ? missingRanges(tally.contiguous, tally.ahead, session.lastSeq) : [[1, session.lastSeq]];
+    const { lostChars, outputMatches, lostEvents } = judge(session, tally);
     rows.push({
       cast: session.cast,
       events: session.lastSeq,
-      lost: missing.reduce((sum, [from, to]) => sum + to - from + 1, 0),
-      gaps: missing.length,
+      output_chars_lost: lostChars,
+      output_matches: outputMatches,
+      lost_events: lostEvents,
       repeats: tally?.repeats ?? 0,
       deduped: tally?.deduped ?? 0,
       resyncs: tally?.resyncs ?? 0,
@@ -119,7 +131,7 @@ async function main(): Promise<number> {
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   await daemon.stop({ stopSessions: true });
   rmSync(dataDir, { recursive: true, force: true });
-  const failed = rows.some((row) => row.lost !== 0 || row.repeats !== 0 || row.resyncs !== 0 || row.detected !== row.expected || row.prompts_at_client !== row.prompts_owed_to_client);
+  const failed = rows.some((row) => !row.output_matches || Object.keys(row.lost_events).length > 0 || row.repeats !== 0 || row.resyncs !== 0 || row.detected !== row.expected || row.prompts_at_client !== row.prompts_owed_to_client);
   return failed ? 1 : 0;
 }
 

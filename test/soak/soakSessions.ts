@@ -43,7 +43,29 @@ export interface SessionTruth {
   /** `promptsAtLoop[n]`: prompts detected before loop n+1 began (index 0: before loop 1). */
   readonly promptsAtLoop: number[];
   carry: string;
+  /** Every other event's seq and type (pty_output aside), to judge what a client missed. */
+  readonly others: Map<number, string>;
+  /** Output so far: characters and the sum of their code units (mod 2^32), as `outputTally`. */
+  readonly output: OutputTally;
+  /** The output tally at each of the first MAX_EARLY_TALLIES output seqs (a client subscribes early). */
+  readonly earlyTallies: Map<number, OutputTally>;
 }
+
+/** Characters of output and the sum of their UTF-16 code units mod 2^32: loss or duplication shows. */
+export interface OutputTally {
+  chars: number;
+  sum: number;
+}
+
+/** Adds `data` to `tally`. */
+export function outputTally(tally: OutputTally, data: string): void {
+  tally.chars += data.length;
+  let sum = tally.sum;
+  for (let i = 0; i < data.length; i++) sum = (sum + data.charCodeAt(i)) >>> 0;
+  tally.sum = sum;
+}
+
+const MAX_EARLY_TALLIES = 50_000;
 
 const LOOP_MARKER = /\x1b\]7718;LOOP (\d+)\x07/g;
 
@@ -78,7 +100,12 @@ export async function startSoakSessions(daemon: Daemon, count: number): Promise<
       truth.prompts++;
       truth.promptSeqs.push(event.seq);
     }
-    if (event.type !== 'pty_output') return;
+    if (event.type !== 'pty_output') {
+      truth.others.set(event.seq, event.type);
+      return;
+    }
+    outputTally(truth.output, event.data);
+    if (truth.earlyTallies.size < MAX_EARLY_TALLIES) truth.earlyTallies.set(event.seq, { ...truth.output });
     const text = truth.carry + event.data;
     for (const match of text.matchAll(LOOP_MARKER)) truth.promptsAtLoop[Number(match[1]) - 1] ??= truth.prompts;
     truth.carry = text.slice(-32);
@@ -89,7 +116,7 @@ export async function startSoakSessions(daemon: Daemon, count: number): Promise<
     const file = join(REPO_ROOT, 'fixtures', `${cast}.cast`);
     const expect = JSON.parse(readFileSync(join(REPO_ROOT, 'fixtures', `${cast}.expect.json`), 'utf8')) as { cli: string; cols: number; rows: number; events: Array<{ type: string }> };
     const info = await daemon.sessions.create({ cli: player, args: [file], cols: expect.cols, rows: expect.rows, cliType: expect.cli, name: `soak ${i + 1}: ${cast}` });
-    const truth: SessionTruth = { id: info.id, cast, cli: expect.cli, promptsPerLoop: expect.events.filter((event) => event.type === 'waiting_for_input').length, lastSeq: 0, exited: false, prompts: 0, promptSeqs: [], promptsAtLoop: [], carry: '' };
+    const truth: SessionTruth = { id: info.id, cast, cli: expect.cli, promptsPerLoop: expect.events.filter((event) => event.type === 'waiting_for_input').length, lastSeq: 0, exited: false, prompts: 0, promptSeqs: [], promptsAtLoop: [], carry: '', others: new Map(), output: { chars: 0, sum: 0 }, earlyTallies: new Map() };
     truths.set(info.id, truth);
     sessions.push(truth);
   }
