@@ -148,8 +148,7 @@ export class Connection {
         this.waiting.delete(sessionId!);
         this._lastSeq.delete(sessionId!);
         break;
-      case 'session_created':
-      case 'session_resumed': {
+      case 'session_created': {
         const session = message.session as SessionInfo;
         this.sessions.set(session.id, session);
         break;
