@@ -5,24 +5,16 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SessionManager } from '../src/core/index.js';
 import type { SessionEvent, WaitingForInputEvent } from '../src/common/index.js';
 import { startMockAnthropic } from './mock/anthropicServer.js';
 import { bashScenario } from './mock/scenarios.js';
 import { makeCliEnv } from './support/cliEnv.js';
 import { nextEvent } from './support/waitFor.js';
+import { useCleanups } from './support/phone.js';
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) {
-    try {
-      await cleanup();
-    } catch {
-      // a still-exiting CLI may hold files open; the temp dirs are best-effort
-    }
-  }
-});
+const cleanups = useCleanups();
 
 async function startClaude(cols: number, rows: number) {
   const mock = await startMockAnthropic({ script: bashScenario('touch created-by-tool.txt', 'Create the marker file') });

@@ -7,13 +7,14 @@
  * typing waited for the echo, the Enter of a 58-character prompt sent at once was lost in 3 of 3
  * tries on 2.1.197 and 2 of 3 on 2.1.332 (docs/cli-screens-newest.md). TETHER_FIRST_PROMPT_TRIES sets the tries per case.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SessionManager } from '../src/core/index.js';
 import type { SessionEvent, WaitingForInputEvent } from '../src/common/index.js';
 import { startMockAnthropic } from './mock/anthropicServer.js';
 import { textScenario } from './mock/scenarios.js';
 import { hasCli, makeCliEnv } from './support/cliEnv.js';
 import { nextEvent, waitUntil } from './support/waitFor.js';
+import { useCleanups } from './support/phone.js';
 
 /** 68 characters: longer than the 58 that lost their Enter in the study. */
 const PROMPT = 'Please create a marker file named created-by-tool.txt now, then stop';
@@ -21,16 +22,7 @@ const PROMPT = 'Please create a marker file named created-by-tool.txt now, then 
 const LONG_PROMPT = Array.from({ length: 20 }, (_, i) => `Step ${i + 1}: please read the notes and create marker file number ${i + 1}.`).join(' ');
 const TRIES = Number(process.env.TETHER_FIRST_PROMPT_TRIES ?? '2');
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) {
-    try {
-      await cleanup();
-    } catch {
-      // a still-exiting CLI may hold files open; the temp dirs are best-effort
-    }
-  }
-});
+const cleanups = useCleanups();
 
 /** One try: start, send at the first idle event, and see the mock get the prompt. */
 async function firstPromptReachesTheModel(spec: { release?: string; variant?: string; prompt?: string }): Promise<void> {

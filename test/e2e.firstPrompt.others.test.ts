@@ -7,7 +7,7 @@
  * the send must not fail, the mock must receive the prompt, and the agent must come back idle.
  * TETHER_FIRST_PROMPT_TRIES sets the tries per CLI.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CliType, SessionEvent, WaitingForInputEvent } from '../src/common/index.js';
 import { SessionManager } from '../src/core/index.js';
 import { startMockGemini } from './mock/geminiServer.js';
@@ -15,6 +15,7 @@ import { chatSteps, startMockOpenAiChat } from './mock/openaiChatServer.js';
 import { startMockResponses } from './mock/openaiResponsesServer.js';
 import { hasCli, makeCliEnv } from './support/cliEnv.js';
 import { nextEvent, waitUntil } from './support/waitFor.js';
+import { useCleanups } from './support/phone.js';
 
 /** 68 characters: longer than the 58 that lost their Enter on Claude Code's first box. */
 const PROMPT = 'Please create a marker file named created-by-tool.txt now, then stop';
@@ -22,16 +23,7 @@ const TRIES = Number(process.env.TETHER_FIRST_PROMPT_TRIES ?? '1');
 /** Start-up can take half a minute and more on a busy machine (ms). */
 const STEP_MS = 90_000;
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) {
-    try {
-      await cleanup();
-    } catch {
-      // a still-exiting CLI may hold files open; the temp dirs are best-effort
-    }
-  }
-});
+const cleanups = useCleanups();
 
 /** A mock model server: its URL, and the request bodies of the main conversation so far. */
 interface Mock {

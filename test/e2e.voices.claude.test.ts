@@ -64,7 +64,7 @@ describe('agent voice: real Claude Code hooks and transcript', () => {
     const updated = await watch((m) => m.type === 'session_updated' && (m.session as { id: string }).id === session.id, 30_000, 'session_updated');
     expect((updated.session as { conversation_id: string }).conversation_id).toBe(session.conversation_id);
     await watch((m) => m.type === 'waiting_for_input' && m.wait_type === 'awaiting_response', 30_000, 'idle box');
-    phone.send({ type: 'send_input', session_id: session.id, text: 'write hello to out.txt and keep a task list' });
+    phone.send({ type: 'send_input', session_id: session.id, text: 'write hello to out.txt and keep a task list', client_msg_id: 'phone-msg-1' });
     const approval = await watch((m) => m.type === 'waiting_for_input' && m.wait_type === 'tool_approval', 60_000, 'Bash approval');
     phone.send({ type: 'tool_approval', request_id: 'yes', session_id: session.id, prompt_id: approval.prompt_id, response: 'yes' });
     const done = await watch((m) => m.type === 'interaction_completed' && m.session_id === session.id, 60_000, 'interaction_completed');
@@ -80,7 +80,8 @@ describe('agent voice: real Claude Code hooks and transcript', () => {
     expect(activity.some((m) => m.activity_type === 'thinking')).toBe(true);
     // One prompt, one user_prompt entry, though both the hook and the transcript said it.
     expect(activity.filter((m) => m.activity_type === 'user_prompt').length).toBe(1);
-    expect(seen.some((m) => m.type === 'new_message' && m.role === 'user')).toBe(true);
+    // The user message carries the client's id (seed mobile-notifications §5.1), so the phone can match it to its own bubble.
+    expect(seen.filter((m) => m.type === 'new_message' && m.role === 'user').map((m) => m.client_msg_id)).toEqual(['phone-msg-1']);
     const progress = seen.filter((m) => m.type === 'progress_update' && m.todo_progress !== undefined);
     expect(progress.at(-1)?.todo_progress).toEqual({ completed: 1, total: 2 });
     expect(seen.filter((m) => m.type === 'interaction_completed').length).toBe(1);

@@ -159,6 +159,8 @@ export interface NewMessageEvent {
   readonly content: string;
   readonly tool_name?: string;
   readonly is_complete: boolean;
+  /** The `client_msg_id` of the `send_input` a user message came from, when a client gave one. */
+  readonly client_msg_id?: string;
   readonly timestamp: string;
 }
 

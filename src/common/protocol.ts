@@ -91,6 +91,8 @@ export const sendInputSchema = request('send_input', {
   session_id: id,
   text: z.string().max(LIMITS.text),
   raw: z.boolean().optional(),
+  /** The client's id for this message: echoed on the `new_message` (role user) the agent's own voice reports for it. */
+  client_msg_id: z.string().min(1).max(128).optional(),
 });
 /** `resize`: change a session's terminal size. */
 export const resizeSchema = request('resize', { session_id: id, cols, rows });
@@ -381,6 +383,8 @@ export const newMessageSchema = z.object({
   content: z.string(),
   tool_name: z.string().optional(),
   is_complete: z.boolean(),
+  /** The `client_msg_id` of the `send_input` this user message came from (seed mobile-notifications §5.1). */
+  client_msg_id: z.string().optional(),
   timestamp: z.string(),
 });
 /** The current turn's operation, elapsed time and (from the agent's own todo tools) todo progress. */

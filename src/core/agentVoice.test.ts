@@ -36,6 +36,19 @@ describe('AgentVoice', () => {
     expect(events.at(-1)).toMatchObject({ type: 'interaction_completed', interaction_id: 's1-i1', status: 'ok' });
   });
 
+  it('echoes a client_msg_id on the user message its typed text became, once, and only for that text', () => {
+    const { agent, events, clock } = voice();
+    agent.expectUserMessage('run  the tests\n', 'm-1');
+    agent.expectUserMessage('commit', 'm-2');
+    agent.ingest([line({ kind: 'user_prompt', text: 'something else', key: 'p0' })]);
+    agent.ingest([line({ kind: 'user_prompt', text: 'run the tests', key: 'p1' })]);
+    agent.ingest([line({ kind: 'user_prompt', text: 'run the tests', key: 'p2' })]);
+    clock.advance(121_000);
+    agent.ingest([line({ kind: 'user_prompt', text: 'commit', key: 'p3' })]);
+    const users = events.filter((e) => e.type === 'new_message' && e.role === 'user');
+    expect(users.map((e) => (e as { client_msg_id?: string }).client_msg_id)).toEqual([undefined, 'm-1', undefined, undefined]);
+  });
+
   it('ends an open turn as failed when the agent exits non-zero; with no turn open it says nothing', () => {
     const { agent, events, types } = voice();
     agent.ended('error');

@@ -55,6 +55,16 @@ export interface AgentVoiceOptions {
   readonly turnEnded?: (status: 'ok' | 'error') => boolean;
 }
 
+/** How long typed text waits for the agent to report it as a user message (ms). */
+const EXPECT_MS = 120_000;
+/** Named texts kept at most per session. */
+const MAX_EXPECTED = 16;
+
+/** Text compared as the same message: whitespace runs as one space, ends trimmed. */
+function sameText(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
 /** The open turn. */
 interface Interaction {
   readonly id: string;
@@ -66,6 +76,7 @@ interface Interaction {
 /** One session's agent events. */
 export class AgentVoice extends Disposable {
   private readonly _seen = new Set<string>();
+  private readonly _expected: Array<{ readonly text: string; readonly clientMsgId: string; readonly until: number }> = [];
   private readonly _tools = new Map<string, string>();
   private readonly _todos = new Map<string, { content: string; status: TodoStatus }>();
   private _interaction: Interaction | undefined;
@@ -121,7 +132,7 @@ export class AgentVoice extends Disposable {
       case 'user_prompt':
         this._interaction ??= this._open(event.key);
         this._activity(event, 'user_prompt', event.text);
-        return this._message('user', event.text);
+        return this._message('user', event.text, true, this._claimClientMsgId(event.text));
       case 'thinking':
         return this._activity(event, 'thinking', event.text);
       case 'assistant_text':
@@ -209,7 +220,25 @@ export class AgentVoice extends Disposable {
     });
   }
 
-  private _message(role: 'user' | 'assistant', content: string, isComplete = true): void {
+  /**
+   * Typed text a client named: the next user message with the same text (whitespace aside)
+   * carries `clientMsgId`. At most MAX_EXPECTED are kept, each for EXPECT_MS.
+   * @throws never
+   */
+  expectUserMessage(text: string, clientMsgId: string): void {
+    this._expected.push({ text: sameText(text), clientMsgId, until: this._options.clock.now() + EXPECT_MS });
+    if (this._expected.length > MAX_EXPECTED) this._expected.shift();
+  }
+
+  private _claimClientMsgId(text: string): string | undefined {
+    const now = this._options.clock.now();
+    const wanted = sameText(text);
+    const index = this._expected.findIndex((entry) => entry.until >= now && entry.text === wanted);
+    if (index < 0) return undefined;
+    return this._expected.splice(index, 1)[0].clientMsgId;
+  }
+
+  private _message(role: 'user' | 'assistant', content: string, isComplete = true, clientMsgId?: string): void {
     this._options.emit({
       type: 'new_message',
       session_id: this._options.sessionId,
@@ -217,6 +246,7 @@ export class AgentVoice extends Disposable {
       role,
       content: cut(content),
       is_complete: isComplete,
+      ...(clientMsgId !== undefined ? { client_msg_id: clientMsgId } : {}),
       timestamp: this._timestamp(),
     });
   }

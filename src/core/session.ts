@@ -320,6 +320,11 @@ export class Session extends Disposable {
     return running.voice?.hook(payload) ?? [];
   }
 
+  /** Typed text a client named (`client_msg_id`): the agent's user message for it will carry the id. @throws never */
+  expectUserMessage(text: string, clientMsgId: string): void {
+    this._running?.voice?.voice.expectUserMessage(text, clientMsgId);
+  }
+
   /** The live prompt, if the session is running and waiting. */
   get live() {
     return this._running?.pipeline.live;

@@ -416,6 +416,7 @@ export class SessionManager extends Disposable implements ISessionService, ISess
       if (session.writeInput(text)) this._onDidInput.fire({ session_id: sessionId });
       return;
     }
+    if (options.clientMsgId !== undefined) session.expectUserMessage(text, options.clientMsgId);
     // The prompt on screen now is the one the text is for (input() clears it as live).
     const live = session.pipeline.live;
     session.pipeline.input(text);

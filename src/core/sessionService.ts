@@ -34,6 +34,8 @@ export interface AnswerOptions {
 export interface InputOptions extends AnswerOptions {
   /** Write the bytes as-is instead of typing text and submitting it. */
   readonly raw?: boolean;
+  /** The client's id for typed text, echoed on the `new_message` the agent reports for it. */
+  readonly clientMsgId?: string;
 }
 
 /** Sessions, their events and the ways to answer them. */

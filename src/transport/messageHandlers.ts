@@ -114,7 +114,7 @@ async function dispatch(context: HandlerContext, connection: ClientConnection, m
       sessions.resume(message.session_id);
       return false;
     case 'send_input':
-      await sessions.sendInput(message.session_id, message.text, { raw: message.raw ?? false, senderId: connection.identity.deviceId });
+      await sessions.sendInput(message.session_id, message.text, { raw: message.raw ?? false, senderId: connection.identity.deviceId, ...(message.client_msg_id !== undefined ? { clientMsgId: message.client_msg_id } : {}) });
       return false;
     case 'resize':
       sessions.resize(message.session_id, message.cols, message.rows);

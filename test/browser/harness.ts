@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { afterEach, beforeAll } from 'vitest';
+import { beforeAll } from 'vitest';
+import { useCleanups } from '../support/phone.js';
 import { Autoplay, PromptQueue, SessionManager, systemClock } from '../../src/core/index.js';
 import { QueueStore } from '../../src/store/queueStore.js';
 import { DeviceStore } from '../../src/store/deviceStore.js';
@@ -203,16 +204,7 @@ export const SCREENSHOTS = process.env.TETHER_SCREENSHOTS === '1' ? join(REPO_RO
  * @returns the list a test pushes its cleanups onto
  */
 export function useBrowserSuite(): Array<() => unknown> {
-  const cleanups: Array<() => unknown> = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) {
-      try {
-        await cleanup();
-      } catch {
-        // best effort
-      }
-    }
-  });
+  const cleanups = useCleanups();
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     if (canRunBrowser) await ensureWebBuilt();
