@@ -15,6 +15,7 @@ import { promptContentKey } from './waitDetector.js';
 import type { PromptInfo } from '../common/index.js';
 import type { KeyStep } from './answerMapper.js';
 import type { DetectionPipeline } from './detectionPipeline.js';
+import { pipelineScreenWatch, type ScreenWatch } from './screenWatch.js';
 
 /** Quiet time a dialog gets before answer keys when the CLI's descriptor names none (ms). */
 export const DEFAULT_ANSWER_SETTLE_MS = 100;
@@ -31,17 +32,11 @@ export const LAND_CHECK_MS = 3000;
 const POLL_MS = 50;
 
 /** What landing keys needs from a live session. */
-export interface LandingPort {
-  /** The screen's rows joined with newlines, as rendered now. */
-  screenText(): string;
+export interface LandingPort extends ScreenWatch {
   /** Time since output last reached the screen (ms). */
   quietMs(): number;
   /** The prompt the CLI's parser reads on the screen now, undefined when none. */
   prompt(): PromptInfo | undefined;
-  /** Resolves when the screen next changes, or after `ms` (whichever comes first). */
-  nextChange(ms: number): Promise<void>;
-  /** True once the session has exited (nothing more is written). */
-  closed(): boolean;
 }
 
 /** A key answer to land: the prompt as read when its keys were mapped, and how to map them again. */
@@ -117,22 +112,11 @@ export async function sendKeys(
 /** The landing port of a live session: its pipeline's screen and parser; `closed` says when it has exited. */
 export function pipelineLandingPort(pipeline: DetectionPipeline, closed: () => boolean): LandingPort {
   return {
-    screenText: () => (closed() ? '' : pipeline.screen.snapshot().lines.map((line) => line.text).join('\n')),
+    ...pipelineScreenWatch(pipeline, closed),
     quietMs: () => pipeline.quietMs,
     prompt: () => {
       const verdict = closed() ? undefined : pipeline.readVerdict();
       return verdict?.state === 'waiting' ? verdict.prompt : undefined;
     },
-    nextChange: (ms) =>
-      new Promise<void>((resolve) => {
-        const timer = setTimeout(done, ms);
-        const listener = pipeline.screen.onWriteParsed(done);
-        function done(): void {
-          clearTimeout(timer);
-          listener.dispose();
-          resolve();
-        }
-      }),
-    closed,
   };
 }

@@ -17,6 +17,7 @@ import { getCli } from '../../parsers/index.js';
 import { TetherError } from '../common/index.js';
 import type { WaitType } from '../common/index.js';
 import type { DetectionPipeline } from './detectionPipeline.js';
+import { pipelineScreenWatch, type ScreenWatch } from './screenWatch.js';
 
 /** Text to type and submit, as one answer step. */
 export interface TypedText {
@@ -44,10 +45,8 @@ export interface TypedText {
 }
 
 /** What typing needs from a live session. */
-export interface TypingPort {
+export interface TypingPort extends ScreenWatch {
   write(data: string): void;
-  /** The screen's rows joined with newlines, as rendered now. */
-  screenText(): string;
   /**
    * The draft in the CLI's input area ('' when empty), undefined when none is on screen. Absent
    * when the CLI's descriptor has no reader: the screen's text is checked instead.
@@ -57,10 +56,6 @@ export interface TypingPort {
   isBusy(): boolean;
   /** The wait type the CLI's parser reads on the screen now; undefined when it waits for nothing (busy, unknown). */
   waitType(): WaitType | undefined;
-  /** Resolves when the screen next changes, or after `ms` (whichever comes first). */
-  nextChange(ms: number): Promise<void>;
-  /** True once the session has exited (nothing more is written). */
-  closed(): boolean;
 }
 
 /** How typing went. */
@@ -299,24 +294,13 @@ export async function typeAndWatch(port: TypingPort, text: TypedText, onSubmitte
 export function pipelineTypingPort(pipeline: DetectionPipeline, write: (data: string) => void, closed: () => boolean): TypingPort {
   const reader = getCli(pipeline.cliType).answers.readInput;
   return {
+    ...pipelineScreenWatch(pipeline, closed),
     write,
-    screenText: () => (closed() ? '' : pipeline.screen.snapshot().lines.map((line) => line.text).join('\n')),
     ...(reader ? { readInput: () => (closed() ? undefined : reader(pipeline.screen.snapshot())) } : {}),
     isBusy: () => !closed() && pipeline.readVerdict().state === 'busy',
     waitType: () => {
       const verdict = closed() ? undefined : pipeline.readVerdict();
       return verdict?.state === 'waiting' ? verdict.prompt.waitType : undefined;
     },
-    nextChange: (ms) =>
-      new Promise<void>((resolve) => {
-        const timer = setTimeout(done, ms);
-        const listener = pipeline.screen.onWriteParsed(done);
-        function done(): void {
-          clearTimeout(timer);
-          listener.dispose();
-          resolve();
-        }
-      }),
-    closed,
   };
 }
