@@ -183,6 +183,13 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     preferences: (deviceId) => devices.preferences(deviceId),
     activity: sessions,
     actionSecrets,
+    // Turns autoplay typed (and executors' results) end through the queue, not the session stream.
+    interactions: (listener) =>
+      queue.onMessage((message) => {
+        if (message.type === 'interaction_completed') {
+          listener({ session_id: message.session_id, interaction_id: message.interaction_id, status: message.status, timestamp: message.timestamp ?? new Date(systemClock.now()).toISOString() });
+        }
+      }),
   });
   const history = new PushHistory(historyPath(dataDir));
   queue.onMessage((message) => transport?.broadcast(message));

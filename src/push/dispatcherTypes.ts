@@ -2,12 +2,13 @@
  * The PushDispatcher's inputs (sessions, registry, config, providers, clock, presence of
  * clients, stored preferences, session activity) and the entry its rate-limit queue holds.
  */
-import type { IClock, WaitingForInputEvent } from '../common/index.js';
+import type { Event, IClock, WaitingForInputEvent } from '../common/index.js';
 import type { ISessionService } from '../core/index.js';
 import type { PushConfig } from '../store/config.js';
 import type { DevicePreferences, IPushRegistry, PushRegistration } from '../store/types.js';
 import type { PushActionSecrets } from '../store/pushActionSecrets.js';
 import type { ISessionActivitySource } from './liveActivities.js';
+import type { TaskOutcome } from './taskPushes.js';
 import type { IPushProvider, PushLog, TetherPushNotification } from './types.js';
 
 /** What a PushDispatcher needs. */
@@ -26,6 +27,12 @@ export interface PushDispatcherOptions {
   readonly activity?: ISessionActivitySource;
   /** Mints the per-push secret approval pushes carry for their action buttons; without it pushes carry none. */
   readonly actionSecrets?: PushActionSecrets;
+  /**
+   * Turn ends reported outside the session stream: the prompt queue's `interaction_completed`
+   * (a turn autoplay typed, or an executor's submit-result). They push and end Live Activities
+   * as the session stream's do.
+   */
+  readonly interactions?: Event<TaskOutcome>;
   /** Uniform [0, 1) for retry jitter (tests pass a constant). */
   readonly random?: () => number;
 }

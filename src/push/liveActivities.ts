@@ -14,6 +14,7 @@ import { CALL_TIMED_OUT, CallDeadlines } from './callDeadlines.js';
 import { buildPushNotification, type PushContent } from './notification.js';
 import { iosBackendActivityState } from './pushDialects.js';
 import type { IPushProvider, LiveActivityContentState, LiveActivityUpdate, PushLog } from './types.js';
+import type { TaskOutcome } from './taskPushes.js';
 
 /** Busy updates are at most this frequent per session (ms). */
 export const LIVE_ACTIVITY_THROTTLE_MS = 10_000;
@@ -45,6 +46,8 @@ export interface ISessionActivitySource {
 export interface LiveActivityOptions {
   readonly sessions: Pick<ISessionService, 'onEvent' | 'get'>;
   readonly activity?: ISessionActivitySource;
+  /** Turn ends outside the session stream (the prompt queue's); see PushDispatcherOptions. */
+  readonly interactions?: Event<TaskOutcome>;
   readonly registry: IPushRegistry;
   /** The provider that implements `sendLiveActivity` (APNs). */
   readonly provider: IPushProvider;
@@ -76,6 +79,7 @@ export class LiveActivityUpdater extends Disposable {
     this._deadlines = this._register(new CallDeadlines(_options.clock));
     this._register(_options.sessions.onEvent((event) => this._onEvent(event)));
     if (_options.activity !== undefined) this._register(_options.activity.onActivity((activity) => this._onActivity(activity)));
+    if (_options.interactions !== undefined) this._register(_options.interactions((outcome) => this._finish(outcome.session_id, outcome.status === 'ok' ? 'completed' : 'error')));
     this._register({
       dispose: () => {
         for (const state of this._states.values()) state.trailing?.dispose();

@@ -75,6 +75,7 @@ export class PushDispatcher extends Disposable {
       return;
     }
     this._register(_options.sessions.onEvent((event) => this._onEvent(event)));
+    if (_options.interactions !== undefined) this._register(_options.interactions((outcome) => this._onTask(outcome)));
     for (const provider of _options.providers.filter(hasTokenRemovals)) {
       this._register(provider.onTokenRemoved(({ token, reason }) => removeTokenSafely(this._options.registry, token, reason, this._log)));
     }

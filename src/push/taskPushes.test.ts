@@ -4,13 +4,14 @@
  * a failed exit counts as a failed task, and the Live Activity ends with `completed` / `error`.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SessionEvent } from '../common/index.js';
+import { Emitter, type SessionEvent } from '../common/index.js';
 import { VirtualClock } from '../core/index.js';
 import type { DevicePreferences } from '../store/types.js';
 import { FakeSessionService } from '../../test/support/fakeSessionService.js';
 import { FakeProvider, MemoryRegistry, pushConfig, registration, sessionInfo, waitingEvent } from '../../test/support/pushFakes.js';
 import { PushDispatcher } from './pushDispatcher.js';
 import type { PushDeliveryReport } from './deliveryReport.js';
+import type { TaskOutcome } from './taskPushes.js';
 
 const START = Date.UTC(2026, 0, 1, 12);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -154,5 +155,32 @@ describe('task pushes', () => {
     sessions.emit({ type: 'session_closed', session_id: 'session-1', seq: ++seq, exit_code: 1 });
     await dispatcher.whenIdle();
     expect(provider.liveUpdates.map((u) => u.update.contentState.status)).toEqual(['completed', 'error']);
+  });
+  it('pushes a turn that ended outside the session stream (the queue: autoplay, submit-result) once, like any turn', async () => {
+    dispatcher.dispose(); // only the dispatcher under test listens
+    const interactions = new Emitter<TaskOutcome>();
+    const queued = new PushDispatcher({
+      sessions,
+      registry,
+      config: pushConfig({ delay_seconds: 0 }),
+      providers: [provider],
+      hasConnectedClient: () => false,
+      clock,
+      preferences: (deviceId) => stored[deviceId],
+      interactions: interactions.event,
+    });
+    try {
+      interactions.fire({ session_id: 'session-1', interaction_id: 'autoplay-1', status: 'error', timestamp: iso(clock.now()) });
+      await queued.whenIdle();
+      expect(sentTo('phone-1').map((n) => [n.title, n.data.interaction_id])).toEqual([['Task Failed', 'autoplay-1']]);
+      expect(sentTo('phone-2')).toEqual([]);
+      // The screen's idle prompt of the same turn is not pushed again to phone-1.
+      sessions.emit(waitingEvent({ wait_type: 'awaiting_response', after_turn: true, prompt_content: '>', options: [], timestamp: iso(clock.now()) }));
+      await queued.whenIdle();
+      expect(sentTo('phone-1').map((n) => n.title)).toEqual(['Task Failed']);
+    } finally {
+      queued.dispose();
+      interactions.dispose();
+    }
   });
 });
