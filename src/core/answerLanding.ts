@@ -15,7 +15,7 @@ import { promptContentKey } from './waitDetector.js';
 import type { PromptInfo } from '../common/index.js';
 import type { KeyStep } from './answerMapper.js';
 import type { DetectionPipeline } from './detectionPipeline.js';
-import { pipelineScreenWatch, type ScreenWatch } from './screenWatch.js';
+import { pipelineScreenWatch, waitOnScreen, type ScreenWatch } from './screenWatch.js';
 
 /** Quiet time a dialog gets before answer keys when the CLI's descriptor names none (ms). */
 export const DEFAULT_ANSWER_SETTLE_MS = 100;
@@ -28,8 +28,6 @@ export const MAX_SETTLE_WAIT_MS = 1000;
  */
 export const LAND_CHECK_MS = 3000;
 
-/** Longest sleep between two checks while nothing on screen changes (ms). */
-const POLL_MS = 50;
 
 /** What landing keys needs from a live session. */
 export interface LandingPort extends ScreenWatch {
@@ -51,21 +49,9 @@ export interface KeyAnswer {
 /** How an answer's keys went: seen taken, taken after being sent again, or refused twice (the screen never moved). */
 export type LandingOutcome = 'landed' | 'resent' | 'refused';
 
-/** Polls `check` on every screen change (and every POLL_MS) until it holds or `ms` pass; true when it held. */
-async function until(port: LandingPort, check: () => boolean, ms: number, now: () => number): Promise<boolean> {
-  const deadline = now() + ms;
-  for (;;) {
-    if (port.closed()) return false;
-    if (check()) return true;
-    const left = deadline - now();
-    if (left <= 0) return false;
-    await port.nextChange(Math.min(left, POLL_MS));
-  }
-}
-
 /** Waits until the screen has held still for `settleMs`, at most MAX_SETTLE_WAIT_MS. */
 export async function settleBeforeKeys(port: LandingPort, settleMs: number, now: () => number = Date.now): Promise<void> {
-  await until(port, () => port.quietMs() >= settleMs, MAX_SETTLE_WAIT_MS, now);
+  await waitOnScreen(port, () => port.quietMs() >= settleMs, MAX_SETTLE_WAIT_MS, now);
 }
 
 /**
@@ -87,7 +73,7 @@ export async function sendKeys(
     await run(keys);
     return before;
   };
-  const taken = (before: string) => until(port, () => port.screenText() !== before, LAND_CHECK_MS, now);
+  const taken = (before: string) => waitOnScreen(port, () => port.screenText() !== before, LAND_CHECK_MS, now);
   const stillUp = (): PromptInfo | undefined => {
     const current = port.prompt();
     return current !== undefined && promptContentKey(current) === promptContentKey(answer.prompt) ? current : undefined;

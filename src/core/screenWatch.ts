@@ -14,6 +14,25 @@ export interface ScreenWatch {
   closed(): boolean;
 }
 
+/** Longest sleep between two checks while nothing on screen changes (ms), for checks that look at time. */
+const POLL_MS = 50;
+
+/**
+ * Polls `check` on every screen change (and at least every 50 ms) until it holds or `ms` pass.
+ * @returns true when `check` held; false on timeout or once the session closed
+ * @throws whatever `check` throws
+ */
+export async function waitOnScreen(watch: Pick<ScreenWatch, 'nextChange' | 'closed'>, check: () => boolean, ms: number, now: () => number): Promise<boolean> {
+  const deadline = now() + ms;
+  for (;;) {
+    if (watch.closed()) return false;
+    if (check()) return true;
+    const left = deadline - now();
+    if (left <= 0) return false;
+    await watch.nextChange(Math.min(left, POLL_MS));
+  }
+}
+
 /** The screen watch of a pipeline; `closed` says when its session has exited. @throws never */
 export function pipelineScreenWatch(pipeline: DetectionPipeline, closed: () => boolean): ScreenWatch {
   return {

@@ -17,7 +17,7 @@ import { getCli } from '../../parsers/index.js';
 import { TetherError } from '../common/index.js';
 import type { WaitType } from '../common/index.js';
 import type { DetectionPipeline } from './detectionPipeline.js';
-import { pipelineScreenWatch, type ScreenWatch } from './screenWatch.js';
+import { pipelineScreenWatch, waitOnScreen, type ScreenWatch } from './screenWatch.js';
 
 /** Text to type and submit, as one answer step. */
 export interface TypedText {
@@ -110,20 +110,6 @@ function occurrences(haystack: string, needle: string): number {
   return count;
 }
 
-/** Longest sleep between two checks while nothing on screen changes (ms), for checks that look at time. */
-const POLL_MS = 50;
-
-/** Polls `check` on every screen change (and every POLL_MS) until it holds or `ms` pass; true when it held. */
-async function until(port: TypingPort, check: () => boolean, ms: number, now: () => number): Promise<boolean> {
-  const deadline = now() + ms;
-  for (;;) {
-    if (port.closed()) return false;
-    if (check()) return true;
-    const left = deadline - now();
-    if (left <= 0) return false;
-    await port.nextChange(Math.min(left, POLL_MS));
-  }
-}
 
 /**
  * Watches one reading (the input's draft, or the screen) for a change that then holds still for
@@ -192,7 +178,7 @@ export interface SentText {
  */
 export async function confirmSubmission(port: TypingPort, sent: SentText, ms: number, now: () => number = Date.now): Promise<'busy' | 'input' | undefined> {
   let state = 'waiting' as AfterSubmit;
-  await until(port, () => ((state = afterSubmit(port, sent.step, sent.tail, sent.atSubmit)), state === 'busy' || state === 'input'), ms, now);
+  await waitOnScreen(port, () => ((state = afterSubmit(port, sent.step, sent.tail, sent.atSubmit)), state === 'busy' || state === 'input'), ms, now);
   return state === 'busy' || state === 'input' ? state : undefined;
 }
 
@@ -214,7 +200,7 @@ export async function confirmSubmission(port: TypingPort, sent: SentText, ms: nu
 export async function typeAndConfirm(port: TypingPort, step: TypedText, now: () => number = Date.now): Promise<TypingOutcome & { readonly sent?: SentText }> {
   const expected = step.expectWaitType;
   if (expected !== undefined) {
-    const shown = await until(port, () => port.waitType() === expected, PROMPT_SETTLE_MS, now);
+    const shown = await waitOnScreen(port, () => port.waitType() === expected, PROMPT_SETTLE_MS, now);
     if (!shown && !port.closed()) throw promptChanged(expected, port, 'nothing was typed');
   }
   const tail = compact(step.text).slice(-TAIL_CHARS);
@@ -231,7 +217,7 @@ export async function typeAndConfirm(port: TypingPort, step: TypedText, now: () 
   const inputSettled = settledChange(inputBefore, now);
   const screenSettled = settledChange(screenBefore, now);
   const mayHideTail = step.pasted || step.text.length > LONG_TEXT_CHARS;
-  const echoed = await until(
+  const echoed = await waitOnScreen(
     port,
     () => {
       if (tail === '') return true;
@@ -250,7 +236,7 @@ export async function typeAndConfirm(port: TypingPort, step: TypedText, now: () 
   if (port.closed()) return { echoed, waitedMs: now() - started, submitted: false, retried: false };
   if (movedAway) throw promptChanged(expected!, port, 'the text was typed, the submit key was not sent');
   if (!echoed) throw new TetherError('INPUT_NOT_ECHOED', `the typed text did not show in the ${ECHO_TIMEOUT_MS} ms after it was written; the submit key was not sent`);
-  await until(port, () => now() - started >= step.submitDelayMs, step.submitDelayMs, now);
+  await waitOnScreen(port, () => now() - started >= step.submitDelayMs, step.submitDelayMs, now);
   if (port.closed()) return { echoed, waitedMs: now() - started, submitted: false, retried: false };
 
   const waitedMs = now() - started;
@@ -258,7 +244,7 @@ export async function typeAndConfirm(port: TypingPort, step: TypedText, now: () 
   port.write(step.submitKey);
   let state = 'waiting' as AfterSubmit;
   const decided = () => ((state = afterSubmit(port, step, tail, sent.atSubmit)), state !== 'waiting');
-  await until(port, decided, SUBMIT_CHECK_MS, now);
+  await waitOnScreen(port, decided, SUBMIT_CHECK_MS, now);
   let retried = false;
   if (state === 'newline' && !port.closed()) {
     retried = true;
