@@ -3,8 +3,7 @@
  * daemon, and the daemon-side truth about them: every event's seq, the prompts detected, and
  * the loops played (from playCast's markers), so prompts can be checked per complete loop.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Daemon } from '../../src/daemon.js';
@@ -70,26 +69,12 @@ const MAX_EARLY_TALLIES = 50_000;
 const LOOP_MARKER = /\x1b\]7718;LOOP (\d+)\x07/g;
 
 /**
- * The stand-in agent as one command (a script that runs the player): the daemon puts the options
- * it injects for a CLI (Claude Code's hooks: `--settings …`) before the session's arguments, and
- * before a script given to node they are node's own options (`node: bad option: --settings`, the
- * Claude cast session then exited at once with 0 prompts). The script's folder goes at exit.
- */
-function agentCommand(player: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tether-soak-agent-'));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const script = join(dir, 'soak-agent');
-  const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
-  writeFileSync(script, `#!/bin/sh\nexec ${quote(process.execPath)} ${quote(player)} "$@"\n`, { mode: 0o700 });
-  return script;
-}
-
-/**
  * Starts `count` sessions playing the soak casts and tracks them.
  * @throws TetherError SPAWN_FAILED | SESSION_LIMIT from the daemon
  */
 export async function startSoakSessions(daemon: Daemon, count: number): Promise<SessionTruth[]> {
-  const player = agentCommand(fileURLToPath(new URL('./playCast.js', import.meta.url)));
+  // The player runs under node: Tether gives hooks only to a CLI's own program (not to a stand-in borrowing its parser).
+  const player = fileURLToPath(new URL('./playCast.js', import.meta.url));
   const truths = new Map<string, SessionTruth>();
   daemon.sessions.onEvent((event) => {
     const truth = 'session_id' in event ? truths.get(event.session_id) : undefined;
@@ -115,7 +100,7 @@ export async function startSoakSessions(daemon: Daemon, count: number): Promise<
     const cast = SOAK_CASTS[i % SOAK_CASTS.length];
     const file = join(REPO_ROOT, 'fixtures', `${cast}.cast`);
     const expect = JSON.parse(readFileSync(join(REPO_ROOT, 'fixtures', `${cast}.expect.json`), 'utf8')) as { cli: string; cols: number; rows: number; events: Array<{ type: string }> };
-    const info = await daemon.sessions.create({ cli: player, args: [file], cols: expect.cols, rows: expect.rows, cliType: expect.cli, name: `soak ${i + 1}: ${cast}` });
+    const info = await daemon.sessions.create({ cli: process.execPath, args: [player, file], cols: expect.cols, rows: expect.rows, cliType: expect.cli, name: `soak ${i + 1}: ${cast}` });
     const truth: SessionTruth = { id: info.id, cast, cli: expect.cli, promptsPerLoop: expect.events.filter((event) => event.type === 'waiting_for_input').length, lastSeq: 0, exited: false, prompts: 0, promptSeqs: [], promptsAtLoop: [], carry: '', others: new Map(), output: { chars: 0, sum: 0 }, earlyTallies: new Map() };
     truths.set(info.id, truth);
     sessions.push(truth);
