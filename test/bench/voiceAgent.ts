@@ -5,11 +5,16 @@
  * payloads to the URL its settings name every HOOK_EVERY_MS and appending a transcript line to
  * `~/.claude/projects/<cwd>/<id>.jsonl` every LINE_EVERY_MS, like a busy turn. With
  * `VOICE_BENCH_IDLE_HOOKS=n` it instead posts n hooks one after another (an idle daemon) and
- * prints nothing. Each hook's round trip (what Claude Code waits for) is written, in ms, to
+ * prints nothing. With `VOICE_BENCH_PROBE_MS=n` it prints and writes transcript lines like the loud
+ * agent but posts hooks one after another, n ms apart, for as long as the output runs (a bigger sample of the round trip
+ * during ingest). With `VOICE_BENCH_CURL_HOOKS=n` it runs Codex's command hook (`$SHELL -lc`
+ * with curl, codexHookCommand) n times one after another with a hook's JSON on stdin, and prints
+ * nothing. Each hook's round trip (what the CLI waits for) is written, in ms, to
  * `VOICE_BENCH_LATENCIES` at exit.
  * `node voiceAgent.js --settings FILE --session-id ID REDRAWS_FILE`
  */
 import { spawn } from 'node:child_process';
+import { codexHookCommand } from '../../parsers/codex/codexVoice.js';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -44,6 +49,28 @@ async function postHook(n: number): Promise<void> {
   }
 }
 
+/** Codex's command hook once (its shell, curl, the JSON on stdin), timed to the shell's exit. */
+async function runCommandHook(n: number): Promise<void> {
+  const command = codexHookCommand({ eventsUrl: url, tokenEnv: 'TETHER_HOOK_TOKEN', forwarder: ['false'] });
+  const body = JSON.stringify({ session_id: conversationId, hook_event_name: 'Notification', notification_type: 'bench', message: `hook ${n}` });
+  const start = performance.now();
+  const ok = await new Promise<boolean>((resolve) => {
+    const shell = spawn(process.env.SHELL ?? '/bin/sh', ['-lc', command], { stdio: ['pipe', 'ignore', 'ignore'] });
+    shell.on('error', () => resolve(false));
+    shell.on('exit', (code) => resolve(code === 0));
+    shell.stdin.end(body);
+  });
+  latencies.push(ok ? performance.now() - start : Number.NaN);
+}
+
+/** Posts hooks one after another, `gapMs` apart, until `done` says stop. */
+async function probe(gapMs: number, done: () => boolean): Promise<void> {
+  while (!done()) {
+    await postHook(latencies.length);
+    await new Promise((resolve) => setTimeout(resolve, gapMs));
+  }
+}
+
 function writeLine(): void {
   lines += 1;
   const result = { type: 'user', uuid: `bench-${lines}`, message: { content: [{ type: 'tool_result', tool_use_id: `toolu_${lines}`, content: 'x'.repeat(1000) }] } };
@@ -53,19 +80,27 @@ function writeLine(): void {
 async function main(): Promise<void> {
   mkdirSync(transcriptDir, { recursive: true });
   const idleHooks = Number(process.env.VOICE_BENCH_IDLE_HOOKS ?? 0);
-  if (idleHooks > 0) {
+  const curlHooks = Number(process.env.VOICE_BENCH_CURL_HOOKS ?? 0);
+  if (idleHooks > 0 || curlHooks > 0) {
     for (let n = 0; n < idleHooks; n++) await postHook(n);
+    for (let n = 0; n < curlHooks; n++) await runCommandHook(n);
     if (process.env.VOICE_BENCH_LATENCIES) writeFileSync(process.env.VOICE_BENCH_LATENCIES, JSON.stringify(latencies));
     return;
   }
   await createInterface({ input: process.stdin })[Symbol.asyncIterator]().next();
+  const probeMs = Number(process.env.VOICE_BENCH_PROBE_MS ?? 0);
   const timers = loud ? [setInterval(() => void postHook(latencies.length), HOOK_EVERY_MS), setInterval(writeLine, LINE_EVERY_MS)] : [];
+  if (probeMs > 0) timers.push(setInterval(writeLine, LINE_EVERY_MS));
+  let printed = false;
+  const probing = probeMs > 0 ? probe(probeMs, () => printed) : Promise.resolve();
   // `cat` prints straight to the terminal, so the hooks and transcript writes here do not slow the output itself.
   await new Promise<void>((resolve, reject) => {
     const cat = spawn('cat', [redraws], { stdio: ['ignore', 'inherit', 'inherit'] });
     cat.on('error', reject);
     cat.on('exit', () => resolve());
   });
+  printed = true;
+  await probing;
   for (const timer of timers) clearInterval(timer);
   if (process.env.VOICE_BENCH_LATENCIES) writeFileSync(process.env.VOICE_BENCH_LATENCIES, JSON.stringify(latencies));
   await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
