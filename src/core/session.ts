@@ -544,8 +544,7 @@ export class Session extends Disposable {
   }
 
   private async _onExit(exitCode: number): Promise<void> {
-    const deadline = Date.now() + EXIT_FLUSH_MS;
-    while (this._pendingBytes > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    await this._applied(EXIT_FLUSH_MS);
     const running = this._running;
     if (this.isDisposed || !running) return;
     // Exiting non-zero on its own ends an open turn as failed.
@@ -558,6 +557,23 @@ export class Session extends Disposable {
     this._free();
     this._history.setLimit(this._limits.exitedHistoryBytes);
     this._emit({ type: 'session_closed', session_id: this.id, seq: this._nextSeq(), exit_code: exitCode });
+  }
+
+  /**
+   * Resolves once the screen has applied every write so far (an empty write's callback comes after
+   * theirs), or after `timeoutMs` (a wedged or disposed screen). @throws never
+   */
+  private _applied(timeoutMs: number): Promise<void> {
+    const pipeline = this._running?.pipeline;
+    if (this._pendingBytes === 0 || pipeline === undefined) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      timer.unref();
+      pipeline.write('', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   private _createVoice(voice: NonNullable<SessionSpec['voice']>): SessionVoice {
