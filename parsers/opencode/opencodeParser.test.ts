@@ -60,6 +60,11 @@ describe('opencodeParser on real OpenCode 1.18.33 screens', () => {
     for (const name of ['idle-home.120x40', 'idle-home.80x24']) expect(promptOf(loadScreen(name)).waitType).toBe('awaiting_response');
   });
 
+  it('reads the home view with a tip under its hint row (every start after the first session)', () => {
+    expect(promptOf(loadScreen('idle-home-tip.120x40')).waitType).toBe('awaiting_response');
+    expect(opencodeParser.parse(withTitle(loadScreen('idle-home-tip.120x40'), ''), 0).state).toBe('unknown');
+  });
+
   it('does not report the splash (same panel, no title yet) as idle', () => {
     expect(opencodeParser.parse(withTitle(loadScreen('idle-home.120x40'), ''), 0).state).toBe('unknown');
   });
@@ -101,6 +106,23 @@ describe('opencodeParser negatives', () => {
       { cols: 80, title: 'OC | session' },
     );
     expect(opencodeParser.parse(screen, 0).state).toBe('busy');
+  });
+
+  it('does not read a home hint row with another panel under it as the idle home view', () => {
+    const screen = snapshotFromText(
+      [
+        '       ┃  Ask anything… "Fix broken tests"',
+        '       ┃  Build · Mock Model Mock',
+        '       ╹▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀',
+        '                          tab agents  ctrl+p commands',
+        '',
+        '  ┃  Select model',
+        '',
+        '  /tmp/project                                  1.18.33',
+      ].join('\n'),
+      { cols: 80, title: 'OpenCode' },
+    );
+    expect(opencodeParser.parse(screen, 0).state).toBe('unknown');
   });
 
   it('reports nothing on an empty or foreign screen', () => {

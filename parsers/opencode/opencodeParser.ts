@@ -5,7 +5,8 @@
  *             (`Allow once   Allow always   Reject`) and the `⇆ select  enter confirm` hint
  *   question  the question tool: `1. <label>` rows and an `esc dismiss` hint (digits select)
  *   idle      the input panel closed by its `╹▀▀▀…` bottom edge, once the title is set (the
- *             splash draws the same panel but drops keys until the title `OpenCode` appears)
+ *             splash draws the same panel but drops keys until the title `OpenCode` appears);
+ *             on the home view a tip may sit between the panel's hint row and the footer
  */
 import type { IPromptParser, PromptInfo, PromptOption, ScreenLine, ScreenSnapshot, Verdict } from '../../src/common/index.js';
 import { findNumberedList, lastNonEmpty } from '../shared/screenText.js';
@@ -132,14 +133,17 @@ function readQuestion(lines: readonly ScreenLine[], hintRow: number): PromptInfo
 
 /**
  * Row of the input panel's bottom edge: near the bottom in a session, or (home view) centred
- * under the logo with only the `tab agents` hint and the footer row (folder, version) below.
+ * under the logo with its `tab agents` hint row right under it. Below the hint the home view
+ * draws only rows that are not a panel: a tip (`● Tip …`, shown once a session exists, one or
+ * two rows) and the footer row (folder, version).
  */
 function findInputBottom(lines: readonly ScreenLine[], bottom: number): number | undefined {
   for (let i = bottom; i >= Math.max(0, bottom - STATUS_ROWS); i--) if (INPUT_BOTTOM.test(lines[i].text)) return i;
-  let row = bottom - 1;
-  while (row >= 0 && lines[row].text.trim() === '') row--;
-  if (row < 1 || !HOME_HINT.test(lines[row].text)) return undefined;
-  return INPUT_BOTTOM.test(lines[row - 1].text) ? row - 1 : undefined;
+  for (let row = bottom - 1; row >= 1; row--) {
+    if (HOME_HINT.test(lines[row].text)) return INPUT_BOTTOM.test(lines[row - 1].text) ? row - 1 : undefined;
+    if (panelText(lines[row]) !== undefined || INPUT_BOTTOM.test(lines[row].text)) return undefined;
+  }
+  return undefined;
 }
 
 /** The OpenCode prompt parser. */
