@@ -27,12 +27,20 @@ let scratch = Buffer.allocUnsafeSlow(64 * 1024);
 let block = Buffer.allocUnsafeSlow(0);
 let blockUsed = 0;
 
-/** `bytes` of a block, never handed out again. */
-function take(bytes: number): Buffer {
+/**
+ * Room for `bytes` at the end of the current block (a new block when it has too little); the
+ * caller keeps what it used with `commit`.
+ */
+function reserve(bytes: number): Buffer {
   if (blockUsed + bytes > block.length) {
     block = Buffer.allocUnsafeSlow(Math.max(BLOCK_BYTES, bytes));
     blockUsed = 0;
   }
+  return block;
+}
+
+/** Hands out `bytes` from `blockUsed` of the current block (never handed out again). */
+function commit(bytes: number): Buffer {
   const slice = block.subarray(blockUsed, blockUsed + bytes);
   blockUsed += bytes;
   return slice;
@@ -56,14 +64,9 @@ export function encodeOutputData(data: string): Buffer {
   if (scratch.length < data.length * 3) scratch = Buffer.allocUnsafeSlow(data.length * 3);
   const source = scratch;
   const length = source.write(data, 0, 'utf8');
-  let extra = 0;
-  for (let i = 0; i < length; i++) extra += EXTRA[source[i]];
-  const out = take(length + extra);
-  if (extra === 0) {
-    source.copy(out, 0, 0, length);
-    return out;
-  }
-  let at = 0;
+  // One pass into room for the worst case (every byte a 6-byte `\u00XX`); only what was written is kept.
+  const out = reserve(length * 6);
+  let at = blockUsed;
   for (let i = 0; i < length; i++) {
     const byte = source[i];
     if (EXTRA[byte] === 0) {
@@ -82,5 +85,5 @@ export function encodeOutputData(data: string): Buffer {
     out[at++] = HEX[byte >> 4];
     out[at++] = HEX[byte & 15];
   }
-  return out;
+  return commit(at - blockUsed);
 }
