@@ -76,7 +76,7 @@ export interface StartDaemonOptions {
    */
   readonly hostCommand?: readonly string[];
   /** Ring and checkpoint sizes of new hosts (UTF-16 units); tests shrink them to exercise checkpoints. */
-  readonly hostLimits?: { readonly ringUnits?: number; readonly checkpointUnits?: number };
+  readonly hostLimits?: { readonly ringBytes?: number; readonly checkpointBytes?: number };
   /** Test only: these CLIs' parsers read nothing, so their prompts come from hooks (and the fallback reader) alone. */
   readonly parserOff?: readonly string[];
 }

@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -14,9 +14,10 @@ import { HostClient } from '../src/host/hostClient.js';
 import { processAlive, readHostRecords } from '../src/host/hostFiles.js';
 import { HostLauncher } from '../src/host/hostLauncher.js';
 import { HeadlessScreen } from '../src/core/headlessScreen.js';
-import { HOST_PROTOCOL_VERSION, MIN_HOST_PROTOCOL_VERSION } from '../src/host/hostProtocol.js';
+import { HOST_PROTOCOL_VERSION, MIN_SERVED_PROTOCOL_VERSION } from '../src/host/hostProtocol.js';
 import type { HostSession } from '../src/host/hostProtocol.js';
 import { hostCommand } from './support/hostProgram.js';
+import { HOST_PROTOCOL_1_COMMIT, legacyHostCommand } from './support/legacyHost.js';
 import { transpileTree } from './support/transpileTree.js';
 import { sha256, writePatternFile } from './support/patternOutput.js';
 import { waitUntil } from './support/waitFor.js';
@@ -132,7 +133,7 @@ describe('session host', () => {
   }, 30_000);
 
   it('folds output past its ring into its own screen while no daemon is there: the rebuilt screen misses no line', async () => {
-    const launcher = new HostLauncher({ dataDir, command: hostCommand(), ringUnits: 4096 });
+    const launcher = new HostLauncher({ dataDir, command: hostCommand(), ringBytes: 4096 });
     const script = 'i=0; while [ $i -lt 3000 ]; do i=$((i+1)); echo "L$i"; done; echo DONE; sleep 60';
     const client = await launcher.spawn(sessionFor('/bin/sh', ['-c', script]), ENV);
     pids.push(client.hostPid, client.pid);
@@ -155,7 +156,7 @@ describe('session host', () => {
     screen.dispose();
   }, 60_000);
 
-  it('serves a daemon of a newer protocol in the version both speak (the tray update path), and refuses one older than it reads', async () => {
+  it('serves a daemon of a newer protocol in the version both speak (the tray update path), and refuses one older than it serves', async () => {
     const launcher = new HostLauncher({ dataDir, command: hostCommand() });
     const client = await launcher.spawn(sessionFor('/bin/sh', ['-c', 'echo BEFORE-UPDATE; read x; echo "AFTER-$x"; sleep 30']), ENV);
     pids.push(client.hostPid, client.pid);
@@ -176,7 +177,7 @@ describe('session host', () => {
     newer.write('ok\r');
     await waitUntil(() => after.includes('AFTER-ok'), 10_000, 'input and output through the newer daemon');
     newer.detach();
-    await expect(HostClient.connect({ socket: record.socket, secret: record.secret, version: MIN_HOST_PROTOCOL_VERSION - 1 })).rejects.toMatchObject({ code: 'BAD_MESSAGE' });
+    await expect(HostClient.connect({ socket: record.socket, secret: record.secret, version: MIN_SERVED_PROTOCOL_VERSION - 1 })).rejects.toMatchObject({ code: 'BAD_MESSAGE' });
     // The refused daemon changed nothing: the agent still runs for the next one.
     const again = await HostClient.connect({ socket: record.socket, secret: record.secret });
     expect(again.pid).toBe(client.pid);
@@ -184,6 +185,72 @@ describe('session host', () => {
     again.start();
     await new Promise((resolve) => again.onExit(resolve));
     again.dispose();
+  }, 30_000);
+
+  // The tray app's update path: this daemon attaches to a host of protocol 1 as it shipped (text
+  // frames, offsets in UTF-16 units) as well as to its own (bytes, offsets in bytes).
+  for (const [version, command] of [
+    [1, () => legacyHostCommand()],
+    [2, () => hostCommand()],
+  ] as const) {
+    it(`attaches to a host of protocol ${version}${version === 1 ? ` (commit ${HOST_PROTOCOL_1_COMMIT.slice(0, 7)})` : ''}: output, checkpoint offsets in its units, replay, input and exit`, async () => {
+      const launcher = new HostLauncher({ dataDir, command: command() });
+      const script = 'echo "é€🎉 ╭─╮ BEFORE"; read x; echo "AFTER-$x 😀"; read y; exit 3';
+      const client = await launcher.spawn(sessionFor('/bin/sh', ['-c', script]), ENV);
+      pids.push(client.hostPid, client.pid);
+      expect(client.welcome.v).toBe(version);
+      // A new session's host delivers what came before the session existed as output.
+      let output = '';
+      // As a session does: the screen applied each chunk, then a checkpoint of everything so far.
+      client.onData((data) => {
+        output += data;
+        client.applied(data.length, true);
+      });
+      client.start();
+      await waitUntil(() => output.includes('BEFORE\r\n'), 10_000, 'the first output');
+      client.checkpoint(`SCREEN(${output})`);
+      client.detach();
+
+      const [{ record }] = readHostRecords(launcher.dir);
+      const again = await HostClient.connect({ socket: record.socket, secret: record.secret });
+      expect(again.welcome.v).toBe(version);
+      // The host took the checkpoint (an offset in its own units: past its end it would be ignored) and replays nothing after it.
+      expect(again.welcome.offset).toBe(version === 1 ? output.length : Buffer.byteLength(output));
+      expect(again.replay).toEqual({ checkpoint: `SCREEN(${output})`, output: '' });
+      let after = '';
+      again.onData((data) => (after += data));
+      const exit = new Promise<{ exitCode: number }>((resolve) => again.onExit(resolve));
+      again.start();
+      again.write('ok\r');
+      await waitUntil(() => after.includes('😀'), 10_000, 'input and output after the re-attach');
+      expect(after).toContain('AFTER-ok 😀');
+      again.write('\r');
+      expect((await exit).exitCode).toBe(3);
+      again.dispose();
+      await waitUntil(() => !running(client.hostPid), 10_000, 'the released host to exit');
+    }, 60_000);
+  }
+
+  it('passes multi-byte output cut anywhere by the terminal through whole, and the last of it before the exit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tether-utf8-'));
+    try {
+      const line = (i: number) => `${i} é€🎉 ╭─╮ ${'─'.repeat(i % 50)}😀\n`;
+      const text = Array.from({ length: 20_000 }, (_, i) => line(i)).join('');
+      writeFileSync(join(dir, 'out.txt'), text);
+      const launcher = new HostLauncher({ dataDir, command: hostCommand() });
+      const client = await launcher.spawn(sessionFor('/bin/cat', [join(dir, 'out.txt')]), ENV);
+      pids.push(client.hostPid, client.pid);
+      let output = '';
+      client.onData((data) => (output += data));
+      const exit = new Promise<{ exitCode: number }>((resolve) => client.onExit(resolve));
+      client.start();
+      expect((await exit).exitCode).toBe(0);
+      expect(output.includes('\ufffd')).toBe(false);
+      expect(sha256(output)).toBe(sha256(text.replace(/\n/g, '\r\n')));
+      client.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 30_000);
 
   it('refuses a wrong secret, and keeps its socket and record private', async () => {

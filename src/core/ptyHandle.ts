@@ -27,7 +27,9 @@ export interface IPtyHandle extends IDisposable {
   /** Starts delivering output and exit held since the handle was made (a host's live stream). */
   start?(): void;
   /**
-   * The screen applied `units` more UTF-16 units of output; true when a checkpoint should be taken
+   * The screen applied the oldest chunk `onData` gave that was not reported yet (`units` UTF-16
+   * units: called once per chunk, in order; a host counts its own offset units, bytes in host
+   * protocol 2); true when a checkpoint should be taken
    * now: one is due and the screen is `atBoundary` (all written output applied, at a line end), or
    * one is long overdue.
    */

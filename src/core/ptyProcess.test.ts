@@ -52,6 +52,21 @@ describe('PtyProcess', () => {
     }
   });
 
+  it('as bytes: gives the terminal\'s bytes as read (Buffers), all of them before exit, and keeps the terminal\'s UTF-8 mode', async () => {
+    const child = PtyProcess.bytes({ file: 'sh', args: ['-c', `stty -a; cat '${pattern.path}'`], cols: 200, rows: 24, cwd: '/', env: env() });
+    const chunks: Buffer[] = [];
+    child.onData((data) => chunks.push(data));
+    const exit = await new Promise<PtyExit>((resolve) => child.onExit(resolve));
+    child.dispose();
+    expect(exit).toEqual({ exitCode: 0 });
+    expect(chunks.every((chunk) => Buffer.isBuffer(chunk))).toBe(true);
+    const output = Buffer.concat(chunks).toString('utf8');
+    // IUTF8 as with text (node-pty sets it for its 'utf8' encoding; multi-byte erase in canonical mode).
+    expect(output).toMatch(/(^|\s)iutf8(\s|$)/m);
+    const cat = output.slice(output.indexOf(pattern.expectedPtyOutput.slice(0, 64)));
+    expect(sha256(cat)).toBe(sha256(pattern.expectedPtyOutput));
+  });
+
   it('reports the signal that killed the child', async () => {
     const child = new PtyProcess({ file: 'sleep', args: ['30'], cols: 80, rows: 24, cwd: '/', env: env() });
     const exited = new Promise<PtyExit>((resolve) => child.onExit(resolve));

@@ -27,6 +27,30 @@ export interface PtyProcessOptions {
   readonly name?: string;
 }
 
+/** How output is handled on the way out, per form: text (UTF-8 decoded) or the terminal's bytes. */
+interface ChunkOps<T extends string | Buffer> {
+  readonly empty: T;
+  concat(a: T, b: T): T;
+  slice(chunk: T, start: number, end?: number): T;
+  /** Length of the longest suffix of `chunk` that is a prefix of `marker`. */
+  partial(chunk: T, marker: string): number;
+}
+
+const textOps: ChunkOps<string> = {
+  empty: '',
+  concat: (a, b) => a + b,
+  slice: (chunk, start, end) => chunk.slice(start, end),
+  partial: (chunk, marker) => partialMarkerLength(chunk, marker),
+};
+
+const byteOps: ChunkOps<Buffer> = {
+  empty: Buffer.alloc(0),
+  concat: (a, b) => (a.length === 0 ? b : Buffer.concat([a, b])),
+  slice: (chunk, start, end) => chunk.subarray(start, end),
+  // The marker is ASCII: its characters are its bytes.
+  partial: (chunk, marker) => partialMarkerLength(chunk.subarray(Math.max(0, chunk.length - marker.length)).toString('latin1'), marker),
+};
+
 /** How the process ended: the exit code, and the signal number when a signal killed it. */
 export interface PtyExit {
   readonly exitCode: number;
@@ -61,26 +85,41 @@ export function partialMarkerLength(text: string, marker: string): number {
   return 0;
 }
 
-/** A child process on a pseudo-terminal. */
-export class PtyProcess extends Disposable {
+/**
+ * A child process on a pseudo-terminal. `PtyProcess` gives its output as UTF-8 decoded text;
+ * `PtyProcess.bytes` gives the terminal's bytes as read (a session host passes them on without
+ * decoding: a chunk may end inside a multi-byte character).
+ */
+export class PtyProcess<T extends string | Buffer = string> extends Disposable {
   private readonly _pty: pty.IPty;
+  private readonly _ops: ChunkOps<T>;
   private _slave: number | undefined;
   private _socket: ReadSocket | undefined;
   private _destroy: ((error?: Error) => unknown) | undefined;
   private _marker: string | undefined;
-  private _carry = '';
+  private _carry: T;
   private _drainTimer: NodeJS.Timeout | undefined;
 
-  private readonly _onData = this._register(new Emitter<string>());
-  /** Output, UTF-8 decoded, in order; the last chunk arrives before `onExit`. */
+  private readonly _onData = this._register(new Emitter<T>());
+  /** Output in order (text, or bytes for `PtyProcess.bytes`); the last chunk arrives before `onExit`. */
   readonly onData = this._onData.event;
   private readonly _onExit = this._register(new Emitter<PtyExit>());
   /** The child exited and all its output has been delivered. */
   readonly onExit = this._onExit.event;
 
+  /**
+   * A process whose output comes as the terminal's bytes (Buffers), not decoded.
+   * @throws TetherError SPAWN_FAILED when node-pty cannot start the process
+   */
+  static bytes(options: PtyProcessOptions): PtyProcess<Buffer> {
+    return new PtyProcess<Buffer>(options, byteOps);
+  }
+
   /** @throws TetherError SPAWN_FAILED when node-pty cannot start the process */
-  constructor(options: PtyProcessOptions) {
+  constructor(options: PtyProcessOptions, ops?: ChunkOps<T>) {
     super();
+    this._ops = ops ?? (textOps as unknown as ChunkOps<T>);
+    this._carry = this._ops.empty;
     try {
       this._pty = pty.spawn(options.file, [...options.args], {
         name: options.name ?? 'xterm-256color',
@@ -92,8 +131,9 @@ export class PtyProcess extends Disposable {
     } catch (err) {
       throw new TetherError('SPAWN_FAILED', `cannot start ${options.file}: ${(err as Error).message}`, { cause: err });
     }
+    if (this._ops === (byteOps as unknown as ChunkOps<T>)) this._takeBytes();
     this._holdSlave();
-    this._register(this._pty.onData((data) => this._receive(data)));
+    this._register(this._pty.onData((data: string | Buffer) => this._receive(this._asChunk(data))));
     this._register(this._pty.onExit(({ exitCode, signal }) => this._onExit.fire(signal ? { exitCode, signal } : { exitCode })));
     this._register(toDisposable(() => this._finishDrain()));
   }
@@ -108,8 +148,8 @@ export class PtyProcess extends Disposable {
     return this._slave !== undefined;
   }
 
-  /** Writes input to the child. @throws the node-pty error when the PTY is closed */
-  write(data: string): void {
+  /** Writes input (text is UTF-8 encoded) to the child. @throws the node-pty error when the PTY is closed */
+  write(data: string | Buffer): void {
     this._pty.write(data);
   }
 
@@ -135,6 +175,26 @@ export class PtyProcess extends Disposable {
     } catch {
       // already gone
     }
+  }
+
+  /**
+   * Makes node-pty's read stream give Buffers. The process is spawned with node-pty's 'utf8'
+   * encoding all the same, so its terminal keeps IUTF8 (multi-byte erase in canonical mode, as an
+   * in-process agent's has; `encoding: null` would drop it), and the decoder that encoding put on
+   * the stream is taken off again (Node's ReadableState `decoder`/`encoding`, Node 20). Nothing
+   * was read yet: the spawn is synchronous. If the stream still gives text, `_asChunk` encodes it.
+   */
+  private _takeBytes(): void {
+    const state = (this._pty as unknown as { _socket?: { _readableState?: { decoder?: unknown; encoding?: unknown } } })._socket?._readableState;
+    if (!state || !('decoder' in state)) return;
+    state.decoder = null;
+    state.encoding = null;
+  }
+
+  /** A chunk in this process's form (bytes are encoded back only when taking the decoder off failed). */
+  private _asChunk(data: string | Buffer): T {
+    if (this._ops === (textOps as unknown as ChunkOps<T>)) return (typeof data === 'string' ? data : data.toString('utf8')) as T;
+    return (typeof data === 'string' ? Buffer.from(data, 'utf8') : data) as T;
   }
 
   /** Opens the slave (O_NOCTTY: it must not become our controlling terminal) and intercepts node-pty's socket destroy. */
@@ -179,32 +239,34 @@ export class PtyProcess extends Disposable {
     }
   }
 
-  private _receive(data: string): void {
+  private _receive(data: T): void {
     const marker = this._marker;
     if (marker === undefined) {
       this._onData.fire(data);
       return;
     }
-    const text = this._carry + data;
+    const ops = this._ops;
+    const text = ops.concat(this._carry, data);
+    // Text and bytes both find an ASCII string (a Buffer's indexOf encodes it as UTF-8).
     const found = text.indexOf(marker);
     if (found >= 0) {
-      this._carry = '';
-      if (found > 0) this._onData.fire(text.slice(0, found));
+      this._carry = ops.empty;
+      if (found > 0) this._onData.fire(ops.slice(text, 0, found));
       this._finishDrain();
       return;
     }
-    const keep = partialMarkerLength(text, marker);
-    this._carry = text.slice(text.length - keep);
-    if (text.length > keep) this._onData.fire(text.slice(0, text.length - keep));
+    const keep = ops.partial(text, marker);
+    this._carry = ops.slice(text, text.length - keep);
+    if (text.length > keep) this._onData.fire(ops.slice(text, 0, text.length - keep));
   }
 
   /** Ends the drain (or the hold, on dispose): destroys the socket, so node-pty reports exit, and closes the slave. */
   private _finishDrain(): void {
     if (this._drainTimer) clearTimeout(this._drainTimer);
     this._drainTimer = undefined;
-    if (this._carry !== '') {
+    if (this._carry.length > 0) {
       const carry = this._carry;
-      this._carry = '';
+      this._carry = this._ops.empty;
       this._onData.fire(carry);
     }
     const slave = this._slave;

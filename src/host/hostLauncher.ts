@@ -29,8 +29,10 @@ export interface HostLauncherOptions {
   /** The host program: `[node, hostMain.js]` (tests pass a transpiled copy). */
   readonly command: readonly string[];
   readonly orphanExitMs?: number;
-  readonly ringUnits?: number;
-  readonly checkpointUnits?: number;
+  /** Ring bound of new hosts (bytes). */
+  readonly ringBytes?: number;
+  /** Output applied between checkpoints (bytes; UTF-16 units with a version 1 host). */
+  readonly checkpointBytes?: number;
   readonly killGraceMs?: number;
 }
 
@@ -68,7 +70,7 @@ export class HostLauncher {
       secret,
       orphan_exit_ms: this._options.orphanExitMs ?? DEFAULT_ORPHAN_EXIT_MS,
       kill_grace_ms: this._options.killGraceMs ?? 3000,
-      ...(this._options.ringUnits !== undefined ? { ring_units: this._options.ringUnits } : {}),
+      ...(this._options.ringBytes !== undefined ? { ring_bytes: this._options.ringBytes } : {}),
     };
     const hostEnv: Record<string, string> = {};
     for (const key of HOST_ENV_KEYS) if (process.env[key] !== undefined) hostEnv[key] = process.env[key]!;
@@ -151,8 +153,8 @@ export class HostLauncher {
     return { attached, finals };
   }
 
-  private _checkpoint(): { checkpointUnits?: number } {
-    return this._options.checkpointUnits !== undefined ? { checkpointUnits: this._options.checkpointUnits } : {};
+  private _checkpoint(): { checkpointBytes?: number } {
+    return this._options.checkpointBytes !== undefined ? { checkpointBytes: this._options.checkpointBytes } : {};
   }
 
   /** Removes sockets and logs of hosts that are not running. */

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     dir: launch.dir,
     secret: launch.secret,
     orphanExitMs: launch.orphan_exit_ms,
-    ...(launch.ring_units !== undefined ? { ringUnits: launch.ring_units } : {}),
+    ...(launch.ring_bytes !== undefined ? { ringBytes: launch.ring_bytes } : {}),
   });
   host.onDidFinish(() => {
     host.dispose();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { controlFrame, daemonMessageSchema, dataFrame, FrameDecoder, FrameKind, MAX_FRAME_BYTES, parseControl } from './hostProtocol.js';
+import { bytesFrame, controlFrame, daemonMessageSchema, dataFrame, FrameDecoder, FrameKind, MAX_FRAME_BYTES, parseControl } from './hostProtocol.js';
 
 describe('host frames', () => {
   it('decode the same frames whatever the chunking', () => {
@@ -8,16 +8,19 @@ describe('host frames', () => {
       dataFrame(FrameKind.output, 'héllo \x1b[1mworld\x1b[0m 🎉'),
       dataFrame(FrameKind.input, ''),
       dataFrame(FrameKind.output, 'x'.repeat(100_000)),
+      // Version 2 output: the terminal's bytes back to back, a character split between chunks.
+      bytesFrame([Buffer.from([0x61, 0xe2, 0x82]), Buffer.from([0xac, 0x62])]),
     ];
     const stream = Buffer.concat(frames);
     for (const step of [1, 3, 7, 4096, stream.length]) {
       const decoder = new FrameDecoder();
       const out = [];
       for (let at = 0; at < stream.length; at += step) out.push(...decoder.push(stream.subarray(at, at + step)));
-      expect(out.map((frame) => frame.kind)).toEqual([FrameKind.control, FrameKind.output, FrameKind.input, FrameKind.output]);
+      expect(out.map((frame) => frame.kind)).toEqual([FrameKind.control, FrameKind.output, FrameKind.input, FrameKind.output, FrameKind.output]);
       expect(parseControl(out[0].payload, daemonMessageSchema)).toEqual({ t: 'hello', v: 1, secret: 's'.repeat(43) });
       expect(out[1].payload.toString('utf8')).toBe('héllo \x1b[1mworld\x1b[0m 🎉');
       expect(out[3].payload.length).toBe(100_000);
+      expect(out[4].payload.toString('utf8')).toBe('a€b');
     }
   });
 

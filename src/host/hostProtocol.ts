@@ -1,19 +1,30 @@
 /**
  * The session host protocol (daemon ⇄ host over the host's unix socket): length-prefixed frames,
- * each a kind byte and a payload. Output and input travel as raw UTF-8 (no JSON escaping on the
- * data path); control messages are JSON, validated with zod. Versioned: the daemon says the
- * highest version it speaks in `hello`, the host answers with the version both speak, and both
- * send only that version's messages from then on (an unknown message ends the connection), so a
- * newer daemon attaches to the hosts an older one left (the tray app's update path; tested in
- * test/sessionHost.test.ts).
+ * each a kind byte and a payload. Output and input travel as bytes (no JSON escaping on the data
+ * path); control messages are JSON, validated with zod. Versioned: the daemon says the highest
+ * version it speaks in `hello`, the host answers with the version both speak, and both send only
+ * that version's messages from then on (an unknown message ends the connection), so a newer
+ * daemon attaches to the hosts an older one left (the tray app's update path; tested in
+ * test/sessionHost.test.ts against the version 1 host as it shipped).
+ *
+ * Version 1: output frames are whole UTF-8 text (the host decoded the terminal's bytes), and
+ * output offsets (`offset`, `replay_from`, a checkpoint's `offset`) count UTF-16 units.
+ * Version 2: output frames are the terminal's bytes as read (a frame may end inside a multi-byte
+ * character: the daemon decodes the stream, not each frame), and offsets count those bytes. The
+ * messages are the same.
  */
 import { z } from 'zod';
 import { TetherError } from '../common/index.js';
 
 /** The host protocol this build speaks (and the highest it accepts). Bump on any incompatible change. */
-export const HOST_PROTOCOL_VERSION = 1;
-/** The oldest host protocol this build can still attach to (the tray app's update path: a newer daemon, older hosts). */
+export const HOST_PROTOCOL_VERSION = 2;
+/** The oldest host protocol this build's daemon can still attach to (the tray app's update path: a newer daemon, older hosts). */
 export const MIN_HOST_PROTOCOL_VERSION = 1;
+/**
+ * The oldest daemon protocol this build's host serves: its ring holds bytes, so it cannot give a
+ * version 1 daemon UTF-16 offsets (an older daemon never meets a newer host on the update path).
+ */
+export const MIN_SERVED_PROTOCOL_VERSION = 2;
 /** Largest frame accepted (bytes): a checkpoint of a full 5000-line screen is a few MB; anything past this is a broken peer. */
 export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
 
@@ -46,7 +57,8 @@ export const hostLaunchSchema = z.object({
   env: z.record(z.string(), z.string()),
   dir: z.string(),
   secret: z.string().min(32),
-  ring_units: z.number().int().positive().optional(),
+  /** Ring bound (bytes). */
+  ring_bytes: z.number().int().positive().optional(),
   orphan_exit_ms: z.number().int().nonnegative(),
   kill_grace_ms: z.number().int().nonnegative(),
 });
@@ -80,9 +92,9 @@ export const hostMessageSchema = z.discriminatedUnion('t', [
     session: hostSessionSchema,
     host_pid: z.number().int(),
     agent_pid: z.number().int(),
-    /** Output offset (UTF-16 units since start) at which the replay that follows ends and live output begins. */
+    /** Output offset (bytes since start; UTF-16 units in version 1) at which the replay that follows ends and live output begins. */
     offset: z.number().int().nonnegative(),
-    /** Offset of the first replayed unit. */
+    /** Offset of the first replayed byte (unit in version 1). */
     replay_from: z.number().int().nonnegative(),
     /** The screen the replay applies on top of, when the daemon left one. */
     checkpoint: checkpointSchema.optional(),
@@ -104,13 +116,25 @@ export function controlFrame(message: DaemonMessage | HostMessage): Buffer {
   return frame(FrameKind.control, Buffer.from(JSON.stringify(message), 'utf8'));
 }
 
-/** One frame carrying `text` (output or input) as UTF-8: one buffer, encoded in place (the output path's only copy). */
+/** One frame carrying `text` (input) as UTF-8: one buffer, encoded in place. */
 export function dataFrame(kind: typeof FrameKind.output | typeof FrameKind.input, text: string): Buffer {
   const bytes = Buffer.byteLength(text, 'utf8');
   const buffer = Buffer.allocUnsafe(HEADER_BYTES + bytes);
   buffer.writeUInt32BE(bytes + 1, 0);
   buffer.writeUInt8(kind, 4);
   buffer.write(text, HEADER_BYTES, 'utf8');
+  return buffer;
+}
+
+/** One output frame carrying `chunks` (the terminal's bytes) back to back: one buffer, one copy. */
+export function bytesFrame(chunks: readonly Buffer[]): Buffer {
+  let bytes = 0;
+  for (const chunk of chunks) bytes += chunk.length;
+  const buffer = Buffer.allocUnsafe(HEADER_BYTES + bytes);
+  buffer.writeUInt32BE(bytes + 1, 0);
+  buffer.writeUInt8(FrameKind.output, 4);
+  let at = HEADER_BYTES;
+  for (const chunk of chunks) at += chunk.copy(buffer, at);
   return buffer;
 }
 

@@ -16,13 +16,13 @@ import type { FinalHostRecord, HostRecord } from './hostFiles.js';
 import { OutputRing } from './outputRing.js';
 import type { FoldScreen } from './outputRing.js';
 import {
+  bytesFrame,
   controlFrame,
   daemonMessageSchema,
-  dataFrame,
   FrameDecoder,
   FrameKind,
   HOST_PROTOCOL_VERSION,
-  MIN_HOST_PROTOCOL_VERSION,
+  MIN_SERVED_PROTOCOL_VERSION,
   parseControl,
 } from './hostProtocol.js';
 import type { DaemonMessage, HostExit, HostMessage, HostSession } from './hostProtocol.js';
@@ -36,8 +36,17 @@ const STOP_RELEASE_MS = 2000;
  * paused until it drains: well above one batch, so a busy daemon always has output queued.
  */
 const SEND_HIGH_WATER_BYTES = 1 << 20;
-/** Replay frames are cut to this many UTF-16 units, so no single frame is huge. */
-const REPLAY_FRAME_UNITS = 256 * 1024;
+/**
+ * Output that follows a send within this long (ms) is gathered for this long before it is sent:
+ * during a flood one socket write (and one wake-up of the daemon) carries several of the
+ * terminal's 4 KB reads, each of which comes in its own event-loop turn; a lone chunk (an echo, a
+ * prompt) still goes at the end of its turn.
+ */
+const COALESCE_MS = 2;
+/** Gathered output is sent at once when it reaches this many bytes (the daemon decodes it in pieces of half this). */
+const MAX_BATCH_BYTES = 64 * 1024;
+/** Replay frames are cut to this many bytes, so no single frame is huge. */
+const REPLAY_FRAME_BYTES = 256 * 1024;
 
 /** The fold screen's class, loaded on first need (it costs the host's start-up a third of a second on a loaded machine). */
 let foldScreenClass: (new (cols: number, rows: number) => FoldScreen) | 'failed' | undefined;
@@ -63,8 +72,8 @@ export interface HostServerOptions {
   readonly dir: string;
   /** The per-host secret a daemon must present (base64url, 32 random bytes). */
   readonly secret: string;
-  /** Ring bound (UTF-16 units). */
-  readonly ringUnits?: number;
+  /** Ring bound (bytes). */
+  readonly ringBytes?: number;
   /** How long an exited agent's host waits for a daemon before writing a final record (ms). */
   readonly orphanExitMs: number;
 }
@@ -79,7 +88,7 @@ function digest(secret: string): Buffer {
 
 /** One session's host. */
 export class HostServer extends Disposable {
-  private readonly _pty: PtyProcess;
+  private readonly _pty: PtyProcess<Buffer>;
   private readonly _ring: OutputRing;
   private readonly _server: Server;
   private readonly _paths: ReturnType<typeof hostPaths>;
@@ -89,8 +98,11 @@ export class HostServer extends Disposable {
   private _exit: HostExit | undefined;
   private _lease = 0;
   /** Output read in this event-loop turn, sent to the daemon as one frame when the turn ends. */
-  private _batch: string[] = [];
+  private _batch: Buffer[] = [];
+  private _batchBytes = 0;
   private _flushScheduled = false;
+  /** When output was last sent (performance.now() ms). */
+  private _lastFlush = 0;
   /** The PTY is paused because the daemon's socket holds SEND_HIGH_WATER_BYTES. */
   private _paused = false;
   private _orphanTimer: NodeJS.Timeout | undefined;
@@ -107,9 +119,10 @@ export class HostServer extends Disposable {
     this._session = _options.session;
     this._secret = digest(_options.secret);
     this._paths = hostPaths(_options.dir, _options.session.id);
-    this._ring = new OutputRing(_options.ringUnits, () => this._foldScreen());
+    this._ring = new OutputRing(_options.ringBytes, () => this._foldScreen());
     const { file, args, cols, rows, cwd } = _options.session;
-    this._pty = this._register(new PtyProcess({ file, args, cols, rows, cwd, env: _options.env }));
+    // The terminal's bytes, not decoded: the host only keeps and forwards them (protocol 2).
+    this._pty = this._register(PtyProcess.bytes({ file, args, cols, rows, cwd, env: _options.env }));
     this._register(this._pty.onData((data) => this._output(data)));
     this._register(this._pty.onExit((exit) => this._exited(exit.signal !== undefined ? { exit_code: 128 + exit.signal, signal: exit.signal } : { exit_code: exit.exitCode })));
     this._server = createServer((socket) => this._accept(socket));
@@ -191,12 +204,12 @@ export class HostServer extends Disposable {
             const hello = frame.kind === FrameKind.control ? parseControl(frame.payload, daemonMessageSchema) : undefined;
             if (hello?.t !== 'hello') return this._refuse(socket, 'UNAUTHORIZED', 'the first frame must be hello');
             if (!timingSafeEqual(digest(hello.secret), this._secret)) return this._refuse(socket, 'UNAUTHORIZED', 'wrong host secret');
-            if (hello.v < MIN_HOST_PROTOCOL_VERSION) return this._refuse(socket, 'BAD_MESSAGE', `host protocol ${hello.v} is older than ${MIN_HOST_PROTOCOL_VERSION}`);
+            if (hello.v < MIN_SERVED_PROTOCOL_VERSION) return this._refuse(socket, 'BAD_MESSAGE', `host protocol ${hello.v} is older than ${MIN_SERVED_PROTOCOL_VERSION}`);
             clearTimeout(helloTimer);
             authenticated = true;
             this._attach(socket, Math.min(hello.v, HOST_PROTOCOL_VERSION));
           } else if (frame.kind === FrameKind.input) {
-            this._write(frame.payload.toString('utf8'));
+            this._write(frame.payload);
           } else if (frame.kind === FrameKind.control) {
             this._control(parseControl(frame.payload, daemonMessageSchema));
           }
@@ -220,6 +233,7 @@ export class HostServer extends Disposable {
     this._orphanTimer = undefined;
     if (this._stopping && this._exit) this._startOrphanTimer();
     this._batch = [];
+    this._batchBytes = 0;
     this._ring.setAttached(true);
     socket.on('drain', () => this._client === socket && this._resume());
     const replay = this._ring.replay();
@@ -238,7 +252,7 @@ export class HostServer extends Disposable {
     };
     socket.write(controlFrame(welcome));
     for (const chunk of replay.chunks) {
-      for (let at = 0; at < chunk.length; at += REPLAY_FRAME_UNITS) socket.write(dataFrame(FrameKind.output, chunk.slice(at, at + REPLAY_FRAME_UNITS)));
+      for (let at = 0; at < chunk.length; at += REPLAY_FRAME_BYTES) socket.write(bytesFrame([chunk.subarray(at, at + REPLAY_FRAME_BYTES)]));
     }
   }
 
@@ -274,7 +288,7 @@ export class HostServer extends Disposable {
     }
   }
 
-  private _write(data: string): void {
+  private _write(data: Buffer): void {
     if (this._exit) return;
     try {
       this._pty.write(data);
@@ -283,24 +297,30 @@ export class HostServer extends Disposable {
     }
   }
 
-  private _output(data: string): void {
+  private _output(data: Buffer): void {
     this._ring.push(data);
     if (!this._client) return;
     // One frame (one write) per event-loop turn: under a flood libuv reads the PTY many times a turn.
     this._batch.push(data);
+    this._batchBytes += data.length;
+    if (this._batchBytes >= MAX_BATCH_BYTES) return this._flush();
     if (this._flushScheduled) return;
     this._flushScheduled = true;
-    setImmediate(() => this._flush());
+    // A flood: gather several reads (a terminal gives 4 KB at a time, each in its own turn) per write.
+    if (performance.now() - this._lastFlush < COALESCE_MS) setTimeout(() => this._flush(), COALESCE_MS);
+    else setImmediate(() => this._flush());
   }
 
   /** Sends the batched output to the daemon; pauses the PTY while the socket holds too much. */
   private _flush(): void {
     this._flushScheduled = false;
+    this._lastFlush = performance.now();
     const client = this._client;
     const batch = this._batch;
     this._batch = [];
+    this._batchBytes = 0;
     if (!client || batch.length === 0) return;
-    client.write(dataFrame(FrameKind.output, batch.length === 1 ? batch[0] : batch.join('')));
+    client.write(bytesFrame(batch));
     if (client.writableLength > SEND_HIGH_WATER_BYTES && !this._paused) {
       this._paused = true;
       this._pty.pause();
@@ -343,7 +363,7 @@ export class HostServer extends Disposable {
         exit_code: this._exit.exit_code,
         ended_at: new Date().toISOString(),
         ...(replay.checkpoint ? { checkpoint: replay.checkpoint.screen } : {}),
-        output: replay.chunks.join(''),
+        output: Buffer.concat(replay.chunks).toString('utf8'),
       };
       try {
         writeJsonFile(this._paths.final, record);

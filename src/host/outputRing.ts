@@ -1,29 +1,30 @@
 /**
- * OutputRing: a host's recent PTY output, bounded, with absolute offsets (UTF-16 units since the
- * agent started) and the screen the output after it applies on top of: the daemon's last
+ * OutputRing: a host's recent PTY output as the terminal's bytes, bounded, with absolute offsets
+ * (bytes since the agent started; host protocol 2) and the screen the output after it applies on top of: the daemon's last
  * checkpoint (its serialised screen at an offset) or, once output older than the bound had to go
  * before a daemon checkpointed past it, the host's own fold screen that the dropped output was
  * applied to. So the replay (screen + output after it) never misses output, however long the
  * daemon is away; only a host without a fold screen (`fold` returns undefined) opens a gap.
  */
 import type { HostCheckpoint } from './hostProtocol.js';
+import { completeUtf8Length } from './utf8Stream.js';
 
-/** Default ring bound (UTF-16 units, ~2 bytes each): minutes of an agent's output, seconds of a flood. */
-export const DEFAULT_RING_UNITS = 4 * 1024 * 1024;
+/** Default ring bound (bytes): minutes of an agent's output, seconds of a flood. */
+export const DEFAULT_RING_BYTES = 4 * 1024 * 1024;
 
 /** What rebuilds the screen: the checkpoint (if any), then `data` from `from`. */
 export interface RingReplay {
   readonly checkpoint: HostCheckpoint | undefined;
   readonly from: number;
-  readonly chunks: readonly string[];
+  readonly chunks: readonly Buffer[];
   /** Output between the checkpoint (or the start) and `from` was dropped. */
   readonly gap: boolean;
 }
 
 /** A terminal screen the host applies output older than the bound to (a HeadlessScreen). */
 export interface FoldScreen {
-  /** Applies `data` before returning. */
-  writeSync(data: string): void;
+  /** Applies `data` (a VT string, or the terminal's bytes, UTF-8 decoded across calls) before returning. */
+  writeSync(data: string | Uint8Array): void;
   /** The VT sequences that redraw the screen and its scrollback. */
   serialize(): string;
   resize(cols: number, rows: number): void;
@@ -37,15 +38,17 @@ export interface FoldScreen {
  */
 export type FoldScreenFactory = () => FoldScreen | 'later' | undefined;
 
+const EMPTY = Buffer.alloc(0);
+
 /** Bounded output with offsets. */
 export class OutputRing {
-  private _chunks: string[] = [];
+  private _chunks: Buffer[] = [];
   private _head = 0;
-  /** Offset of the first held unit. */
+  /** Offset of the first held byte. */
   private _start = 0;
   private _end = 0;
   private _checkpoint: HostCheckpoint | undefined;
-  /** The host's screen with every unit before `_foldOffset` applied (it replaces `_checkpoint`). */
+  /** The host's screen with every byte before `_foldOffset` applied (it replaces `_checkpoint`). */
   private _fold: FoldScreen | undefined;
   private _foldOffset = 0;
   private _gap = false;
@@ -53,20 +56,20 @@ export class OutputRing {
   private _slack = 1;
 
   /**
-   * @param _limit units held at most (the newest chunk is always kept whole)
+   * @param _limit bytes held at most (the newest chunk is always kept whole)
    * @param _foldScreen where output past the bound goes; without it, it is dropped
    */
   constructor(
-    private readonly _limit: number = DEFAULT_RING_UNITS,
+    private readonly _limit: number = DEFAULT_RING_BYTES,
     private readonly _foldScreen?: FoldScreenFactory,
   ) {}
 
-  /** Offset after the last unit ever pushed. */
+  /** Offset after the last byte ever pushed. */
   get end(): number {
     return this._end;
   }
 
-  /** Offset of the oldest unit held. */
+  /** Offset of the oldest byte held. */
   get start(): number {
     return this._start;
   }
@@ -82,7 +85,7 @@ export class OutputRing {
   }
 
   /** Appends output; output past the limit goes to the fold screen (or, without one, is dropped). */
-  push(data: string): void {
+  push(data: Buffer): void {
     this._chunks.push(data);
     this._end += data.length;
     this.trim();
@@ -107,10 +110,11 @@ export class OutputRing {
   }
 
   /**
-   * Moves the head chunk out of the ring: its units past the base go to the fold screen, up to its
+   * Moves the head chunk out of the ring: its bytes past the base go to the fold screen, up to its
    * last line end (the rest joins the next chunk, so the fold screen stops between lines, not inside
-   * an escape sequence its serialisation would lose). False when the head must stay (the fold
-   * screen is not there yet).
+   * an escape sequence its serialisation would lose), or with no line end, up to its last whole
+   * UTF-8 character (so the replay never starts inside one). False when the head must stay (the
+   * fold screen is not there yet).
    */
   private _dropHead(): boolean {
     const chunk = this._chunks[this._head];
@@ -130,14 +134,14 @@ export class OutputRing {
       if (!this._fold) {
         this._gap = true;
       } else {
-        const piece = base > this._start ? chunk.slice(base - this._start) : chunk;
-        const cut = piece.lastIndexOf('\n') + 1;
+        const piece = base > this._start ? chunk.subarray(base - this._start) : chunk;
+        const cut = piece.lastIndexOf(0x0a) + 1 || completeUtf8Length(piece);
         if (cut > 0 && cut < piece.length) {
-          this._fold.writeSync(piece.slice(0, cut));
+          this._fold.writeSync(piece.subarray(0, cut));
           this._foldOffset += cut;
-          this._chunks[this._head + 1] = piece.slice(cut) + this._chunks[this._head + 1];
+          this._chunks[this._head + 1] = Buffer.concat([piece.subarray(cut), this._chunks[this._head + 1]]);
           this._start = this._foldOffset;
-          this._chunks[this._head++] = '';
+          this._chunks[this._head++] = EMPTY;
           return true;
         }
         this._fold.writeSync(piece);
@@ -145,7 +149,7 @@ export class OutputRing {
       }
     }
     this._start += chunk.length;
-    this._chunks[this._head++] = '';
+    this._chunks[this._head++] = EMPTY;
     return true;
   }
 
@@ -168,7 +172,7 @@ export class OutputRing {
     this._gap = false;
     while (this._chunks.length - this._head > 0 && this._start + this._chunks[this._head].length <= checkpoint.offset) {
       this._start += this._chunks[this._head].length;
-      this._chunks[this._head++] = '';
+      this._chunks[this._head++] = EMPTY;
     }
     this._compact();
   }
@@ -183,7 +187,7 @@ export class OutputRing {
     const checkpoint = this._fold ? { offset: this._foldOffset, screen: this._fold.serialize() } : this._checkpoint;
     const base = this._base;
     const chunks = this._chunks.slice(this._head);
-    if (chunks.length > 0 && this._start < base) chunks[0] = chunks[0].slice(base - this._start);
+    if (chunks.length > 0 && this._start < base) chunks[0] = chunks[0].subarray(base - this._start);
     const from = Math.max(base, this._start);
     return { checkpoint, from, chunks, gap: this._gap || this._start > base };
   }

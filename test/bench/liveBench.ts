@@ -142,8 +142,12 @@ function ratio(bare: Timing[], other: Timing[]): { wall: number; cpu: number } {
   return { wall: best(bare, 'wallMs') / best(other, 'wallMs'), cpu: best(bare, 'cpuMs') / best(other, 'cpuMs') };
 }
 
-/** Runs `rounds` rounds of bare, daemon without a client, daemon with a phone (in that order). */
-export async function measureLive(rounds: number, bytes = LIVE_BYTES): Promise<LiveBenchResult> {
+/** The sides measured in each round (all by default; a direct run may name fewer, e.g. while tuning the host). */
+export type LiveSide = 'bare' | 'unsubscribed' | 'hosted' | 'subscribed';
+const ALL_SIDES: readonly LiveSide[] = ['bare', 'unsubscribed', 'hosted', 'subscribed'];
+
+/** Runs `rounds` rounds of bare, daemon without a client, hosted daemon without a client, daemon with a phone (in that order; `sides` picks some). */
+export async function measureLive(rounds: number, bytes = LIVE_BYTES, sides: readonly LiveSide[] = ALL_SIDES): Promise<LiveBenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'tether-live-bench-'));
   const dataDir = join(dir, 'data');
   // In-process agents: the figure before session hosts (issue 14), and the bare comparisons.
@@ -157,9 +161,10 @@ export async function measureLive(rounds: number, bytes = LIVE_BYTES): Promise<L
     const token = await pairToken(daemon, dataDir);
     const result = { megabytes: bytes / 1e6, bare: [] as Timing[], unsubscribed: [] as Timing[], subscribed: [] as Timing[], phones: [] as PhoneReport[], hosted: [] as Timing[] };
     for (let round = 0; round < rounds; round++) {
-      result.bare.push(await timeBare(file));
-      result.unsubscribed.push((await timeDaemon(daemon, file, undefined)).timing);
-      result.hosted.push((await timeDaemon(hostedDaemon, file, undefined)).timing);
+      if (sides.includes('bare')) result.bare.push(await timeBare(file));
+      if (sides.includes('unsubscribed')) result.unsubscribed.push((await timeDaemon(daemon, file, undefined)).timing);
+      if (sides.includes('hosted')) result.hosted.push((await timeDaemon(hostedDaemon, file, undefined)).timing);
+      if (!sides.includes('subscribed')) continue;
       const subscribed = await timeDaemon(daemon, file, token);
       result.subscribed.push(subscribed.timing);
       if (subscribed.phone) result.phones.push(subscribed.phone);
@@ -190,9 +195,10 @@ export function formatLive(r: LiveBenchResult): string {
   ].join('\n');
 }
 
-// Run directly (`node liveBench.js [rounds]`): print the measurement.
+// Run directly (`node liveBench.js [rounds] [side,side…]`, e.g. `3 unsubscribed,hosted`): print the measurement.
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  measureLive(Number(process.argv[2] ?? 3)).then(
+  const sides = process.argv[3] ? (process.argv[3].split(',') as LiveSide[]) : ALL_SIDES;
+  measureLive(Number(process.argv[2] ?? 3), LIVE_BYTES, sides).then(
     (r) => {
       console.log(formatLive(r));
       process.exit(0);

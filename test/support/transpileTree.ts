@@ -14,10 +14,11 @@ const RELATIVE_IMPORT = /(?:from\s+|import\s*\(\s*|import\s+)['"](\.{1,2}\/[^'"]
 
 /**
  * Transpiles `entry` and its relative imports under `<repo>/.cache/transpiled/<name>`.
+ * @param readSource reads a source file (default: from disk; a test of an older build reads it from git)
  * @returns the path of the entry's JavaScript
- * @throws the fs error when a file cannot be read or written
+ * @throws the fs error when a file cannot be read or written, or readSource's
  */
-export function transpileTree(entry: string, name: string): string {
+export function transpileTree(entry: string, name: string, readSource: (path: string) => string = (path) => readFileSync(path, 'utf8')): string {
   const root = REPO_ROOT;
   const outDir = join(root, '.cache', 'transpiled', name);
   const pending = [resolve(entry)];
@@ -26,7 +27,7 @@ export function transpileTree(entry: string, name: string): string {
     const source = pending.pop()!;
     if (done.has(source)) continue;
     done.add(source);
-    const output = ts.transpileModule(readFileSync(source, 'utf8'), {
+    const output = ts.transpileModule(readSource(source), {
       fileName: source,
       compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, esModuleInterop: true },
     }).outputText;
