@@ -49,4 +49,51 @@ describe('EventStreamTail', () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(connections()).toBe(after);
   });
+
+  it('gives up on a request left unanswered (OpenCode before its routes are up) and connects again', async () => {
+    let requests = 0;
+    const srv = http.createServer((req, res) => {
+      requests += 1;
+      if (requests <= 2) return; // accepted, never answered
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('data: {"type":"server.connected"}\n\n');
+    });
+    await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise((resolve) => (srv.closeAllConnections(), srv.close(resolve))));
+    const events: unknown[] = [];
+    let opened = 0;
+    const tail = new EventStreamTail({
+      url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}/event`,
+      user: 'opencode',
+      password: 'secret',
+      onEvent: (e) => events.push(e),
+      onSkip: () => undefined,
+      onOpen: () => (opened += 1),
+      retryMs: 50,
+      responseTimeoutMs: 200,
+    });
+    closers.push(() => tail.dispose());
+    await waitUntil(() => events.length > 0, 10_000, 'an event after two unanswered requests');
+    expect(requests).toBe(3);
+    expect(opened).toBe(1);
+    expect(tail.opens).toBe(1);
+  });
+
+  it('connects again when an open stream falls silent past the idle timeout', async () => {
+    let requests = 0;
+    const srv = http.createServer((req, res) => {
+      requests += 1;
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(`data: {"n":${requests}}\n\n`);
+      // then silence: no heartbeat, the connection stays open
+    });
+    await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise((resolve) => (srv.closeAllConnections(), srv.close(resolve))));
+    const events: unknown[] = [];
+    const tail = new EventStreamTail({ url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}/event`, user: 'opencode', password: 'secret', onEvent: (e) => events.push(e), onSkip: () => undefined, retryMs: 50, idleTimeoutMs: 300 });
+    closers.push(() => tail.dispose());
+    await waitUntil(() => events.length >= 2, 10_000, 'the second stream');
+    expect(events.slice(0, 2)).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(tail.opens).toBeGreaterThanOrEqual(2);
+  });
 });

@@ -144,7 +144,7 @@ export interface SessionVoiceOptions {
    */
   readonly holdTurnEnd?: () => boolean;
   /** Every event a witness said (hook payload or transcript line), before de-duplication: the screen's cross-check. */
-  readonly onEvents?: (events: readonly AgentEvent[], raw: { readonly kind: 'hook' | 'transcript'; readonly value: unknown }) => void;
+  readonly onEvents?: (events: readonly AgentEvent[], raw: { readonly kind: 'hook' | 'transcript' | 'stream'; readonly value: unknown }) => void;
 }
 
 /** One session's hooks and transcript, until disposed (at the session's exit). */
@@ -176,7 +176,7 @@ export class SessionVoice extends Disposable {
           url: `http://127.0.0.1:${_options.prepared.streamPort}${stream.path}`,
           user: stream.user,
           password: _options.prepared.token,
-          onEvent: (event) => this.voice.ingest(stream.read(event, this.voice.conversationId)),
+          onEvent: (event) => this._streamEvents(stream.read(event, this.voice.conversationId), event),
           onSkip: (reason) => _options.onSkip?.(reason),
         }),
       );
@@ -199,6 +199,12 @@ export class SessionVoice extends Disposable {
     this.voice.ingest(events);
     this._options.onEvents?.(events, { kind: 'hook', value: payload });
     return events;
+  }
+
+  /** Events of the CLI's own event stream: to the voice and, like hooks, to the screen's cross-check. */
+  private _streamEvents(events: readonly AgentEvent[], value: unknown): void {
+    this.voice.ingest(events);
+    if (events.length > 0) this._options.onEvents?.(events, { kind: 'stream', value });
   }
 
   /** Tails the conversation's transcript (never another's: the path comes from the id, not from the hook). */

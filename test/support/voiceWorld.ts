@@ -16,6 +16,7 @@ import type { ReceivedMessage, TestClient } from './testClient.js';
 
 /** A session of one CLI with every message the phone got kept. */
 export interface VoiceWorld {
+  readonly daemon: Awaited<ReturnType<typeof startDaemon>>;
   readonly phone: TestClient;
   readonly session: { readonly id: string; readonly conversation_id?: string; readonly args: readonly string[] };
   /** Every message read so far. */
@@ -49,6 +50,7 @@ export async function startVoiceWorld(command: string, cliEnv: CliEnv, cleanups:
   const created = await until(phone, (m) => m.type === 'session_created' && m.request_id === 'create', 15_000, 'session_created');
   const seen: ReceivedMessage[] = [];
   return {
+    daemon,
     phone,
     session: created.session as VoiceWorld['session'],
     seen,
