@@ -10,7 +10,7 @@
  * during ingest). With `VOICE_BENCH_CURL_HOOKS=n` it runs Codex's command hook (`$SHELL -lc`
  * with curl, codexHookCommand) n times one after another with a hook's JSON on stdin, and prints
  * nothing. Each hook's round trip (what the CLI waits for) is written, in ms, to
- * `VOICE_BENCH_LATENCIES` at exit.
+ * `VOICE_BENCH_LATENCIES` at exit; a first hook at start warms `fetch` up and is not counted.
  * `node voiceAgent.js --settings FILE --session-id ID REDRAWS_FILE`
  */
 import { spawn } from 'node:child_process';
@@ -36,6 +36,15 @@ const transcriptDir = join(process.env.HOME ?? '', '.claude', 'projects', proces
 const transcript = join(transcriptDir, `${conversationId}.jsonl`);
 const latencies: number[] = [];
 let lines = 0;
+
+/**
+ * One hook whose round trip is not kept: the stand-in's first `fetch` loads undici and opens the
+ * connection (~200–350 ms on the bench machine), a cost of this process, not of the daemon.
+ */
+async function warmUp(): Promise<void> {
+  await postHook(-1);
+  latencies.length = 0;
+}
 
 async function postHook(n: number): Promise<void> {
   const body = JSON.stringify({ session_id: conversationId, hook_event_name: 'Notification', notification_type: 'bench', message: `hook ${n}` });
@@ -81,6 +90,9 @@ async function main(): Promise<void> {
   mkdirSync(transcriptDir, { recursive: true });
   const idleHooks = Number(process.env.VOICE_BENCH_IDLE_HOOKS ?? 0);
   const curlHooks = Number(process.env.VOICE_BENCH_CURL_HOOKS ?? 0);
+  const probeMs = Number(process.env.VOICE_BENCH_PROBE_MS ?? 0);
+  // The quiet agent and Codex's command hooks (curl) post nothing through fetch.
+  if (loud || idleHooks > 0 || probeMs > 0) await warmUp();
   if (idleHooks > 0 || curlHooks > 0) {
     for (let n = 0; n < idleHooks; n++) await postHook(n);
     for (let n = 0; n < curlHooks; n++) await runCommandHook(n);
@@ -88,7 +100,6 @@ async function main(): Promise<void> {
     return;
   }
   await createInterface({ input: process.stdin })[Symbol.asyncIterator]().next();
-  const probeMs = Number(process.env.VOICE_BENCH_PROBE_MS ?? 0);
   const timers = loud ? [setInterval(() => void postHook(latencies.length), HOOK_EVERY_MS), setInterval(writeLine, LINE_EVERY_MS)] : [];
   if (probeMs > 0) timers.push(setInterval(writeLine, LINE_EVERY_MS));
   let printed = false;
