@@ -1,7 +1,7 @@
 /** OpenCode (sst, verified against 1.18.33): the descriptor the registry lists. */
 import { ENTER, type CliDescriptor } from '../cliDescriptor.js';
 import { opencodeParser } from './opencodeParser.js';
-import { opencodeHooks, opencodeStream } from './opencodeVoice.js';
+import { OPENCODE_HOOK_APPROVAL, opencodeHooks, opencodeStream } from './opencodeVoice.js';
 import { VERSION, versionOnScreen } from '../shared/versionText.js';
 
 /** Where the version is drawn — the home view's footer: the project path on the left, the version alone at the right edge. */
@@ -16,7 +16,7 @@ export const opencodeCli: CliDescriptor = {
   answers: { submitKey: ENTER },
   /** `opencode --session <session id>` (1.18.33: "session id to continue"). */
   resume: { args: (conversationId) => ['--session', conversationId] },
-  witnesses: { hooks: opencodeHooks, stream: opencodeStream },
+  witnesses: { hooks: opencodeHooks, stream: opencodeStream, hookApproval: OPENCODE_HOOK_APPROVAL },
   recording: async () => (await import('./opencodeRecording.js')).recording,
   versions: {
     verified: ['1.18.33'],

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../../src/common/index.js';
-import { opencodeHooks, opencodeStream } from './opencodeVoice.js';
+import { opencodeParser } from './opencodeParser.js';
+import { screenDumps } from '../../test/support/screenDumps.js';
+import { OPENCODE_HOOK_APPROVAL, opencodeHooks, opencodeStream } from './opencodeVoice.js';
 
 const DATA = join(process.cwd(), 'test', 'data', 'voices', 'opencode', '1.18.33');
 const sample = (name: string): unknown => JSON.parse(readFileSync(join(DATA, `sse.${name}.hook.json`), 'utf8'));
@@ -92,5 +94,13 @@ describe('OpenCode event stream (1.18.33)', () => {
     for (const event of [null, 1, 'x', [], {}, { type: 'message.part.updated' }, { type: 'message.part.updated', properties: { sessionID: SESSION, part: { type: 'tool' } } }]) {
       expect(opencodeStream.read(event, SESSION)).toEqual([]);
     }
+  });
+});
+
+describe('OpenCode approval announced by the stream alone', () => {
+  it('offers the panel\'s buttons with the ids, keys and roles the screen parser reads off the real panel (1.18.33)', () => {
+    const verdict = opencodeParser.parse(screenDumps('opencode').loadScreen('bash-permission.120x40'), 0);
+    if (verdict.state !== 'waiting') throw new Error(`not waiting: ${verdict.state}`);
+    expect(OPENCODE_HOOK_APPROVAL.map(({ id, label, role, keys }) => ({ id, label, role, keys }))).toEqual(verdict.prompt.options.map(({ id, label, role, keys }) => ({ id, label, role, keys })));
   });
 });

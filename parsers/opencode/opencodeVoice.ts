@@ -12,7 +12,7 @@
  * Shapes quoted from OpenCode 1.18.33 (observed; samples in test/data/voices/opencode/).
  */
 import type { AgentEvent } from '../../src/common/index.js';
-import type { EventStreamWitness, HookInjection, HookSessionContext, HookWitness } from '../cliDescriptor.js';
+import type { EventStreamWitness, HookApprovalOption, HookInjection, HookSessionContext, HookWitness } from '../cliDescriptor.js';
 import { field, text } from '../shared/json.js';
 import { filePathOf, namesConversation, todoList } from '../shared/sharedVoice.js';
 
@@ -106,6 +106,17 @@ function readEvent(event: unknown, conversationId: string | undefined): AgentEve
       return [];
   }
 }
+
+/**
+ * A permission the stream announced and the screen did not show: the panel's buttons as the
+ * fixtures answer them (1.18.33: Enter picks the focused "Allow once"; → Enter reaches "Allow
+ * always" and Enter confirms it; Esc rejects).
+ */
+export const OPENCODE_HOOK_APPROVAL: readonly HookApprovalOption[] = [
+  { id: 'allow_once', label: 'Allow once', role: 'approve', keys: '\r' },
+  { id: 'allow_always', label: 'Allow always', role: 'approve_always', keys: '\u001b[C\r\r' },
+  { id: 'reject', label: 'Reject', role: 'deny', keys: '\u001b' },
+];
 
 /** OpenCode's injection (its server on a port Tether reads); it has no hooks to read. */
 export const opencodeHooks: HookWitness = { events: [], inject, read: () => [] };

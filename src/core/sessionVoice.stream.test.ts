@@ -92,4 +92,16 @@ describe('SessionVoice with an event stream (OpenCode)', () => {
     expect(evidence.every((e) => e.kind === 'stream')).toBe(true);
     expect(evidence.flatMap((e) => e.events).find((e) => e.kind === 'permission_request')).toMatchObject({ toolName: 'bash', command: 'echo hello > out.txt', requestId: 'per_2339b055b001UfxHuClc16A15e' });
   }, 30_000);
+
+  it('never hands one port to two sessions started close together, until the hold has passed', async () => {
+    const drawn = [41001, 41001, 41002, 41001];
+    const draw = async () => drawn.shift() ?? 41003;
+    const now = 1_000_000;
+    expect(await freeLoopbackPort({ now, draw })).toBe(41001);
+    // The OS gives 41001 again: it is still held for the first session's start-up.
+    expect(await freeLoopbackPort({ now: now + 1000, draw })).toBe(41002);
+    // Five minutes on, the first CLI has long bound it (or gone): 41001 may be handed out again.
+    expect(await freeLoopbackPort({ now: now + 6 * 60_000, draw })).toBe(41001);
+    await expect(freeLoopbackPort({ now: now + 6 * 60_000, draw: async () => 41001 })).rejects.toThrow('no loopback port free');
+  });
 });

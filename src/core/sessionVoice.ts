@@ -90,12 +90,15 @@ export function prepareVoice(
   };
 }
 
-/**
- * A TCP port free on 127.0.0.1 now (for a CLI's own event server; another process could take it
- * before the CLI does, and the stream then simply never connects).
- * @throws Error when no port can be bound
- */
-export function freeLoopbackPort(): Promise<number> {
+/** How long a port handed to a CLI is not handed out again (ms): its start-up, with room (OpenCode 1.18.33 binds 10–17 s after the spawn under load, observed). */
+const PORT_HOLD_MS = 5 * 60_000;
+/** How often a port already handed out is drawn again before giving up. */
+const PORT_TRIES = 20;
+/** Ports handed out recently (port → when), so two sessions started close together never share one. */
+const handedOut = new Map<number, number>();
+
+/** A port the OS hands out for `listen(0)` on 127.0.0.1, released again. @throws Error when none can be bound */
+function osLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
@@ -104,6 +107,27 @@ export function freeLoopbackPort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * A TCP port free on 127.0.0.1 now and not handed to another session in the last PORT_HOLD_MS
+ * (for a CLI's own event server). The port is released before the CLI binds it: another
+ * program could take it meanwhile (OpenCode 1.18.33 then never draws its TUI, observed), which
+ * the ports the OS hands out for `listen(0)` make unlikely, and which the stream tail reports
+ * as a refused password when the other program asks for one.
+ * @param options `now` (ms) and `draw` (where candidate ports come from), for tests
+ * @throws Error when no port can be bound, or only ports handed out already
+ */
+export async function freeLoopbackPort(options: { readonly now?: number; readonly draw?: () => Promise<number> } = {}): Promise<number> {
+  const now = options.now ?? Date.now();
+  for (const [port, at] of handedOut) if (now - at > PORT_HOLD_MS) handedOut.delete(port);
+  for (let tries = 0; tries < PORT_TRIES; tries += 1) {
+    const port = await (options.draw ?? osLoopbackPort)();
+    if (handedOut.has(port)) continue;
+    handedOut.set(port, now);
+    return port;
+  }
+  throw new Error('no loopback port free that no session holds');
 }
 
 /** SHA-256 of a UTF-8 text, lowercase hex. @throws never */
