@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytesFrame, controlFrame, daemonMessageSchema, dataFrame, FrameDecoder, FrameKind, MAX_FRAME_BYTES, parseControl } from './hostProtocol.js';
+import { controlFrame, daemonMessageSchema, dataFrame, FrameDecoder, FrameKind, MAX_FRAME_BYTES, outputFrameHeader, parseControl } from './hostProtocol.js';
 
 describe('host frames', () => {
   it('decode the same frames whatever the chunking', () => {
@@ -9,7 +9,9 @@ describe('host frames', () => {
       dataFrame(FrameKind.input, ''),
       dataFrame(FrameKind.output, 'x'.repeat(100_000)),
       // Version 2 output: the terminal's bytes back to back, a character split between chunks.
-      bytesFrame([Buffer.from([0x61, 0xe2, 0x82]), Buffer.from([0xac, 0x62])]),
+      outputFrameHeader(5),
+      Buffer.from([0x61, 0xe2, 0x82]),
+      Buffer.from([0xac, 0x62]),
     ];
     const stream = Buffer.concat(frames);
     for (const step of [1, 3, 7, 4096, stream.length]) {

@@ -126,16 +126,12 @@ export function dataFrame(kind: typeof FrameKind.output | typeof FrameKind.input
   return buffer;
 }
 
-/** One output frame carrying `chunks` (the terminal's bytes) back to back: one buffer, one copy. */
-export function bytesFrame(chunks: readonly Buffer[]): Buffer {
-  let bytes = 0;
-  for (const chunk of chunks) bytes += chunk.length;
-  const buffer = Buffer.allocUnsafe(HEADER_BYTES + bytes);
-  buffer.writeUInt32BE(bytes + 1, 0);
-  buffer.writeUInt8(FrameKind.output, 4);
-  let at = HEADER_BYTES;
-  for (const chunk of chunks) at += chunk.copy(buffer, at);
-  return buffer;
+/** The header of an output frame of `bytes` payload bytes (the payload follows it on the stream as is). */
+export function outputFrameHeader(bytes: number): Buffer {
+  const header = Buffer.allocUnsafe(HEADER_BYTES);
+  header.writeUInt32BE(bytes + 1, 0);
+  header.writeUInt8(FrameKind.output, 4);
+  return header;
 }
 
 function frame(kind: FrameKind, payload: Buffer): Buffer {

@@ -16,13 +16,13 @@ import type { FinalHostRecord, HostRecord } from './hostFiles.js';
 import { OutputRing } from './outputRing.js';
 import type { FoldScreen } from './outputRing.js';
 import {
-  bytesFrame,
   controlFrame,
   daemonMessageSchema,
   FrameDecoder,
   FrameKind,
   HOST_PROTOCOL_VERSION,
   MIN_SERVED_PROTOCOL_VERSION,
+  outputFrameHeader,
   parseControl,
 } from './hostProtocol.js';
 import type { DaemonMessage, HostExit, HostMessage, HostSession } from './hostProtocol.js';
@@ -252,7 +252,11 @@ export class HostServer extends Disposable {
     };
     socket.write(controlFrame(welcome));
     for (const chunk of replay.chunks) {
-      for (let at = 0; at < chunk.length; at += REPLAY_FRAME_BYTES) socket.write(bytesFrame([chunk.subarray(at, at + REPLAY_FRAME_BYTES)]));
+      for (let at = 0; at < chunk.length; at += REPLAY_FRAME_BYTES) {
+        const piece = chunk.subarray(at, at + REPLAY_FRAME_BYTES);
+        socket.write(outputFrameHeader(piece.length));
+        socket.write(piece);
+      }
     }
   }
 
@@ -317,10 +321,16 @@ export class HostServer extends Disposable {
     this._lastFlush = performance.now();
     const client = this._client;
     const batch = this._batch;
+    const bytes = this._batchBytes;
     this._batch = [];
     this._batchBytes = 0;
     if (!client || batch.length === 0) return;
-    client.write(bytesFrame(batch));
+    // One frame, written as its header and the chunks themselves: one writev, no copy (cheaper in
+    // the host than one joined buffer, measured on the live bench's redraws).
+    client.cork();
+    client.write(outputFrameHeader(bytes));
+    for (const chunk of batch) client.write(chunk);
+    client.uncork();
     if (client.writableLength > SEND_HIGH_WATER_BYTES && !this._paused) {
       this._paused = true;
       this._pty.pause();
