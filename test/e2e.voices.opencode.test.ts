@@ -100,4 +100,34 @@ describe.skipIf(!(await hasCli('opencode')))('agent voice: real OpenCode server 
     // Tether did ask for the server (the wrapper took the options out).
     expect(readFileSync(join(wrapperDir, 'args'), 'utf8')).toMatch(/^--hostname 127\.0\.0\.1 --port \d+/);
   }, 400_000);
+
+  it('with the screen off, the bash permission comes from permission.asked alone, with the panel\'s buttons, and the phone\'s answer lands', async () => {
+    const mock = await startMockOpenAiChat({ script: chatSteps([{ toolCalls: [{ name: 'bash', arguments: { command: 'echo hooked > hook-only.txt', description: 'Write hooked' } }] }], { text: 'Hooked done.' }) });
+    cleanups.push(() => mock.close());
+    const opencodeEnv = await makeCliEnv('opencode', { mockUrl: mock.url });
+    cleanups.push(() => opencodeEnv.cleanup());
+    // The first prompt goes on the command line: with the screen off no idle input is reported to type into.
+    const { daemon, phone, session, watch, seen } = await startVoiceWorld('opencode', opencodeEnv, cleanups, { parserOff: ['opencode'], args: ['--prompt', 'write hooked to hook-only.txt'] });
+
+    const approval = await watch((m) => m.type === 'waiting_for_input' && m.session_id === session.id, STARTUP_MS + TURN_MS, 'the stream-raised approval');
+    expect(approval).toMatchObject({
+      wait_type: 'tool_approval',
+      source: 'hook',
+      tool_name: 'bash',
+      prompt_content: 'bash: echo hooked > hook-only.txt',
+      hook_details: { tool_name: 'bash', command: 'echo hooked > hook-only.txt', request_id: expect.stringMatching(/^per_/) },
+      options: [
+        { id: 'allow_once', label: 'Allow once', role: 'approve' },
+        { id: 'allow_always', label: 'Allow always', role: 'approve_always' },
+        { id: 'reject', label: 'Reject', role: 'deny' },
+      ],
+    });
+    phone.send({ type: 'tool_approval', request_id: 'yes', session_id: session.id, prompt_id: approval.prompt_id, response: 'yes' });
+    await watch((m) => m.type === 'waiting_cleared' && m.prompt_id === approval.prompt_id, 60_000, 'the approval cleared');
+    await watch((m) => m.type === 'interaction_completed' && m.session_id === session.id, TURN_MS, 'interaction_completed');
+    expect(readFileSync(join(opencodeEnv.projectDir, 'hook-only.txt'), 'utf8')).toBe('hooked\n');
+    expect(seen.filter((m) => m.type === 'waiting_for_input')).toHaveLength(1);
+    daemon.drift.flush();
+    expect(daemon.drift.list()).toEqual(expect.arrayContaining([expect.objectContaining({ cli: 'opencode', kind: 'hook_without_screen', count: 1 })]));
+  }, 400_000);
 });

@@ -27,10 +27,11 @@ export interface VoiceWorld {
 
 /**
  * Starts the daemon for `cliEnv` and creates a session of `command` with `options.args` in its project
- * dir (`options.submitDelayMs`: `sessions.submit_delay_ms`, for Gemini's paste detection).
+ * dir (`options.submitDelayMs`: `sessions.submit_delay_ms`, for Gemini's paste detection;
+ * `options.parserOff`: CLIs whose screen parser is switched off, the daemon's test-only flag).
  * @throws Error when the session is not created within 15 s
  */
-export async function startVoiceWorld(command: string, cliEnv: CliEnv, cleanups: Array<() => unknown>, options: { args?: readonly string[]; submitDelayMs?: number } = {}): Promise<VoiceWorld> {
+export async function startVoiceWorld(command: string, cliEnv: CliEnv, cleanups: Array<() => unknown>, options: { args?: readonly string[]; submitDelayMs?: number; parserOff?: readonly string[] } = {}): Promise<VoiceWorld> {
   const dataDir = mkdtempSync(join(tmpdir(), `tether-voices-${command}-`));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
   const binDir = mkdtempSync(join(tmpdir(), `tether-voices-${command}-bin-`));
@@ -42,6 +43,7 @@ export async function startVoiceWorld(command: string, cliEnv: CliEnv, cleanups:
     port: 0,
     sessionEnv: { ...cliEnv.env, PATH: `${binDir}:${cliEnv.env.PATH}` },
     log: silentLogger,
+    ...(options.parserOff ? { parserOff: [...options.parserOff] } : {}),
   });
   cleanups.push(() => daemon.stop());
   const phone = await pairPhone(daemon.url, dataDir);
