@@ -5,7 +5,8 @@
  * `waiting_for_input` (awaiting_response) arrives, a 68-character prompt is sent through
  * SessionManager.sendInput (which waits for its echo before the Enter, src/core/typedSubmit.ts);
  * the send must not fail, the mock must receive the prompt, and the agent must come back idle.
- * TETHER_FIRST_PROMPT_TRIES sets the tries per CLI.
+ * OpenCode is also started a second time in the same HOME, as a returning user starts it (its
+ * home view then shows a tip). TETHER_FIRST_PROMPT_TRIES sets the tries per CLI.
  */
 import { describe, expect, it } from 'vitest';
 import type { CliType, SessionEvent, WaitingForInputEvent } from '../src/common/index.js';
@@ -13,7 +14,7 @@ import { SessionManager } from '../src/core/index.js';
 import { startMockGemini } from './mock/geminiServer.js';
 import { chatSteps, startMockOpenAiChat } from './mock/openaiChatServer.js';
 import { startMockResponses } from './mock/openaiResponsesServer.js';
-import { hasCli, makeCliEnv } from './support/cliEnv.js';
+import { hasCli, makeCliEnv, type CliEnv } from './support/cliEnv.js';
 import { nextEvent, waitUntil } from './support/waitFor.js';
 import { useCleanups } from './support/phone.js';
 
@@ -22,6 +23,8 @@ const PROMPT = 'Please create a marker file named created-by-tool.txt now, then 
 const TRIES = Number(process.env.TETHER_FIRST_PROMPT_TRIES ?? '1');
 /** Start-up can take half a minute and more on a busy machine (ms). */
 const STEP_MS = 90_000;
+/** How long the model may take to get a prompt once it is sent (ms). */
+const REQUEST_MS = 30_000;
 
 const cleanups = useCleanups();
 
@@ -36,6 +39,10 @@ interface Case {
   readonly cli: CliType;
   readonly newest?: boolean;
   readonly mock: () => Promise<Mock>;
+  /** Longest wait for the model to get the prompt once it is sent (ms); default {@link REQUEST_MS}. */
+  readonly requestMs?: number;
+  /** Starts the CLI again in the same HOME and project after the turn and checks its first prompt too. */
+  readonly restart?: boolean;
   /** Why the case is skipped (a known defect, measured), if it is. */
   readonly skip?: string;
 }
@@ -50,12 +57,14 @@ const cases: Case[] = [
   {
     cli: 'opencode',
     mock: chat,
-    // Open (issue 13 item 3): on this 2-core machine at load 10-17, OpenCode 1.18.33 drew its first
-    // home view 34-68 s after start and echoed the prompt 1.7-10.3 s after it was typed; in 3 of 6
-    // tries whose outcome was seen the prompt then showed in a busy session view but never reached
-    // the mock in 30 s (nor ended a turn in 90 s). Holding the first idle prompt 4 s after the ready
-    // title did not prevent it (1 of those 3) and delayed the eval's OpenCode prompts, so it was dropped.
-    skip: 'OpenCode loses a first prompt typed at its first idle prompt under load (3 of 6 tries)',
+    // OpenCode 1.18.33 takes the prompt (its echo came 2-8 s after the keys, then the session view),
+    // then spends 7-15 s of CPU of its own before its first model request (a title request, then
+    // the main one; no network, no child process: strace). Measured on this 2-core machine: 5-22 s
+    // from the send at load 5-11; 23-32 s with OpenCode held to 0.4 of a core, 56-67 s at 0.2
+    // (cgroup quota); it always came. Earlier runs at load 10-17 that waited 30 s for it and called
+    // the prompt lost fit these times (parsers/opencode/testdata/NOTES.md).
+    requestMs: 120_000,
+    restart: true,
   },
   { cli: 'qwen', newest: true, mock: chat },
   {
@@ -75,7 +84,23 @@ const cases: Case[] = [
   },
 ];
 
-/** One try: start, send at the first idle event, and see the mock get the prompt and the agent come back idle. */
+/** One start: send at the first idle event, and see the mock get the prompt and the agent come back idle. */
+async function firstPromptOfAStart(spec: Case, sessions: SessionManager, env: CliEnv, mock: Mock, previous: string | undefined): Promise<string> {
+  const isIdle = (e: SessionEvent) => e.type === 'waiting_for_input' && e.wait_type === 'awaiting_response' && e.session_id !== previous;
+  const first = nextEvent(sessions.onEvent, (e) => e.type === 'waiting_for_input' && e.session_id !== previous, STEP_MS, 'the first prompt');
+  const info = await sessions.create({ cli: env.bin, cliType: spec.cli, cwd: env.projectDir, env: env.env, cols: 120, rows: 40 });
+  const idle = (await first) as WaitingForInputEvent;
+  expect(idle.wait_type).toBe('awaiting_response');
+  const requestMs = spec.requestMs ?? REQUEST_MS;
+  const afterTurn = nextEvent(sessions.onEvent, (e) => isIdle(e) && (e as WaitingForInputEvent).after_turn === true, requestMs + STEP_MS, 'the idle prompt after the turn');
+  const before = mock.bodies().length;
+  await sessions.sendInput(info.id, PROMPT);
+  await waitUntil(() => mock.bodies().slice(before).some((body) => body.includes(PROMPT)), requestMs, `the mock to receive the prompt (${spec.cli} ${env.version})`);
+  await afterTurn;
+  return info.id;
+}
+
+/** One try: a start (and for `restart`, a second start in the same HOME once the first has exited). */
 async function firstPromptReachesTheModel(spec: Case): Promise<void> {
   const mock = await spec.mock();
   cleanups.push(() => mock.close());
@@ -83,15 +108,13 @@ async function firstPromptReachesTheModel(spec: Case): Promise<void> {
   cleanups.push(() => env.cleanup());
   const sessions = new SessionManager({ env: {} });
   cleanups.push(() => sessions.dispose());
-  const isIdle = (e: SessionEvent) => e.type === 'waiting_for_input' && e.wait_type === 'awaiting_response';
-  const first = nextEvent(sessions.onEvent, (e) => e.type === 'waiting_for_input', STEP_MS, 'the first prompt');
-  const info = await sessions.create({ cli: env.bin, cliType: spec.cli, cwd: env.projectDir, env: env.env, cols: 120, rows: 40 });
-  const idle = (await first) as WaitingForInputEvent;
-  expect(idle.wait_type).toBe('awaiting_response');
-  const afterTurn = nextEvent(sessions.onEvent, (e) => isIdle(e) && (e as WaitingForInputEvent).after_turn === true, STEP_MS, 'the idle prompt after the turn');
-  await sessions.sendInput(info.id, PROMPT);
-  await waitUntil(() => mock.bodies().some((body) => body.includes(PROMPT)), 30_000, `the mock to receive the prompt (${spec.cli} ${env.version})`);
-  await afterTurn;
+  const id = await firstPromptOfAStart(spec, sessions, env, mock, undefined);
+  if (!spec.restart) return;
+  const closed = nextEvent(sessions.onEvent, (e) => e.type === 'session_closed' && e.session_id === id, STEP_MS, 'the first start to exit');
+  sessions.close(id);
+  await closed;
+  await waitUntil(() => env.processes().length === 0, STEP_MS, `${spec.cli}'s processes to end`);
+  await firstPromptOfAStart(spec, sessions, env, mock, id);
 }
 
 const installed = await Promise.all(cases.map((spec) => hasCli(spec.cli, spec.newest ? { newest: true } : {})));
@@ -99,7 +122,7 @@ const installed = await Promise.all(cases.map((spec) => hasCli(spec.cli, spec.ne
 describe('the first prompt sent the moment an agent CLI is first reported idle is submitted', () => {
   for (const [index, spec] of cases.entries()) {
     for (let attempt = 1; attempt <= TRIES; attempt++) {
-      it.skipIf(!installed[index] || spec.skip !== undefined)(`${spec.cli}${spec.newest ? ' (newest)' : ''}, try ${attempt}`, () => firstPromptReachesTheModel(spec), 240_000);
+      it.skipIf(!installed[index] || spec.skip !== undefined)(`${spec.cli}${spec.newest ? ' (newest)' : ''}, try ${attempt}`, () => firstPromptReachesTheModel(spec), (spec.restart ? 2 : 1) * 240_000);
     }
   }
 });
