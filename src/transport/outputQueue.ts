@@ -1,14 +1,23 @@
 /**
  * OutputQueue: one client's live output waiting to be sent, per session. Each PTY chunk is
- * JSON-encoded to UTF-8 once for every subscriber (`encodeOutputData`, outputEncoding.ts); a flush copies a
+ * JSON-encoded to UTF-8 once for every subscriber (`encodeOutputData`); a flush copies a
  * session's queued chunks into one `pty_output` frame carrying the last chunk's seq, so a
  * burst of small reads costs one WebSocket frame instead of one each.
  */
 
-export { encodeOutputData } from './outputEncoding.js';
-
 /** Encoded data per frame (bytes): a flush comes sooner once a session has this much (phones cap a message near 1 MiB). */
 export const MAX_FRAME_DATA_BYTES = 256 * 1024;
+
+/**
+ * The body of `data` as a JSON string without its quotes, in UTF-8. Bodies of consecutive
+ * chunks concatenate into the body of the joined text: JSON escapes are per code unit, and a
+ * lone surrogate is escaped as `\uXXXX` (ES2019 well-formed JSON.stringify), so a pair split
+ * across chunks still decodes as one.
+ */
+export function encodeOutputData(data: string): Buffer {
+  const json = JSON.stringify(data);
+  return Buffer.from(json.slice(1, -1), 'utf8');
+}
 
 const FRAME_END = Buffer.from('"}');
 
