@@ -59,11 +59,11 @@ async function start(onKey?: string[]) {
 describe('typed text a live session refuses to submit', () => {
   it('is not submitted when it never shows (INPUT_NOT_ECHOED), and the idle box is reported again', async () => {
     const { sessions, id, first, keys, isIdle } = await start();
-    const again = nextEvent(sessions.onEvent, (e) => isIdle(e) && (e as WaitingForInputEvent).prompt_id !== first.prompt_id, 15_000, 'the idle box again');
+    const again = nextEvent(sessions.onEvent, (e) => isIdle(e) && (e as WaitingForInputEvent).prompt_id !== first.prompt_id, 30_000, 'the idle box again');
     await expect(sessions.sendInput(id, 'add tests for the parser')).rejects.toMatchObject({ code: 'INPUT_NOT_ECHOED' });
     expect((await again).type).toBe('waiting_for_input');
     expect(keys()).toBe('add tests for the parser');
-  }, 30_000);
+  }, 45_000);
 
   it('is not submitted into a dialog that replaced the box under it (PROMPT_CHANGED), and the dialog is reported', async () => {
     const { sessions, id, keys } = await start(dumpRows('2.1.332-bash-approval.120x40'));

@@ -78,9 +78,10 @@ export interface TypingOutcome {
 /**
  * Longest wait for the typed text to show (ms); past it the text is not submitted
  * (INPUT_NOT_ECHOED). Start-up echoes took 0.2–1.1 s (docs/cli-screens-newest.md), but Claude
- * Code 2.1.197 once took over 4 s at load average 22 on 2 cores.
+ * Code 2.1.197 once took over 4 s at load average 22 on 2 cores, and OpenCode 1.18.33's first
+ * echo 8.1–8.4 s with 0.2 of a core and 10.3 s at load 10–17 (parsers/opencode/testdata/NOTES.md).
  */
-export const ECHO_TIMEOUT_MS = 10_000;
+export const ECHO_TIMEOUT_MS = 20_000;
 /**
  * How long after Enter the submission may take to show before Enter is pressed again (ms). Under
  * load (2 cores, load 19) Claude Code drew a whole fast turn 1.7 s after the Enter; a second
