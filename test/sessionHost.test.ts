@@ -17,7 +17,7 @@ import { HeadlessScreen } from '../src/core/headlessScreen.js';
 import { HOST_PROTOCOL_VERSION, MIN_SERVED_PROTOCOL_VERSION } from '../src/host/hostProtocol.js';
 import type { HostSession } from '../src/host/hostProtocol.js';
 import { hostCommand } from './support/hostProgram.js';
-import { HOST_PROTOCOL_1_COMMIT, legacyHostCommand } from './support/legacyHost.js';
+import { HOST_PROTOCOL_1_COMMIT, hasCommit, legacyHostCommand } from './support/legacyHost.js';
 import { transpileTree } from './support/transpileTree.js';
 import { sha256, writePatternFile } from './support/patternOutput.js';
 import { waitUntil } from './support/waitFor.js';
@@ -193,7 +193,9 @@ describe('session host', () => {
     [1, () => legacyHostCommand()],
     [2, () => hostCommand()],
   ] as const) {
-    it(`attaches to a host of protocol ${version}${version === 1 ? ` (commit ${HOST_PROTOCOL_1_COMMIT.slice(0, 7)})` : ''}: output, checkpoint offsets in its units, replay, input and exit`, async () => {
+    // A shallow clone lacks the v1 commit (.ci/run deepens one when it can); the case is then skipped, said in its name.
+    const missing = version === 1 && !hasCommit();
+    it.skipIf(missing)(`attaches to a host of protocol ${version}${missing ? ' (skipped: the clone lacks its commit)' : ''}${version === 1 ? ` (commit ${HOST_PROTOCOL_1_COMMIT.slice(0, 7)})` : ''}: output, checkpoint offsets in its units, replay, input and exit`, async () => {
       const launcher = new HostLauncher({ dataDir, command: command() });
       const script = 'echo "é€🎉 ╭─╮ BEFORE"; read x; echo "AFTER-$x 😀"; read y; exit 3';
       const client = await launcher.spawn(sessionFor('/bin/sh', ['-c', script]), ENV);

@@ -13,6 +13,16 @@ export const HOST_PROTOCOL_1_COMMIT = 'a21f9a092a268f3e518e04132d5fbc5d79abad48'
 
 const cached = new Map<string, string[]>();
 
+/** True when the clone holds `commit` (a shallow clone may not: then the v1 host cannot be built). @throws never */
+export function hasCommit(commit = HOST_PROTOCOL_1_COMMIT): boolean {
+  try {
+    execFileSync('git', ['-C', REPO_ROOT, 'cat-file', '-e', `${commit}^{commit}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * `[node, hostMain.js]` of the build at `commit`, transpiled once per test process.
  * @throws Error when the commit is not in the clone (a shallow clone: fetch its history)
