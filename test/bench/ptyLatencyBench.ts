@@ -63,7 +63,7 @@ export async function measurePtyLatency(fixtures: readonly Fixture[], hosted = f
   const dir = mkdtempSync(join(tmpdir(), 'tether-latency-'));
   const command = hosted ? defaultHostCommand() : undefined;
   if (hosted && !command) throw new Error('no compiled session host beside src/host (run the bench from dist/)');
-  const sessions = new SessionManager(command ? { ptyHost: hostPtyFactory(new HostLauncher({ dataDir: join(dir, 'data'), command })) } : {});
+  const sessions = new SessionManager(command ? { ptyHost: hostPtyFactory(new HostLauncher({ dataDir: join(dir, 'data'), command, orphanExitMs: 1000 })) } : {});
   const result: PtyLatencyResult = { samples: [], early: 0, missed: 0 };
   try {
     for (const { fixture, waitType, before, last } of await prompts(fixtures)) {
@@ -101,6 +101,7 @@ export async function measurePtyLatency(fixtures: readonly Fixture[], hosted = f
       sessions.close(info.id);
     }
   } finally {
+    // The last session's host may still wait for its exit to be taken: it gives up after orphanExitMs (1 s here, not the default 5 min).
     sessions.dispose();
     rmSync(dir, { recursive: true, force: true });
   }
