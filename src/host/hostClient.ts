@@ -145,10 +145,13 @@ export class HostClient extends Disposable implements IPtyHandle {
     return new Promise<HostClient>((resolve, reject) => {
       const socket = connectSocket(options.socket);
       const offered = options.version ?? HOST_PROTOCOL_VERSION;
-      const decoder = new FrameDecoder();
+      // Output comes out of the decoder as views into the socket's chunks, never copied.
+      const decoder = new FrameDecoder({ streamed: [FrameKind.output] });
       let welcome: HostWelcome | undefined;
       const replay: Buffer[] = [];
       let units = 0;
+      // Version 1 offsets count UTF-16 units: a piece may end inside a character.
+      const textUnits = new Utf8Stream();
       const fail = (err: TetherError) => {
         clearTimeout(timer);
         socket.destroy();
@@ -179,7 +182,7 @@ export class HostClient extends Disposable implements IPtyHandle {
             } else if (frame.kind === FrameKind.output) {
               replay.push(frame.payload);
               // Version 1 offsets count UTF-16 units of whole text frames; version 2 offsets count bytes.
-              units += welcome.v >= 2 ? frame.payload.length : frame.payload.toString('utf8').length;
+              units += welcome.v >= 2 ? frame.payload.length : textUnits.write(frame.payload).text.length;
             } else {
               return finish(frames.slice(i));
             }
@@ -219,19 +222,24 @@ export class HostClient extends Disposable implements IPtyHandle {
         this._socket.destroy();
         return;
       }
-      // Output frames read together are delivered as one chunk (one screen write, one pty_output).
+      // Output read together is delivered together (one screen write, one pty_output) up to a
+      // piece's size; small pieces are joined, and nothing bigger is copied.
       let run: Buffer[] = [];
+      let runBytes = 0;
       const flush = () => {
-        if (run.length > 0) this._deliver({ kind: FrameKind.output, payload: run.length === 1 ? run[0] : Buffer.concat(run) });
+        if (run.length > 0) this._deliver({ kind: FrameKind.output, payload: run.length === 1 ? run[0] : Buffer.concat(run, runBytes) });
         run = [];
+        runBytes = 0;
       };
       for (const frame of frames) {
-        if (frame.kind === FrameKind.output) {
+        if (frame.kind !== FrameKind.output || frame.payload.length >= DELIVER_PIECE_BYTES) {
+          flush();
+          this._deliver(frame);
+        } else {
+          if (runBytes + frame.payload.length > DELIVER_PIECE_BYTES) flush();
           run.push(frame.payload);
-          continue;
+          runBytes += frame.payload.length;
         }
-        flush();
-        this._deliver(frame);
       }
       flush();
     });

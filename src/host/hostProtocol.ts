@@ -141,43 +141,77 @@ function frame(kind: FrameKind, payload: Buffer): Buffer {
   return Buffer.concat([header, payload]);
 }
 
-/** A decoded frame. */
+/** A decoded frame (of a streamed kind: one piece of a frame's payload, in order). */
 export interface Frame {
   readonly kind: FrameKind;
   readonly payload: Buffer;
 }
 
-/** Splits a byte stream into frames, whatever the chunking. */
+/**
+ * Splits a byte stream into frames, whatever the chunking. Frames of the kinds named `streamed`
+ * (the daemon's output frames: a byte stream whose frame edges mean nothing) come out piece by
+ * piece as their bytes arrive, each piece a view into the chunk it came in, so no output byte is
+ * copied; other frames come out whole (a frame split between chunks is joined once).
+ */
 export class FrameDecoder {
-  private _chunks: Buffer[] = [];
-  private _bytes = 0;
-  /** Bytes the frame at the head needs in all, once its header is in (so a big frame is joined once, not per chunk). */
+  private readonly _streamed: ReadonlySet<FrameKind>;
+  /** Bytes of an unfinished header or unstreamed frame, from earlier chunks. */
+  private _pending: Buffer[] = [];
+  private _pendingBytes = 0;
+  /** Bytes the pending frame needs in all before it is worth joining (its header, then its whole length). */
   private _need = HEADER_BYTES;
+  /** Payload bytes of the streamed frame in progress still to come, and its kind. */
+  private _streamLeft = 0;
+  private _streamKind: FrameKind = FrameKind.output;
+
+  constructor(options: { readonly streamed?: readonly FrameKind[] } = {}) {
+    this._streamed = new Set(options.streamed ?? []);
+  }
 
   /**
-   * Adds bytes; returns the frames now complete.
+   * Adds bytes; returns the frames (and streamed pieces) now complete.
    * @throws TetherError BAD_MESSAGE for a frame longer than MAX_FRAME_BYTES, empty, or of an unknown kind
    */
   push(chunk: Buffer): Frame[] {
-    this._chunks.push(chunk);
-    this._bytes += chunk.length;
     const frames: Frame[] = [];
-    if (this._bytes < this._need) return frames;
-    let buffer = this._chunks.length === 1 ? this._chunks[0] : Buffer.concat(this._chunks, this._bytes);
+    if (this._pendingBytes > 0) {
+      this._pending.push(chunk);
+      this._pendingBytes += chunk.length;
+      if (this._pendingBytes < this._need) return frames;
+      chunk = Buffer.concat(this._pending, this._pendingBytes);
+      this._pending = [];
+      this._pendingBytes = 0;
+    }
     let at = 0;
-    while (buffer.length - at >= HEADER_BYTES) {
-      const length = buffer.readUInt32BE(at);
+    while (at < chunk.length) {
+      if (this._streamLeft > 0) {
+        const end = Math.min(chunk.length, at + this._streamLeft);
+        frames.push({ kind: this._streamKind, payload: chunk.subarray(at, end) });
+        this._streamLeft -= end - at;
+        at = end;
+        continue;
+      }
+      if (chunk.length - at < HEADER_BYTES) break;
+      const length = chunk.readUInt32BE(at);
       if (length < 1 || length > MAX_FRAME_BYTES) throw new TetherError('BAD_MESSAGE', `host frame of ${length} bytes`);
-      if (buffer.length - at < 4 + length) break;
-      const kind = buffer.readUInt8(at + 4);
+      const kind = chunk.readUInt8(at + 4);
       if (kind !== FrameKind.control && kind !== FrameKind.output && kind !== FrameKind.input) throw new TetherError('BAD_MESSAGE', `host frame of kind ${kind}`);
-      frames.push({ kind, payload: buffer.subarray(at + HEADER_BYTES, at + 4 + length) });
+      if (this._streamed.has(kind)) {
+        this._streamKind = kind;
+        this._streamLeft = length - 1;
+        at += HEADER_BYTES;
+        continue;
+      }
+      if (chunk.length - at < 4 + length) break;
+      frames.push({ kind, payload: chunk.subarray(at + HEADER_BYTES, at + 4 + length) });
       at += 4 + length;
     }
-    buffer = buffer.subarray(at);
-    this._chunks = buffer.length > 0 ? [buffer] : [];
-    this._bytes = buffer.length;
-    this._need = buffer.length >= HEADER_BYTES ? 4 + buffer.readUInt32BE(0) : HEADER_BYTES;
+    if (at < chunk.length) {
+      const rest = chunk.subarray(at);
+      this._pending = [rest];
+      this._pendingBytes = rest.length;
+      this._need = rest.length >= HEADER_BYTES ? 4 + rest.readUInt32BE(0) : HEADER_BYTES;
+    }
     return frames;
   }
 }
