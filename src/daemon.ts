@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setListenerErrorHandler, TetherError } from './common/index.js';
+import type { StoredHookSecret } from './common/index.js';
 import type { IPushRegistry } from './store/types.js';
 import { Autoplay, PromptQueue, SessionManager, systemClock } from './core/index.js';
 import { DeviceStore } from './store/deviceStore.js';
@@ -131,6 +132,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
   const drift = new DriftStore(dataDir, { log });
   const hostCommand = options.hostCommand ?? (config.sessions.hosted ? defaultHostCommand() : undefined);
   const launcher = hostCommand ? new HostLauncher({ dataDir, command: hostCommand, orphanExitMs: config.sessions.host_orphan_exit_seconds * 1000, ...options.hostLimits }) : undefined;
+  const hookSecrets = launcher ? new HookSecretStore(dataDir, (level, message, fields) => log(level, message, fields)) : undefined;
   const sessions = new SessionManager({
     defaultCols: config.sessions.cols,
     defaultRows: config.sessions.rows,
@@ -147,7 +149,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     log: (level, message, fields) => log(level, message, fields),
     ...(options.parserOff ? { parserOff: options.parserOff } : {}),
     // Hosted agents' hook secrets outlive the daemon (0600 in the data dir), so re-attached hooks authenticate.
-    ...(launcher ? { hookSecrets: new HookSecretStore(dataDir, (level, message, fields) => log(level, message, fields)) } : {}),
+    ...(hookSecrets ? { hookSecrets } : {}),
     // A turn autoplay typed ends through the queue (one interaction_completed, with its item).
     turnEnded: (sessionId, status) => {
       if (queue.running(sessionId)?.ran_by !== 'autoplay') return false;
@@ -253,6 +255,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     if (report.resumed + report.finished > 0) log('info', 'sessions resumed', { resumed: report.resumed, exited_meanwhile: report.finished });
     for (const problem of report.problems) log('warn', 'session host not attached', { host: problem.id, reason: problem.reason });
     sessions.pruneHookSecrets();
+    if (hookSecrets) await listenForEarlierHooks(hookSecrets.list(), localUrl, transport, log);
   }
   // Live Activity tokens of sessions that did not outlive the previous daemon are orphans.
   const live = new Set(sessions.list().map((session) => session.id));
@@ -287,6 +290,28 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       log('info', 'daemon stopped');
     },
   };
+}
+
+/**
+ * Re-attached agents whose hooks were given another loopback port (the port changed between
+ * daemons, or was 0) keep reaching this daemon: it also listens on each such port for them.
+ * A port it cannot take is logged; those agents' prompts then come from the screen and transcript.
+ */
+async function listenForEarlierHooks(kept: readonly StoredHookSecret[], localUrl: string, transport: Transport, log: Logger): Promise<void> {
+  const ports = new Set<number>();
+  for (const record of kept) {
+    if (record.hook_url === undefined || record.hook_url === localUrl || !URL.canParse(record.hook_url)) continue;
+    const url = new URL(record.hook_url);
+    if (url.protocol === 'http:' && url.hostname === '127.0.0.1' && url.port !== '') ports.add(Number(url.port));
+  }
+  for (const port of ports) {
+    try {
+      await transport.listenForHooks(port);
+      log('info', 'listening for re-attached agents\' hooks on their earlier port', { port });
+    } catch (err) {
+      log('warn', 're-attached agents\' hooks cannot reach this daemon: their earlier port is taken', { port, error: (err as Error).message });
+    }
+  }
 }
 
 /** What a config reload reaches. */

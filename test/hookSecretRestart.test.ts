@@ -2,10 +2,12 @@
  * A hosted agent's hooks keep authenticating across a daemon restart (issue 9): the hook secret
  * the agent got in its environment is kept in `<dataDir>/hook-secrets.json` (0600, data dir 0700,
  * never logged) with its run folder (the CLI's settings file stays while the agent runs), so the
- * daemon that re-attaches the agent takes its hook posts; a wrong secret is still refused, and
- * the record and folder go once the session does.
+ * daemon that re-attaches the agent takes its hook posts, also at the port the agent's settings
+ * name when the new daemon listens on another; a wrong secret is still refused, and the record
+ * and folder go once the session does.
  */
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -32,11 +34,12 @@ describe('hook secrets across a daemon restart', () => {
     return daemon;
   }
 
-  async function postHook(daemon: Daemon, sessionId: string, token: string): Promise<number> {
-    const response = await fetch(`${daemon.url}/api/sessions/${sessionId}/events`, {
+  async function postHook(daemon: Daemon | string, sessionId: string, token: string, promptId = 'p-after'): Promise<number> {
+    const base = typeof daemon === 'string' ? daemon : daemon.url;
+    const response = await fetch(`${base}/api/sessions/${sessionId}/events`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ hook_event_name: 'UserPromptSubmit', session_id: 'conv', prompt: 'after the restart', prompt_id: 'p-after' }),
+      body: JSON.stringify({ hook_event_name: 'UserPromptSubmit', session_id: 'conv', prompt: 'after the restart', prompt_id: promptId }),
     });
     return response.status;
   }
@@ -70,6 +73,7 @@ describe('hook secrets across a daemon restart', () => {
     const file = join(dataDir, HOOK_SECRETS_FILE);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+    const firstPort = first.port;
     await first.stop();
     daemons.splice(daemons.indexOf(first), 1);
     // The agent runs on in its host, and its settings file is still there for it.
@@ -77,17 +81,52 @@ describe('hook secrets across a daemon restart', () => {
 
     const second = await start();
     expect(second.sessions.list().map((session) => [session.id, session.status])).toEqual([[info.id, 'running']]);
+    // The agent's settings still name the first daemon's port; the second listens there too, for its hooks.
+    const hookBase = `http://127.0.0.1:${firstPort}`;
+    expect(readFileSync(settings, 'utf8')).toContain(`${hookBase}/api/sessions/${info.id}/events`);
+    expect(second.port).not.toBe(firstPort);
     const events: SessionEvent[] = [];
     second.sessions.onEvent((event) => events.push(event));
     expect(await postHook(second, info.id, token)).toBe(204);
     expect(await postHook(second, info.id, `${token.slice(0, -2)}xx`)).toBe(401);
     // The hook was taken: its prompt is on the session's timeline.
     await waitUntil(() => events.some((event) => event.type === 'activity' && event.activity_type === 'user_prompt'), 5000, 'the hook\'s activity');
+    // Posted where the agent's settings send it, a hook lands the same way.
+    const before = events.length;
+    expect(await postHook(hookBase, info.id, token, 'p-old-port')).toBe(204);
+    expect(await postHook(hookBase, info.id, `${token.slice(0, -2)}xx`)).toBe(401);
+    await waitUntil(() => events.slice(before).some((event) => event.type === 'activity' && event.activity_type === 'user_prompt'), 5000, 'the hook\'s activity through the earlier port');
     expect(logged.some((line) => line.includes(token))).toBe(false);
 
     second.sessions.delete(info.id);
     await waitUntil(() => !second.sessions.list().some((session) => session.id === info.id), 15_000, 'the session to go');
     expect(readFileSync(file, 'utf8')).not.toContain(token);
     await waitUntil(() => !existsSync(settings), 5000, 'the run folder to go');
+    await second.stop();
+    daemons.splice(daemons.indexOf(second), 1);
+    // Stopped, the daemon no longer listens on the earlier port.
+    await expect(fetch(`${hookBase}/api/openapi.json`)).rejects.toThrow();
+  }, 90_000);
+
+  it('starts all the same when the earlier hook port is taken, and says so', async () => {
+    mkdirSync(join(root, 'bin'));
+    const agent = join(root, 'bin', 'claude');
+    writeFileSync(agent, '#!/bin/sh\necho READY\nsleep 120\n');
+    chmodSync(agent, 0o755);
+    const first = await start();
+    const info = await first.sessions.create({ cli: agent, cliType: 'claude', cwd: root, cols: 80, rows: 24 });
+    const firstPort = first.port;
+    await first.stop();
+    daemons.splice(daemons.indexOf(first), 1);
+    // Another program takes the port meanwhile.
+    const squatter = createServer((_request, response) => response.end('not tether'));
+    await new Promise<void>((resolve) => squatter.listen(firstPort, '127.0.0.1', resolve));
+    try {
+      const second = await start();
+      expect(second.sessions.list().map((session) => session.id)).toEqual([info.id]);
+      expect(logged.some((line) => line.includes('earlier port is taken') && line.includes(String(firstPort)))).toBe(true);
+    } finally {
+      await new Promise<void>((resolve) => squatter.close(() => resolve()));
+    }
   }, 90_000);
 });

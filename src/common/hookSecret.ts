@@ -16,6 +16,11 @@ export interface StoredHookSecret {
   readonly conversation_id?: string;
   /** The agent's folder variables a transcript is found by (`HOME`, `XDG_*`, `*_HOME`); nothing else of its environment. */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * The daemon's loopback base URL the agent's hooks were given (`http://127.0.0.1:<port>`): a
+   * daemon that re-attaches the agent on another port also listens there, for its hooks only.
+   */
+  readonly hook_url?: string;
 }
 
 /** Where hook secrets are kept (the daemon's HookSecretStore). */

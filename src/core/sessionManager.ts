@@ -199,6 +199,7 @@ export class SessionManager extends Disposable implements ISessionService, ISess
         home,
         ...(prepared.conversationId !== undefined ? { conversation_id: prepared.conversationId } : {}),
         env: folderEnv(prepared.agentEnv),
+        ...(prepared.hookUrl !== undefined ? { hook_url: prepared.hookUrl } : {}),
       });
     } catch (err) {
       this._options.log?.('warn', 'hook secret not kept: a daemon restart will refuse this session\'s hooks', { session_id: sessionId, error: (err as Error).message });

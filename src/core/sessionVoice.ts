@@ -48,6 +48,8 @@ export interface PreparedVoice {
   readonly agentEnv: Readonly<Record<string, string | undefined>>;
   /** The loopback port the CLI's own event server was put on (EventStreamWitness), when it was. */
   readonly streamPort?: number;
+  /** The daemon base URL the hooks were given (VoiceEndpoint.baseUrl). */
+  readonly hookUrl?: string;
 }
 
 /**
@@ -87,6 +89,7 @@ export function prepareVoice(
     ...(injection.conversationId !== undefined ? { conversationId: injection.conversationId } : {}),
     agentEnv: { ...env, ...injectedEnv },
     ...(session.port !== undefined && injection.args.includes('{port}') ? { streamPort: session.port } : {}),
+    hookUrl: endpoint.baseUrl,
   };
 }
 

@@ -23,6 +23,7 @@ function isRecord(value: unknown): value is StoredHookSecret {
     typeof r.session_id === 'string' && typeof r.token === 'string' && r.token.length >= 32 &&
     typeof r.run_dir === 'string' && typeof r.home === 'string' &&
     (r.conversation_id === undefined || typeof r.conversation_id === 'string') &&
+    (r.hook_url === undefined || typeof r.hook_url === 'string') &&
     (r.env === undefined || (typeof r.env === 'object' && r.env !== null && Object.values(r.env).every((v) => typeof v === 'string')))
   );
 }

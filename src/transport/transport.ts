@@ -4,7 +4,7 @@
  * socket gets welcome → sessions → live prompts, then the session event stream, and a 30 s
  * ping/pong heartbeat that terminates dead peers and sockets whose credential stopped working.
  */
-import { createServer, type IncomingMessage, type ServerOptions, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -116,6 +116,13 @@ export interface Transport {
   disconnectDevice(deviceId: string): number;
   /** Failed logins since start (bad tokens, secrets, pairing codes). */
   failedLoginCount(): number;
+  /**
+   * Also listens on 127.0.0.1:`port` (plain HTTP, the same routes and checks; no WebSocket): the
+   * daemon URL a re-attached agent's hooks were given by a daemon on another port. Closed with
+   * the transport.
+   * @throws the listen error (EADDRINUSE, EACCES)
+   */
+  listenForHooks(port: number): Promise<void>;
   /** Closes every socket and the server. @throws never */
   close(): Promise<void>;
 }
@@ -357,6 +364,7 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
   boundPort = typeof address === 'object' && address !== null ? address.port : options.port;
 
   let closing: Promise<void> | undefined;
+  const hookServers: Server[] = [];
   return {
     url: origin(),
     advertisedOrigin: origin(),
@@ -372,6 +380,19 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
     },
     disconnectDevice,
     failedLoginCount: () => auth.failedLogins,
+    listenForHooks: async (port) => {
+      const extra = createServer(serverOptions, onRequest);
+      limitConnections(extra, { maxTotal: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS, maxPerAddress: options.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, tls: false, onRefused: () => {} });
+      await new Promise<void>((resolve, reject) => {
+        extra.once('error', reject);
+        extra.listen(port, '127.0.0.1', () => {
+          extra.off('error', reject);
+          resolve();
+        });
+      });
+      extra.on('error', (err) => log('error', 'hook listener error', { port, error: err.message }));
+      hookServers.push(extra);
+    },
     close: () =>
       (closing ??= (async () => {
         clearInterval(heartbeat);
@@ -385,8 +406,10 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
         }
         connections.clear();
         await new Promise<void>((resolve) => webSockets.close(() => resolve()));
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        for (const extra of [server, ...hookServers]) {
+          extra.closeAllConnections();
+          await new Promise<void>((resolve) => extra.close(() => resolve()));
+        }
       })()),
   };
 }
