@@ -10,7 +10,7 @@ import { runRestartLoop } from './restartLoop.js';
 describe('daemon restarts with four hosted sessions', () => {
   it('lose no agent, no line, and leave no host behind (2 restarts, 2 kill -9)', async () => {
     const worker = transpileTree(new URL('./restartWorker.ts', import.meta.url).pathname, 'restart-worker');
-    const result = await runRestartLoop([process.execPath, worker], hostCommand()[1], 2, 3);
+    const result = await runRestartLoop([process.execPath, worker], hostCommand()[1], 2, { seed: 3 });
     expect(result.failures).toEqual([]);
     expect(result.killed).toBe(2);
   }, 240_000);

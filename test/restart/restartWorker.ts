@@ -3,20 +3,34 @@
  * starts a hosted daemon on the data dir (small ring and checkpoints, so both are exercised),
  * creates the four sessions on the first life, and reports on stdout, a line each:
  * `session <id> <letter> <status> <min> <max> <gap-free 0|1>` for every session once its screen
- * is rebuilt, `ready`, `mem <rss> <heapUsed>`, then every 50 ms `seen <id> <n>`: the last complete
+ * is rebuilt, `mem <rss> <heapUsed> <arrayBuffers>` (bytes, after `gc()`: run it with
+ * `--expose-gc`), `ready`, then every 50 ms `seen <id> <n>`: the last complete
  * numbered line the daemon received, until it is killed.
  * SIGTERM stops the daemon cleanly (agents stay); `stop` ends the agents and exits.
  */
 import { startDaemon } from '../../src/daemon.js';
 import { configSchema } from '../../src/store/config.js';
 import { silentLogger } from '../../src/log.js';
+import { SCROLLBACK_LINES } from '../../src/core/headlessScreen.js';
+
+/**
+ * Lines each session prints at once before its own shape: more than the screen keeps (scrollback
+ * plus rows), so every life from the second restores a screen at its cap and the daemon's memory
+ * no longer grows with the sessions' age (the slow session D would take ~8 min to fill 5 000 lines).
+ */
+const PREFILL_LINES = SCROLLBACK_LINES + 100;
+
+/** A session's script: PREFILL_LINES numbered lines, then `loop`, counting on from `i`. */
+function script(letter: string, loop: string): string {
+  return `i=0; while [ $i -lt ${PREFILL_LINES} ]; do i=$((i+1)); echo "${letter}$i prefill"; done; ${loop}`;
+}
 
 /** The sessions: a letter each, numbered lines with different output shapes. */
 const RESTART_SESSIONS: ReadonlyArray<{ letter: string; script: string }> = [
-  { letter: 'A', script: 'i=0; while :; do i=$((i+1)); echo "A$i"; [ $((i % 20)) = 0 ] && sleep 0.05; done' },
-  { letter: 'B', script: 'i=0; while :; do i=$((i+1)); printf "\\033[3$((i % 7 + 1))mB$i\\033[0m colour line\\n"; [ $((i % 10)) = 0 ] && sleep 0.05; done' },
-  { letter: 'C', script: 'i=0; while :; do n=0; while [ $n -lt 150 ]; do i=$((i+1)); n=$((n+1)); echo "C$i burst ╭─╮ é€🎉"; done; sleep 0.4; done' },
-  { letter: 'D', script: 'i=0; while :; do i=$((i+1)); printf "\\r|  \\r/  \\rD$i slow\\n"; sleep 0.1; done' },
+  { letter: 'A', script: script('A', 'while :; do i=$((i+1)); echo "A$i"; [ $((i % 20)) = 0 ] && sleep 0.05; done') },
+  { letter: 'B', script: script('B', 'while :; do i=$((i+1)); printf "\\033[3$((i % 7 + 1))mB$i\\033[0m colour line\\n"; [ $((i % 10)) = 0 ] && sleep 0.05; done') },
+  { letter: 'C', script: script('C', 'while :; do n=0; while [ $n -lt 150 ]; do i=$((i+1)); n=$((n+1)); echo "C$i burst ╭─╮ é€🎉"; done; sleep 0.4; done') },
+  { letter: 'D', script: script('D', 'while :; do i=$((i+1)); printf "\\r|  \\r/  \\rD$i slow\\n"; sleep 0.1; done') },
 ];
 
 /** Numbers of `<letter><n>` in the screen's text (escape sequences removed). */
@@ -32,7 +46,8 @@ async function main(): Promise<void> {
     dataDir,
     port: 0,
     log: silentLogger,
-    hostCommand: [process.execPath, hostMain],
+    // The loop's --probe reads each host's memory through an inspector on loopback.
+    hostCommand: [process.execPath, ...(process.env.TETHER_RESTART_INSPECT_HOSTS ? ['--inspect=127.0.0.1:0'] : []), hostMain],
     hostLimits: { ringBytes: 64 * 1024, checkpointBytes: 16 * 1024 },
   });
   if (daemon.sessions.list().length === 0) {
@@ -43,7 +58,8 @@ async function main(): Promise<void> {
   const letterOf = (name: string) => RESTART_SESSIONS.find((s) => s.letter === name)?.letter ?? '?';
   for (const session of daemon.sessions.list()) {
     const screen = daemon.sessions.serializeScreen(session.id).data;
-    const numbers = numbersOf(screen, letterOf(session.name));
+    // Complete lines only, as `seen` counts them: the cursor's line may hold the start of one (`C77` of `C7775 …`).
+    const numbers = numbersOf(screen.slice(0, screen.lastIndexOf('\n') + 1), letterOf(session.name));
     // A U+FFFD is a multi-byte character (session C's) cut at a restart: a byte lost or doubled.
     const gapFree = !screen.includes('\ufffd') && numbers.every((n, i) => i === 0 || n === numbers[i - 1] + 1);
     if (screen.includes('\ufffd')) process.stderr.write(`restart worker: ${letterOf(session.name)} shows a broken character\n`);
@@ -59,9 +75,12 @@ async function main(): Promise<void> {
     process.stdout.write('stopped\n');
     process.exit(0);
   }
-  (globalThis as { gc?: () => void }).gc?.();
+  // After a full collection, so garbage is not charged to the daemon (the loop runs this with --expose-gc).
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with --expose-gc: memory before a collection would count garbage');
+  gc();
   const memory = process.memoryUsage();
-  process.stdout.write(`ready\nmem ${memory.rss} ${memory.heapUsed}\n`);
+  process.stdout.write(`mem ${memory.rss} ${memory.heapUsed} ${memory.arrayBuffers}\nready\n`);
   // The last numbered line each session's output carried, as the daemon received it.
   const letters = new Map(daemon.sessions.list().map((session) => [session.id, letterOf(session.name)]));
   const tails = new Map<string, string>();
