@@ -4,7 +4,7 @@
  * dir, and the scrollback still filling (what the loop measured before its sessions were prefilled).
  */
 import { describe, expect, it } from 'vitest';
-import { LIVE_SLACK_BYTES, memoryVerdict } from './memoryCheck.js';
+import { hostVerdict, LIVE_SLACK_BYTES, memoryVerdict } from './memoryCheck.js';
 import type { LifeMemory } from './memoryCheck.js';
 
 const MB = 1e6;
@@ -51,5 +51,29 @@ describe('memoryVerdict', () => {
 
   it('gives no verdict on a short slice', () => {
     expect(memoryVerdict(measured(10, (life) => ({ heapUsed: life * 10 * MB })))).toEqual([]);
+  });
+});
+
+describe('hostVerdict', () => {
+  /** Four hosts like `--probe` measured: 8.7 MB at life 2, levelling off at 9.1 MB by life 25; one with a fold screen now and then. */
+  const hosts = (leak: (life: number) => number) =>
+    Array.from({ length: 51 }, (_, life) =>
+      Array.from({ length: 4 }, (_, host) => ({
+        rss: 62 * MB,
+        heapUsed: (7.6 + Math.min(1.5, life === 0 ? 0 : 1.1 + life * 0.016)) * MB + (host === 2 && life % 17 === 0 ? 0.5 * MB : 0) + (host === 1 ? leak(life) : 0),
+        arrayBuffers: host === 2 && life % 17 === 0 ? 0.4 * MB : 0,
+      })),
+    );
+
+  it('passes hosts whose memory levels off', () => {
+    expect(hostVerdict(hosts(() => 0))).toEqual([]);
+  });
+
+  it('fails the host that keeps 32 KB more per attach', () => {
+    expect(hostVerdict(hosts((life) => life * 32 * 1024))).toEqual([expect.stringMatching(/^session host 2's live memory/)]);
+  });
+
+  it('gives no verdict without the probe', () => {
+    expect(hostVerdict([])).toEqual([]);
   });
 });

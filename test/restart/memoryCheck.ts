@@ -31,6 +31,13 @@ export const LIVE_SLACK_BYTES = 2 * 1024 * 1024;
 export const RSS_SLACK = 0.06;
 /** Largest rise of the data dir's size (bytes): nothing the loop does should grow it (measured: ±5 B, the port's digits in daemon.json); 100 B more a restart trips it. */
 export const DATA_DIR_SLACK_BYTES = 4096;
+/**
+ * Largest rise of a session host's live memory after a full collection (bytes), with `--probe`.
+ * Hosts live through every restart, so a leak per attach would pile up there. Measured: 8.7–8.8 MB
+ * at life 2, levelling off at 9.1–9.3 MB by life 25 and still there at life 151 (code warming
+ * up); 1 MiB is twice that rise, and ~23 KB more held per attach over 45 restarts trips it.
+ */
+export const HOST_LIVE_SLACK_BYTES = 1024 * 1024;
 /** Fewest lives for a verdict: the first is the one that created the sessions, then two windows of five. */
 export const MIN_LIVES = 11;
 
@@ -66,6 +73,24 @@ export function memoryVerdict(lives: readonly LifeMemory[], dataDirBytes: readon
   if (rssTail > rssHead * (1 + RSS_SLACK)) failures.push(`daemon RSS grew: ${mb(rssHead)} → ${mb(rssTail)}`);
   if (dataDirBytes.length === lives.length && dataDirBytes.at(-1)! - dataDirBytes[1] > DATA_DIR_SLACK_BYTES) {
     failures.push(`data dir grew: ${dataDirBytes[1]} → ${dataDirBytes.at(-1)} bytes`);
+  }
+  return failures;
+}
+
+/**
+ * Compares each session host's live memory at lives 2–6 with the last five (medians).
+ * @param lives each life's host memories, hosts in the same order at every life
+ * @returns one line per host that grew; empty with fewer than MIN_LIVES lives
+ */
+export function hostVerdict(lives: ReadonlyArray<readonly LifeMemory[]>): string[] {
+  if (lives.length < MIN_LIVES) return [];
+  const failures: string[] = [];
+  const count = lives[0].length;
+  for (let host = 0; host < count; host++) {
+    const series = (window: ReadonlyArray<readonly LifeMemory[]>) => median(window.filter((life) => life.length === count).map((life) => liveBytes(life[host])));
+    const head = series(lives.slice(1, 6));
+    const tail = series(lives.slice(-5));
+    if (tail - head > HOST_LIVE_SLACK_BYTES) failures.push(`session host ${host + 1}'s live memory (heap + buffers after GC) grew: ${mb(head)} → ${mb(tail)}`);
   }
   return failures;
 }

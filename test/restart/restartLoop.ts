@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { hostPaths, processAlive, readHostRecords } from '../../src/host/hostFiles.js';
 import { hostMemory } from './hostMemory.js';
 import type { HostMemory } from './hostMemory.js';
-import { liveBytes, memoryVerdict } from './memoryCheck.js';
+import { hostVerdict, liveBytes, memoryVerdict } from './memoryCheck.js';
 import type { LifeMemory } from './memoryCheck.js';
 
 /** What the loop found. */
@@ -177,7 +177,7 @@ export async function runRestartLoop(worker: readonly string[], hostMain: string
     for (const { record } of readHostRecords(join(dataDir, 'hosts'))) if (processAlive(record.pid)) process.kill(record.pid, 'SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
   }
-  failures.push(...memoryVerdict(memory, dataDirBytes));
+  failures.push(...memoryVerdict(memory, dataDirBytes), ...hostVerdict(hostMemories));
   return { restarts, killed, memory, dataDirBytes, hostMemory: hostMemories, sessionsLost, screensBroken, failures };
 }
 
