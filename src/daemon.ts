@@ -255,7 +255,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     if (report.resumed + report.finished > 0) log('info', 'sessions resumed', { resumed: report.resumed, exited_meanwhile: report.finished });
     for (const problem of report.problems) log('warn', 'session host not attached', { host: problem.id, reason: problem.reason });
     sessions.pruneHookSecrets();
-    if (hookSecrets) await listenForEarlierHooks(hookSecrets.list(), localUrl, transport, log);
+    if (hookSecrets) await listenForEarlierHooks(hookSecrets.list(), localUrl, transport, sessions, log);
   }
   // Live Activity tokens of sessions that did not outlive the previous daemon are orphans.
   const live = new Set(sessions.list().map((session) => session.id));
@@ -294,24 +294,44 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
 
 /**
  * Re-attached agents whose hooks were given another loopback port (the port changed between
- * daemons, or was 0) keep reaching this daemon: it also listens on each such port for them.
- * A port it cannot take is logged; those agents' prompts then come from the screen and transcript.
+ * daemons, or was 0) keep reaching this daemon: it also listens on each such port for them, until
+ * the last of those agents exits. A port it cannot take is logged; those agents' prompts then
+ * come from the screen and transcript.
  */
-async function listenForEarlierHooks(kept: readonly StoredHookSecret[], localUrl: string, transport: Transport, log: Logger): Promise<void> {
-  const ports = new Set<number>();
+async function listenForEarlierHooks(kept: readonly StoredHookSecret[], localUrl: string, transport: Transport, sessions: SessionManager, log: Logger): Promise<void> {
+  const agentsByPort = new Map<number, Set<string>>();
   for (const record of kept) {
     if (record.hook_url === undefined || record.hook_url === localUrl || !URL.canParse(record.hook_url)) continue;
     const url = new URL(record.hook_url);
-    if (url.protocol === 'http:' && url.hostname === '127.0.0.1' && url.port !== '') ports.add(Number(url.port));
+    if (url.protocol !== 'http:' || url.hostname !== '127.0.0.1' || url.port === '') continue;
+    const port = Number(url.port);
+    agentsByPort.set(port, (agentsByPort.get(port) ?? new Set()).add(record.session_id));
   }
-  for (const port of ports) {
+  const closers = new Map<number, () => Promise<void>>();
+  for (const port of agentsByPort.keys()) {
     try {
-      await transport.listenForHooks(port);
+      closers.set(port, await transport.listenForHooks(port));
       log('info', 'listening for re-attached agents\' hooks on their earlier port', { port });
     } catch (err) {
       log('warn', 're-attached agents\' hooks cannot reach this daemon: their earlier port is taken', { port, error: (err as Error).message });
     }
   }
+  if (closers.size === 0) return;
+  // An exited agent posts no more hooks: the port is given up with its last agent.
+  const running = new Set(sessions.list().filter((session) => session.status === 'running').map((session) => session.id));
+  const release = (sessionId: string): void => {
+    for (const [port, agents] of agentsByPort) {
+      if (!agents.delete(sessionId) || agents.size > 0) continue;
+      const close = closers.get(port);
+      closers.delete(port);
+      if (close) void close().then(() => log('info', 'closed the earlier hook port: its agents ended', { port }));
+    }
+    if (closers.size === 0) subscription.dispose();
+  };
+  const subscription = sessions.onEvent((event) => {
+    if (event.type === 'session_closed') release(event.session_id);
+  });
+  for (const agents of agentsByPort.values()) for (const id of [...agents]) if (!running.has(id)) release(id);
 }
 
 /** What a config reload reaches. */

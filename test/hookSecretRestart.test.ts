@@ -102,10 +102,15 @@ describe('hook secrets across a daemon restart', () => {
     await waitUntil(() => !second.sessions.list().some((session) => session.id === info.id), 15_000, 'the session to go');
     expect(readFileSync(file, 'utf8')).not.toContain(token);
     await waitUntil(() => !existsSync(settings), 5000, 'the run folder to go');
-    await second.stop();
-    daemons.splice(daemons.indexOf(second), 1);
-    // Stopped, the daemon no longer listens on the earlier port.
-    await expect(fetch(`${hookBase}/api/openapi.json`)).rejects.toThrow();
+    // Its last agent gone, the daemon gives the earlier port up; its own port stays.
+    let earlierOpen = true;
+    for (const deadline = Date.now() + 5000; earlierOpen && Date.now() < deadline; ) {
+      earlierOpen = await fetch(`${hookBase}/api/openapi.json`).then(() => true, () => false);
+      if (earlierOpen) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(earlierOpen).toBe(false);
+    expect((await fetch(`${second.url}/api/openapi.json`)).status).toBe(200);
+    expect(logged.some((line) => line.includes('closed the earlier hook port'))).toBe(true);
   }, 90_000);
 
   it('starts all the same when the earlier hook port is taken, and says so', async () => {

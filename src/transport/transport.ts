@@ -118,11 +118,11 @@ export interface Transport {
   failedLoginCount(): number;
   /**
    * Also listens on 127.0.0.1:`port` (plain HTTP, the same routes and checks; no WebSocket): the
-   * daemon URL a re-attached agent's hooks were given by a daemon on another port. Closed with
-   * the transport.
+   * daemon URL a re-attached agent's hooks were given by a daemon on another port.
+   * @returns a function that closes that listener (the transport's close closes it too)
    * @throws the listen error (EADDRINUSE, EACCES)
    */
-  listenForHooks(port: number): Promise<void>;
+  listenForHooks(port: number): Promise<() => Promise<void>>;
   /** Closes every socket and the server. @throws never */
   close(): Promise<void>;
 }
@@ -364,7 +364,11 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
   boundPort = typeof address === 'object' && address !== null ? address.port : options.port;
 
   let closing: Promise<void> | undefined;
-  const hookServers: Server[] = [];
+  const hookServers = new Set<Server>();
+  const closeServer = async (target: Server): Promise<void> => {
+    target.closeAllConnections();
+    await new Promise<void>((resolve) => target.close(() => resolve()));
+  };
   return {
     url: origin(),
     advertisedOrigin: origin(),
@@ -391,7 +395,10 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
         });
       });
       extra.on('error', (err) => log('error', 'hook listener error', { port, error: err.message }));
-      hookServers.push(extra);
+      hookServers.add(extra);
+      return async () => {
+        if (hookServers.delete(extra)) await closeServer(extra);
+      };
     },
     close: () =>
       (closing ??= (async () => {
@@ -406,10 +413,9 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
         }
         connections.clear();
         await new Promise<void>((resolve) => webSockets.close(() => resolve()));
-        for (const extra of [server, ...hookServers]) {
-          extra.closeAllConnections();
-          await new Promise<void>((resolve) => extra.close(() => resolve()));
-        }
+        const servers = [server, ...hookServers];
+        hookServers.clear();
+        for (const target of servers) await closeServer(target);
       })()),
   };
 }
