@@ -184,12 +184,12 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
     ? createHttpsServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key, handshakeTimeout: HANDSHAKE_TIMEOUT_MS }, onRequest)
     : createServer(serverOptions, onRequest);
   server.keepAliveTimeout = serverOptions.keepAliveTimeout ?? HTTP_TIMEOUTS.keepAliveTimeout;
-  limitConnections(server, {
+  const limits = {
     maxTotal: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
     maxPerAddress: options.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
-    tls: options.tls !== undefined,
-    onRefused: (address, reason) => log('warn', 'connection refused', { address, reason }),
-  });
+    onRefused: (address: string, reason: string) => log('warn', 'connection refused', { address, reason }),
+  };
+  limitConnections(server, { ...limits, tls: options.tls !== undefined });
   const webSockets = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_PAYLOAD_BYTES,
@@ -344,13 +344,7 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
   heartbeat.unref();
 
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port, options.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    await listen(server, options.port, options.host);
   } catch (err) {
     clearInterval(heartbeat);
     subscription.dispose();
@@ -386,14 +380,8 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
     failedLoginCount: () => auth.failedLogins,
     listenForHooks: async (port) => {
       const extra = createServer(serverOptions, onRequest);
-      limitConnections(extra, { maxTotal: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS, maxPerAddress: options.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, tls: false, onRefused: () => {} });
-      await new Promise<void>((resolve, reject) => {
-        extra.once('error', reject);
-        extra.listen(port, '127.0.0.1', () => {
-          extra.off('error', reject);
-          resolve();
-        });
-      });
+      limitConnections(extra, { ...limits, tls: false });
+      await listen(extra, port, '127.0.0.1');
       extra.on('error', (err) => log('error', 'hook listener error', { port, error: err.message }));
       hookServers.add(extra);
       return async () => {
@@ -418,6 +406,17 @@ export async function startTransport(options: TransportOptions): Promise<Transpo
         for (const target of servers) await closeServer(target);
       })()),
   };
+}
+
+/** Listens; resolves once bound. @throws the listen error (EADDRINUSE, EACCES, EADDRNOTAVAIL) */
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }
 
 /** `ws://name:port wss://name:port` for every name the daemon answers to: the UI's CSP connect-src, never taken from a request. */
